@@ -1,0 +1,77 @@
+"""Strict readers for settings taken from the environment.
+
+django-environ parses leniently (``DEBUG=maybe`` silently becomes False, an unknown
+database scheme is accepted). A contact-center system must not start half-configured,
+so every value is checked here and a bad one stops start-up with ImproperlyConfigured
+naming the variable, the bad value and what is accepted.
+"""
+
+import zoneinfo
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "mssql"}
+BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory", "amqp", "sqla+sqlite"}
+
+env = environ.Env()
+
+
+def _fail(name: str, value: str, accepted: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is not valid: {accepted}.")
+
+
+def read_bool(name: str, default: bool) -> bool:
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise _fail(name, raw, "use one of true/false, yes/no, on/off, 1/0")
+
+
+def read_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _fail(name, raw, "expected a whole number") from None
+    if value < minimum:
+        raise _fail(name, raw, f"expected a number of at least {minimum}")
+    return value
+
+
+def read_list(name: str, default: list[str]) -> list[str]:
+    raw = env.str(name, default=",".join(default))
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def read_time_zone(name: str, default: str) -> str:
+    raw = env.str(name, default=default).strip()
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _fail(name, raw, "expected an IANA time zone such as Europe/Warsaw") from None
+    return raw
+
+
+def read_url(name: str, default: str, schemes: set[str]) -> str:
+    raw = env.str(name, default=default).strip()
+    scheme = urlsplit(raw).scheme
+    if scheme not in schemes:
+        raise _fail(name, raw, f"the scheme must be one of {', '.join(sorted(schemes))}")
+    return raw
+
+
+def read_database(name: str, default: str) -> dict:
+    url = read_url(name, default, DATABASE_SCHEMES)
+    if url.startswith("mssql"):
+        # django-environ knows no mssql scheme; mssql-django's engine is "mssql".
+        config = environ.Env.db_url_config(url.replace("mssql://", "postgres://", 1))
+        config["ENGINE"] = "mssql"
+        config.setdefault("OPTIONS", {}).setdefault("driver", "ODBC Driver 18 for SQL Server")
+        return config
+    return environ.Env.db_url_config(url)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class UccxIntegrationConfig(AppConfig):
+    name = "uccx_integration"
