@@ -77,7 +77,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": read_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'campaign_manager.sqlite3'}")}
+DATABASES = {
+    "default": read_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'campaign_manager.sqlite3'}")
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Times are stored in UTC; TIME_ZONE is only how the admin shows them. Business hours
@@ -91,9 +93,7 @@ USE_I18N = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-CELERY_BROKER_URL = read_url(
-    "CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES
-)
+CELERY_BROKER_URL = read_url("CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES)
 if CELERY_BROKER_URL == "filesystem://":
     # The embedded broker: messages are files under var/, no server needed.
     _broker_dir = VAR_DIR / "broker"

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class SchedulingConfig(AppConfig):
     name = "scheduling"
+    verbose_name = "Scheduling rules"

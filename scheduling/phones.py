@@ -1,0 +1,105 @@
+"""Customer phone numbers: the one place that parses, checks and normalises them.
+
+Every entry point (gadget, IVR, admin) hands the raw text here and gets back either
+an E.164 number with its region and time zones, or violations with the codes
+`invalid_phone` / `phone_not_allowed`. The allowed regions, number types and blocked
+prefixes come from GlobalRules; this module lives in `scheduling` because the rules
+engine needs the number's time zones for the customer's calling window.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import timezone as phone_timezone
+
+from .models import NUMBER_TYPES
+
+UNKNOWN_ZONE = "Etc/Unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    e164: str
+    region: str
+    number_type: str
+    time_zones: tuple[str, ...]  # empty when phonenumbers cannot place the number
+
+
+@dataclass(frozen=True, slots=True)
+class PhonePolicy:
+    default_region: str
+    allowed_regions: frozenset[str] = frozenset()
+    allowed_types: frozenset[str] = frozenset()
+    blocked_prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_rules(cls, rules) -> "PhonePolicy":
+        return cls(
+            default_region=rules.default_region.upper(),
+            allowed_regions=frozenset(rules.allowed_region_list),
+            allowed_types=frozenset(rules.allowed_number_type_list),
+            blocked_prefixes=tuple(rules.blocked_prefix_list),
+        )
+
+
+class PhoneError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_TYPE_NAMES = {value: name for name, value in NUMBER_TYPES.items()}
+
+
+@lru_cache(maxsize=4096)
+def _parse(raw: str, default_region: str) -> PhoneNumber:
+    text = raw.strip()
+    if text.startswith("00"):
+        # International prefix typed the European way: 0048... is +48...
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        raise PhoneError("invalid_phone", f"'{raw}' is not a phone number.") from None
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError(
+            "invalid_phone",
+            f"'{raw}' is not a valid phone number (numbers without a country code are "
+            f"read as {default_region} numbers).",
+        )
+    zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
+    return PhoneNumber(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        region=phonenumbers.region_code_for_number(number) or "",
+        number_type=_TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
+        time_zones=zones,
+    )
+
+
+def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
+    """Parse and check a number against the policy; raises PhoneError with a code."""
+    if not raw or not raw.strip():
+        raise PhoneError("invalid_phone", "Enter the customer's phone number.")
+    number = _parse(raw, policy.default_region)
+    if policy.allowed_regions and number.region not in policy.allowed_regions:
+        allowed = ", ".join(sorted(policy.allowed_regions))
+        raise PhoneError(
+            "phone_not_allowed",
+            f"{number.e164} is a {number.region or 'non-geographic'} number; callbacks may "
+            f"only be placed to numbers in {allowed}.",
+        )
+    if policy.allowed_types and number.number_type not in policy.allowed_types:
+        allowed = ", ".join(sorted(policy.allowed_types))
+        raise PhoneError(
+            "phone_not_allowed",
+            f"{number.e164} is a {number.number_type.replace('_', ' ')} number; allowed "
+            f"types: {allowed}.",
+        )
+    for prefix in policy.blocked_prefixes:
+        if number.e164.startswith(prefix):
+            raise PhoneError(
+                "phone_not_allowed", f"Numbers starting {prefix} may not be called back."
+            )
+    return number

@@ -1,0 +1,631 @@
+"""The rules engine: may a callback happen at this time, and which times are free?
+
+One code path decides both. `evaluate` checks a single candidate; `free_slots` walks the
+slot grid and asks the very same `_day_periods` and `_check_instant` functions, so a
+slot offered to an agent always validates and a valid grid time is never withheld.
+
+Configuration is read once into a `RulesConfig` snapshot (a handful of queries); after
+that no check touches the database except the slot-usage hook, which the callbacks app
+registers to count stored callbacks (one query per evaluation or per slot search).
+
+Time semantics, decided here and documented for administrators:
+- A naive datetime is wall time in the skill's zone. A wall time that does not exist
+  (skipped by a spring-forward DST change) is `invalid_datetime`; an ambiguous one
+  (repeated by a fall-back change) means its FIRST occurrence (fold=0).
+- Windows are half-open: 08:00-20:00 admits 08:00 and 19:59, not 20:00.
+- The slot grid starts at local midnight in steps of GlobalRules.slot_minutes; a
+  callback at 10:07 occupies the 10:00 slot.
+- The customer's calling window is read in every time zone of the phone number;
+  numbers that phonenumbers cannot place are read in the skill's zone.
+- A special day overrides the weekly hours and holidays for its date.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays as holidays_lib
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import BusinessHours, GlobalRules, Skill, SpecialDay, minutes_of
+from .phones import PhoneError, PhoneNumber, PhonePolicy, parse_phone
+
+UTC = dt.UTC
+DAY_MINUTES = 24 * 60
+
+
+class Code:
+    """Violation codes of the API contract (ARCHITECTURE.md §3)."""
+
+    INVALID_PHONE = "invalid_phone"
+    PHONE_NOT_ALLOWED = "phone_not_allowed"
+    INVALID_DATETIME = "invalid_datetime"
+    IN_PAST = "in_past"
+    TOO_SOON = "too_soon"
+    TOO_FAR_AHEAD = "too_far_ahead"
+    OUTSIDE_GLOBAL_WINDOW = "outside_global_window"
+    SKILL_CLOSED = "skill_closed"
+    CLOSING_SOON = "closing_soon"
+    HOLIDAY = "holiday"
+    OUTSIDE_CUSTOMER_HOURS = "outside_customer_hours"
+    SLOT_FULL = "slot_full"
+    UNKNOWN_SKILL = "unknown_skill"
+    SKILL_DISABLED = "skill_disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    skill: str
+    scheduled_at: dt.datetime | str
+    phone_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    start: dt.datetime  # UTC
+    local: dt.datetime  # in the skill's zone
+    capacity: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class DaySlots:
+    date: dt.date
+    slots: list[Slot]
+    unavailable: Violation | None = None  # why the whole day is closed, if it is
+
+
+@dataclass(slots=True)
+class Assessment:
+    """Everything `evaluate` worked out, so callers need not parse anything again."""
+
+    violations: list[Violation]
+    scheduled_at: dt.datetime | None = None  # UTC
+    local: dt.datetime | None = None  # skill zone
+    phone: PhoneNumber | None = None
+    skill: "SkillPlan | None" = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+# The hook the callbacks app fills: pending callbacks' scheduled times (UTC) for one
+# skill in [start, end). The engine buckets them into slots itself.
+SlotUsage = Callable[[int, dt.datetime, dt.datetime], Iterable[dt.datetime]]
+
+
+def _no_usage(skill_id: int, start: dt.datetime, end: dt.datetime) -> Iterable[dt.datetime]:
+    return ()
+
+
+_slot_usage: SlotUsage = _no_usage
+
+
+def register_slot_usage(provider: SlotUsage) -> None:
+    """Plug in the counting of stored callbacks (done by the callbacks app on start)."""
+    global _slot_usage
+    _slot_usage = provider
+
+
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, subdivision: str, year: int) -> dict[dt.date, str]:
+    kwargs = {"subdiv": subdivision or None, "years": year}
+    calendar_class = holidays_lib.country_holidays(country, **kwargs)
+    if "en_US" in getattr(calendar_class, "supported_languages", ()):
+        calendar_class = holidays_lib.country_holidays(country, language="en_US", **kwargs)
+    return dict(calendar_class.items())
+
+
+Periods = tuple[tuple[int, int], ...]  # (opens, closes) in minutes since local midnight
+
+
+@dataclass(slots=True)
+class CalendarPlan:
+    country: str
+    subdivision: str
+    one_off: dict[dt.date, str]
+    yearly: dict[tuple[int, int], str]
+
+    @classmethod
+    def from_calendar(cls, calendar) -> "CalendarPlan":
+        customs = list(calendar.custom_holidays.all())
+        return cls(
+            country=calendar.country,
+            subdivision=calendar.subdivision,
+            one_off={c.date: c.name for c in customs if not c.every_year},
+            yearly={(c.date.month, c.date.day): c.name for c in customs if c.every_year},
+        )
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        name = self.one_off.get(day) or self.yearly.get((day.month, day.day))
+        if name is None and self.country:
+            name = _public_holidays(self.country, self.subdivision, day.year).get(day)
+        return name
+
+    def holidays_in(self, year: int) -> list[tuple[dt.date, str]]:
+        found: dict[dt.date, str] = {}
+        if self.country:
+            found.update(_public_holidays(self.country, self.subdivision, year))
+        for (month, day_of_month), name in self.yearly.items():
+            try:
+                found.setdefault(dt.date(year, month, day_of_month), name)
+            except ValueError:  # 29 February in a common year
+                continue
+        found.update({d: n for d, n in self.one_off.items() if d.year == year})
+        return sorted(found.items())
+
+
+@dataclass(slots=True)
+class SkillPlan:
+    id: int
+    name: str
+    enabled: bool
+    zone: ZoneInfo
+    weekly: tuple[Periods, ...]  # index 0 = Monday
+    special: dict[dt.date, tuple[Periods, str]]
+    calendar: CalendarPlan | None
+
+
+@dataclass(slots=True)
+class RulesConfig:
+    """A snapshot of all configuration the engine needs; load once per request/batch."""
+
+    earliest: int
+    latest: int
+    min_lead: dt.timedelta
+    max_days_ahead: int
+    closing_buffer: int
+    slot_minutes: int
+    slot_capacity: int
+    customer_earliest: int
+    customer_latest: int
+    phone_policy: PhonePolicy
+    skills: dict[str, SkillPlan]
+    _zones: dict[str, ZoneInfo] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "RulesConfig":
+        rules = GlobalRules.load()
+        hours = BusinessHours.objects.select_related("holiday_calendar").prefetch_related(
+            "periods",
+            Prefetch("special_days", queryset=SpecialDay.objects.order_by("date")),
+            "holiday_calendar__custom_holidays",
+        )
+        plans = {bh.pk: _business_hours_plan(bh) for bh in hours}
+        skills = {
+            skill.name: SkillPlan(
+                skill.pk, skill.name, skill.enabled, *plans[skill.business_hours_id]
+            )
+            for skill in Skill.objects.all()
+        }
+        return cls(
+            earliest=minutes_of(rules.earliest_time),
+            latest=minutes_of(rules.latest_time, closing=True),
+            min_lead=dt.timedelta(minutes=rules.min_lead_minutes),
+            max_days_ahead=rules.max_days_ahead,
+            closing_buffer=rules.closing_buffer_minutes,
+            slot_minutes=rules.slot_minutes,
+            slot_capacity=rules.slot_capacity,
+            customer_earliest=minutes_of(rules.customer_earliest_time),
+            customer_latest=minutes_of(rules.customer_latest_time, closing=True),
+            phone_policy=PhonePolicy.from_rules(rules),
+            skills=skills,
+        )
+
+    def zone(self, name: str) -> ZoneInfo:
+        zone = self._zones.get(name)
+        if zone is None:
+            zone = self._zones[name] = ZoneInfo(name)
+        return zone
+
+
+def _business_hours_plan(
+    bh: BusinessHours,
+) -> tuple[ZoneInfo, tuple[Periods, ...], dict, CalendarPlan | None]:
+    weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for period in bh.periods.all():
+        weekly[period.weekday].append(
+            (minutes_of(period.opens), minutes_of(period.closes, closing=True))
+        )
+    special = {
+        day.date: (
+            () if day.closed else ((minutes_of(day.opens), minutes_of(day.closes, closing=True)),),
+            day.name,
+        )
+        for day in bh.special_days.all()
+    }
+    calendar = None
+    if bh.holiday_calendar is not None:
+        calendar = CalendarPlan.from_calendar(bh.holiday_calendar)
+    return ZoneInfo(bh.time_zone), tuple(tuple(sorted(p)) for p in weekly), special, calendar
+
+
+# --- formatting helpers for messages a person understands --------------------------
+
+
+def _hhmm(minutes: int) -> str:
+    return "24:00" if minutes == DAY_MINUTES else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _spans(periods: Periods) -> str:
+    return ", ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in periods)
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{day:%A} {day.isoformat()}"
+
+
+# --- the checks ---------------------------------------------------------------------
+
+
+def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | None]:
+    """Opening periods of one local date, or why the skill is closed all that day."""
+    special = skill.special.get(day)
+    if special is not None:
+        periods, name = special
+        if not periods:
+            reason = f" ({name})" if name else ""
+            return (), Violation(
+                "scheduled_at",
+                Code.SKILL_CLOSED,
+                f"{skill.name} is closed on {_day_label(day)}{reason}.",
+            )
+        return periods, None
+    if skill.calendar is not None:
+        holiday = skill.calendar.holiday_name(day)
+        if holiday:
+            return (), Violation(
+                "scheduled_at",
+                Code.HOLIDAY,
+                f"{_day_label(day)} is a holiday ({holiday}); {skill.name} is closed.",
+            )
+    periods = skill.weekly[day.weekday()]
+    if not periods:
+        return (), Violation(
+            "scheduled_at",
+            Code.SKILL_CLOSED,
+            f"{skill.name} is closed on {day:%A}s.",
+        )
+    return periods, None
+
+
+def _resolve_local(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime | None:
+    """Wall time in a zone -> aware datetime (first occurrence); None inside a DST gap."""
+    local = naive.replace(tzinfo=zone, fold=0)
+    back = local.astimezone(UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != naive.replace(fold=0):
+        return None
+    return local
+
+
+def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt.datetime:
+    """UTC start of the grid slot a local time falls in."""
+    minute = local.hour * 60 + local.minute
+    floor = minute - minute % config.slot_minutes
+    naive = dt.datetime.combine(local.date(), dt.time(floor // 60, floor % 60))
+    start = _resolve_local(naive, skill.zone)
+    if start is None:  # slot boundary itself skipped by DST: the slot starts at the jump
+        start = naive.replace(tzinfo=skill.zone).astimezone(UTC)
+    return start.astimezone(UTC)
+
+
+def _count_usage(
+    config: RulesConfig, skill: SkillPlan, start: dt.datetime, end: dt.datetime
+) -> Counter:
+    counts: Counter = Counter()
+    for scheduled in _slot_usage(skill.id, start, end):
+        counts[_slot_start(config, skill, scheduled.astimezone(skill.zone))] += 1
+    return counts
+
+
+def _shown(local: dt.datetime) -> str:
+    return f"{local:%Y-%m-%d %H:%M} ({local.tzinfo})"
+
+
+def _check_instant(
+    config: RulesConfig,
+    skill: SkillPlan,
+    local: dt.datetime,
+    periods: Periods,
+    phone: PhoneNumber | None,
+    now: dt.datetime,
+    used: int,
+) -> list[Violation]:
+    """Every time-of-day rule for one instant on a date whose periods are known."""
+    found: list[Violation] = []
+    when = local.astimezone(UTC)
+    minute = local.hour * 60 + local.minute
+    if when < now:
+        found.append(Violation("scheduled_at", Code.IN_PAST, f"{_shown(local)} is in the past."))
+    elif when < now + config.min_lead:
+        lead = int(config.min_lead.total_seconds() // 60)
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.TOO_SOON,
+                f"{_shown(local)} is too soon: a callback needs at least {lead} minutes' notice.",
+            )
+        )
+    today = now.astimezone(skill.zone).date()
+    if (local.date() - today).days > config.max_days_ahead:
+        last = today + dt.timedelta(days=config.max_days_ahead)
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.TOO_FAR_AHEAD,
+                f"{_shown(local)} is too far ahead: callbacks can be booked up to "
+                f"{config.max_days_ahead} days ahead (until {last.isoformat()}).",
+            )
+        )
+    if not config.earliest <= minute < config.latest:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.OUTSIDE_GLOBAL_WINDOW,
+                f"{_shown(local)} is outside the callback hours {_hhmm(config.earliest)}-"
+                f"{_hhmm(config.latest)}.",
+            )
+        )
+    if periods:
+        closing = next((end for start, end in periods if start <= minute < end), None)
+        if closing is None:
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.SKILL_CLOSED,
+                    f"{skill.name} is closed at {_shown(local)}; on "
+                    f"{_day_label(local.date())} it is open {_spans(periods)}.",
+                )
+            )
+        elif closing - minute < config.closing_buffer:
+            last_start = _hhmm(closing - config.closing_buffer)
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.CLOSING_SOON,
+                    f"{skill.name} closes at {_hhmm(closing)}; the last callback may start at "
+                    f"{last_start}.",
+                )
+            )
+    found.extend(_customer_hours(config, skill, when, phone))
+    if used >= config.slot_capacity:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.SLOT_FULL,
+                f"The {config.slot_minutes}-minute slot at {_shown(local)} already has "
+                f"{used} callbacks for {skill.name} (capacity {config.slot_capacity}).",
+            )
+        )
+    return found
+
+
+def _customer_hours(
+    config: RulesConfig, skill: SkillPlan, when: dt.datetime, phone: PhoneNumber | None
+) -> list[Violation]:
+    if phone is None:
+        return []
+    zones = [config.zone(name) for name in phone.time_zones] or [skill.zone]
+    outside = []
+    for zone in zones:
+        there = when.astimezone(zone)
+        minute = there.hour * 60 + there.minute
+        if not config.customer_earliest <= minute < config.customer_latest:
+            outside.append(f"{there:%H:%M} in {zone.key}")
+    if not outside:
+        return []
+    return [
+        Violation(
+            "scheduled_at",
+            Code.OUTSIDE_CUSTOMER_HOURS,
+            f"That is {', '.join(outside)} for the customer; customers are called only "
+            f"{_hhmm(config.customer_earliest)}-{_hhmm(config.customer_latest)} their time.",
+        )
+    ]
+
+
+def _parse_when(value: dt.datetime | str) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def assess(
+    candidate: Candidate, *, config: RulesConfig | None = None, now: dt.datetime | None = None
+) -> Assessment:
+    """Check a candidate against every rule; ALL violations come back at once."""
+    config = config or RulesConfig.load()
+    now = now or timezone.now()
+    result = Assessment(violations=[])
+    found = result.violations
+
+    if candidate.phone_number is not None:
+        try:
+            result.phone = parse_phone(candidate.phone_number, config.phone_policy)
+        except PhoneError as error:
+            found.append(Violation("phone_number", error.code, error.message))
+
+    skill = config.skills.get(candidate.skill)
+    result.skill = skill
+    if skill is None:
+        found.append(
+            Violation("skill", Code.UNKNOWN_SKILL, f"There is no skill named '{candidate.skill}'.")
+        )
+    elif not skill.enabled:
+        found.append(
+            Violation("skill", Code.SKILL_DISABLED, f"{skill.name} takes no callbacks now.")
+        )
+
+    parsed = _parse_when(candidate.scheduled_at)
+    if parsed is None:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.INVALID_DATETIME,
+                f"'{candidate.scheduled_at}' is not a date and time; use e.g. "
+                "2026-11-23T10:30 or 2026-11-23T10:30+01:00.",
+            )
+        )
+        return result
+    if skill is None:
+        if parsed.tzinfo is not None:
+            result.scheduled_at = parsed.astimezone(UTC)
+        return result
+
+    if parsed.tzinfo is None:
+        local = _resolve_local(parsed, skill.zone)
+        if local is None:
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.INVALID_DATETIME,
+                    f"{parsed:%Y-%m-%d %H:%M} does not exist in {skill.zone.key}: the clocks "
+                    "jump forward over it for daylight-saving time. Pick a later time.",
+                )
+            )
+            return result
+    else:
+        local = parsed.astimezone(skill.zone)
+    result.local = local
+    result.scheduled_at = local.astimezone(UTC)
+
+    periods, closed = _day_periods(skill, local.date())
+    if closed is not None:
+        found.append(closed)
+    slot = _slot_start(config, skill, local)
+    used = sum(
+        _count_usage(config, skill, slot, slot + dt.timedelta(minutes=config.slot_minutes)).values()
+    )
+    found.extend(_check_instant(config, skill, local, periods, result.phone, now, used))
+    return result
+
+
+def evaluate(
+    candidate: Candidate, *, config: RulesConfig | None = None, now: dt.datetime | None = None
+) -> list[Violation]:
+    """All violations of a candidate; an empty list means it may be booked."""
+    return assess(candidate, config=config, now=now).violations
+
+
+def free_slots(
+    skill: str,
+    start_date: dt.date,
+    days: int = 1,
+    phone: PhoneNumber | None = None,
+    *,
+    config: RulesConfig | None = None,
+    now: dt.datetime | None = None,
+) -> list[DaySlots]:
+    """Bookable slots of `days` local dates from `start_date`, with capacity left.
+
+    Raises KeyError for an unknown skill name. A disabled skill has no slots.
+    """
+    config = config or RulesConfig.load()
+    now = now or timezone.now()
+    plan = config.skills[skill]
+    step = config.slot_minutes
+    dates = [start_date + dt.timedelta(days=offset) for offset in range(days)]
+    range_start = _midnight(plan, dates[0])
+    range_end = _midnight(plan, dates[-1] + dt.timedelta(days=1))
+    usage = _count_usage(config, plan, range_start, range_end)
+
+    today = now.astimezone(plan.zone).date()
+    result = []
+    for day in dates:
+        periods, closed = _day_periods(plan, day)
+        closed = closed or _day_out_of_range(config, plan, day, today)
+        if closed is not None:
+            result.append(DaySlots(day, [], closed))
+            continue
+        slots = []
+        for minute in range(0, DAY_MINUTES, step):
+            if not any(a <= minute < b for a, b in periods):
+                continue  # _check_instant would say skill_closed
+            local = _resolve_local(
+                dt.datetime.combine(day, dt.time(minute // 60, minute % 60)), plan.zone
+            )
+            if local is None:
+                continue  # inside a DST gap: that wall time does not exist
+            start = local.astimezone(UTC)
+            used = usage.get(start, 0)
+            if not _check_instant(config, plan, local, periods, phone, now, used):
+                slots.append(Slot(start, local, config.slot_capacity, config.slot_capacity - used))
+        result.append(DaySlots(day, slots))
+    return result
+
+
+def _day_out_of_range(
+    config: RulesConfig, plan: SkillPlan, day: dt.date, today: dt.date
+) -> Violation | None:
+    """Whole-day shortcuts of rules _check_instant would report for every slot."""
+    if not plan.enabled:
+        return Violation("skill", Code.SKILL_DISABLED, f"{plan.name} takes no callbacks now.")
+    if day < today:
+        return Violation("scheduled_at", Code.IN_PAST, f"{day.isoformat()} is in the past.")
+    if (day - today).days > config.max_days_ahead:
+        return Violation(
+            "scheduled_at",
+            Code.TOO_FAR_AHEAD,
+            f"{day.isoformat()} is more than {config.max_days_ahead} days ahead.",
+        )
+    return None
+
+
+def _midnight(plan: SkillPlan, day: dt.date) -> dt.datetime:
+    naive = dt.datetime.combine(day, dt.time())
+    local = _resolve_local(naive, plan.zone) or naive.replace(tzinfo=plan.zone)
+    return local.astimezone(UTC)
+
+
+def suggest(
+    candidate: Candidate,
+    *,
+    count: int = 3,
+    config: RulesConfig | None = None,
+    now: dt.datetime | None = None,
+) -> list[Slot]:
+    """The next `count` free slots at or after the candidate's time (or now)."""
+    config = config or RulesConfig.load()
+    now = now or timezone.now()
+    plan = config.skills.get(candidate.skill)
+    if plan is None or not plan.enabled:
+        return []
+    phone = None
+    if candidate.phone_number:
+        try:
+            phone = parse_phone(candidate.phone_number, config.phone_policy)
+        except PhoneError:
+            phone = None
+    parsed = _parse_when(candidate.scheduled_at)
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = _resolve_local(parsed, plan.zone)
+    after = max(parsed.astimezone(UTC) if parsed else now, now)
+    day = after.astimezone(plan.zone).date()
+    last = now.astimezone(plan.zone).date() + dt.timedelta(days=config.max_days_ahead)
+    found: list[Slot] = []
+    while day <= last and len(found) < count:
+        chunk = min(7, (last - day).days + 1)
+        for day_slots in free_slots(plan.name, day, chunk, phone, config=config, now=now):
+            found.extend(s for s in day_slots.slots if s.start >= after)
+        day += dt.timedelta(days=chunk)
+    return found[:count]
+
+
+def holidays_for(calendar, year: int) -> list[tuple[dt.date, str]]:
+    """Every closed date of a HolidayCalendar in a year, with names (admin preview)."""
+    return CalendarPlan.from_calendar(calendar).holidays_in(year)
