@@ -78,6 +78,14 @@ def _parse(raw: str, default_region: str) -> PhoneNumber:
     )
 
 
+def _type_allowed(number_type: str, allowed: frozenset[str]) -> bool:
+    # Some countries (US, CA) cannot tell mobile from fixed line by the number alone;
+    # such a number passes when either kind is allowed.
+    if number_type == "fixed_line_or_mobile":
+        return bool(allowed & {"fixed_line_or_mobile", "fixed_line", "mobile"})
+    return number_type in allowed
+
+
 def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
     """Parse and check a number against the policy; raises PhoneError with a code."""
     if not raw or not raw.strip():
@@ -90,7 +98,7 @@ def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
             f"{number.e164} is a {number.region or 'non-geographic'} number; callbacks may "
             f"only be placed to numbers in {allowed}.",
         )
-    if policy.allowed_types and number.number_type not in policy.allowed_types:
+    if policy.allowed_types and not _type_allowed(number.number_type, policy.allowed_types):
         allowed = ", ".join(sorted(policy.allowed_types))
         raise PhoneError(
             "phone_not_allowed",
