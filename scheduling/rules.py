@@ -191,6 +191,7 @@ class RulesConfig:
     slot_capacity: int
     customer_earliest: int
     customer_latest: int
+    max_pending_per_number: int
     phone_policy: PhonePolicy
     skills: dict[str, SkillPlan]
     _zones: dict[str, ZoneInfo] = field(default_factory=dict)
@@ -220,6 +221,7 @@ class RulesConfig:
             slot_capacity=rules.slot_capacity,
             customer_earliest=minutes_of(rules.customer_earliest_time),
             customer_latest=minutes_of(rules.customer_latest_time, closing=True),
+            max_pending_per_number=rules.max_pending_per_number,
             phone_policy=PhonePolicy.from_rules(rules),
             skills=skills,
         )

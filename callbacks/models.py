@@ -1,0 +1,251 @@
+"""Callbacks, the UCCX IVR campaigns that dial them, and their event history.
+
+A Callback moves through the states in `Status`; `callbacks.states` is the one place
+that changes a status (conditional UPDATE + CallbackEvent in one transaction). Nothing
+else writes `status`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from scheduling.models import Skill
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    EXPORTING = "exporting", "Exporting to UCCX"
+    IN_DIALER = "in_dialer", "In the dialer"
+    IN_IVR = "in_ivr", "In the IVR"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    EXPIRED = "expired", "Expired"
+
+
+PENDING = (Status.SCHEDULED, Status.EXPORTING, Status.IN_DIALER, Status.IN_IVR)
+TERMINAL = (
+    Status.COMPLETED,
+    Status.FAILED,
+    Status.CANCELLED,
+    Status.RESCHEDULED,
+    Status.EXPIRED,
+)
+
+
+class Kind(models.TextChoices):
+    STANDARD = "standard", "Standard (skill)"
+    PERSONAL = "personal", "Personal (agent)"
+
+
+class Source(models.TextChoices):
+    GADGET = "gadget", "Finesse gadget"
+    IVR = "ivr", "IVR"
+    ADMIN = "admin", "Admin"
+    API = "api", "API"
+
+
+class RouteAction(models.TextChoices):
+    AGENT = "agent", "Queue to the agent"
+    SKILL = "skill", "Queue to the skill"
+    SCRIPT = "script", "Transfer to the external script"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    EXPORTED = "exported", "Exported to UCCX"
+    EXPORT_RETRY = "export_retry", "Export to be retried"
+    DIAL_ATTEMPT = "dial_attempt", "Dial attempt"
+    IVR_LOOKUP = "ivr_lookup", "IVR lookup"
+    IVR_OUTCOME = "ivr_outcome", "IVR outcome"
+    DELIVERED = "delivered", "Delivered to agent"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+    EXPIRED = "expired", "Expired"
+    PURGED = "purged", "Purged from dialing list"
+    REVALIDATED = "revalidated", "Re-validated"
+
+
+class CallbackCampaign(models.Model):
+    """A UCCX outbound IVR campaign that dials callbacks, one per presented number."""
+
+    name = models.CharField(
+        max_length=40,
+        unique=True,
+        help_text="The UCCX campaign name (at most 40 characters); the gadget sends it.",
+    )
+    uccx_campaign_id = models.PositiveIntegerField(
+        unique=True, help_text="The campaign's id in UCCX (adminapi/campaign/<id>)."
+    )
+    presented_number = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="The DDI/DID customers see, in international format, e.g. +48221111111. "
+        "UCCX presents one number per campaign, so each number needs its own campaign.",
+    )
+    home_region = models.CharField(
+        max_length=2,
+        default="PL",
+        help_text="Country whose numbers are dialed in national format, e.g. PL.",
+    )
+    outside_line_prefix = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text="Digits the dialer needs for an outside line, e.g. 9. Often empty.",
+    )
+    national_prefix = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text="Digits before a domestic number, e.g. 0 in the UK or 1 in the US; "
+        "empty for Poland.",
+    )
+    international_prefix = models.CharField(
+        max_length=5,
+        default="00",
+        help_text="Digits before a foreign number's country code: 00 in Europe, 011 in "
+        "North America.",
+    )
+    external_script = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Optional UCCX script (e.g. PremiumCustomerLookup.aef) that takes every "
+        "answered callback of this campaign for further processing; it does its own "
+        "queueing. Empty: calls are queued to the agent or skill directly.",
+    )
+    unknown_action = models.CharField(
+        max_length=10,
+        choices=[
+            (RouteAction.SKILL, RouteAction.SKILL.label),
+            (RouteAction.SCRIPT, RouteAction.SCRIPT.label),
+        ],
+        default=RouteAction.SKILL,
+        help_text="What the IVR script is told when it asks about an account number the "
+        "Campaign Manager does not know, so the customer is still served.",
+    )
+    fallback_skill = models.ForeignKey(
+        Skill,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Skill for unknown account numbers (with the 'queue to the skill' action).",
+    )
+    enabled = models.BooleanField(
+        default=True, help_text="A disabled campaign takes no new callbacks."
+    )
+    batch_size = models.PositiveIntegerField(
+        default=500, help_text="Contacts sent to UCCX in one import request."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.unknown_action == RouteAction.SCRIPT and not self.external_script:
+            raise ValidationError(
+                {"unknown_action": "Name the external script to transfer unknown callers to."}
+            )
+        for name in ("outside_line_prefix", "national_prefix", "international_prefix"):
+            value = getattr(self, name)
+            if value and not value.isdigit():
+                raise ValidationError({name: "Digits only."})
+
+
+class Callback(models.Model):
+    """A promise to call a customer back at a time, through a skill or one agent."""
+
+    # NULL only between the INSERT and the UPDATE that derives it from the primary key.
+    account_number = models.CharField(  # noqa: DJ001
+        max_length=12,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="CB + 10 digits; the key UCCX and the IVR script use.",
+    )
+    phone_number = models.CharField(max_length=20, help_text="Customer's number, E.164.")
+    dial_number = models.CharField(max_length=32, help_text="The digits UCCX dials.")
+    first_name = models.CharField(max_length=50, blank=True)
+    last_name = models.CharField(max_length=50, blank=True)
+    scheduled_at = models.DateTimeField(help_text="Promised time (stored in UTC).")
+    campaign = models.ForeignKey(
+        CallbackCampaign, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="callbacks")
+    agent_id = models.CharField(
+        max_length=50, blank=True, help_text="Finesse login id; set = personal callback."
+    )
+    agent_name = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_result = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
+    created_by = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    origin_account_number = models.CharField(
+        max_length=40, blank=True, help_text="The dialer call the request came from, if any."
+    )
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rescheduled_to"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    first_dialed_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        indexes = [
+            # The exporter's "due" query: scheduled callbacks by time.
+            models.Index(
+                fields=["scheduled_at"],
+                name="callback_due",
+                condition=models.Q(status="scheduled"),
+            ),
+            models.Index(fields=["phone_number", "status"], name="callback_phone"),
+            models.Index(fields=["agent_id", "status"], name="callback_agent"),
+            models.Index(fields=["skill", "scheduled_at"], name="callback_skill_time"),
+            models.Index(fields=["status", "scheduled_at"], name="callback_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.account_number or f"callback #{self.pk}"
+
+    @property
+    def kind(self) -> str:
+        return Kind.PERSONAL if self.agent_id else Kind.STANDARD
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+    @staticmethod
+    def account_number_for(pk: int) -> str:
+        return f"CB{pk:010d}"
+
+
+class CallbackEvent(models.Model):
+    """One state change or outside observation of a callback; never edited."""
+
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    actor = models.CharField(max_length=100, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"

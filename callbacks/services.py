@@ -1,0 +1,347 @@
+"""Callback services: every write to callbacks goes through one of these functions.
+
+Views, admin actions, the IVR API and Celery tasks call them; they validate with
+`callbacks.validation` (which stands on `scheduling.rules`) and change status only
+through `callbacks.states`.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from scheduling.models import GlobalRules
+from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
+
+from . import states
+from .dialplan import dial_string_for
+from .models import Callback, CallbackCampaign, EventKind, RouteAction, Source, Status
+from .validation import CallbackRequest, Verdict, callback_validate
+
+NO_FREE_SLOT = "slot_full"
+
+
+class CallbackRejected(Exception):
+    """The request broke rules; carries every violation and suggested slots."""
+
+    def __init__(self, violations: list[Violation], suggestions: list[Slot] | None = None):
+        self.violations = violations
+        self.suggestions = suggestions or []
+        super().__init__("; ".join(v.message for v in violations))
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDetails:
+    first_name: str = ""
+    last_name: str = ""
+    agent_name: str = ""
+    notes: str = ""
+    origin_account_number: str = ""
+
+
+def _serialize_creations() -> None:
+    # Slot capacity and duplicate checks read other callbacks; locking the single
+    # GlobalRules row makes concurrent creations take turns on databases with row locks
+    # (PostgreSQL, SQL Server). SQLite serialises writers by itself.
+    GlobalRules.objects.select_for_update().filter(pk=GlobalRules.SINGLETON_ID).exists()
+
+
+def _create(
+    request: CallbackRequest,
+    verdict: Verdict,
+    details: CustomerDetails,
+    *,
+    source: str,
+    actor: str,
+    rescheduled_from: Callback | None = None,
+) -> Callback:
+    campaign = verdict.campaign
+    e164 = verdict.assessment.phone.e164
+    callback = Callback.objects.create(
+        phone_number=e164,
+        dial_number=dial_string_for(e164, campaign),
+        first_name=details.first_name,
+        last_name=details.last_name,
+        scheduled_at=verdict.assessment.scheduled_at,
+        campaign=campaign,
+        skill_id=verdict.assessment.skill.id,
+        agent_id=request.agent_id,
+        agent_name=details.agent_name,
+        source=source,
+        created_by=actor,
+        notes=details.notes,
+        origin_account_number=details.origin_account_number,
+        rescheduled_from=rescheduled_from,
+    )
+    callback.account_number = Callback.account_number_for(callback.pk)
+    Callback.objects.filter(pk=callback.pk).update(account_number=callback.account_number)
+    states.record_creation(
+        callback,
+        actor=actor,
+        details={
+            "source": source,
+            "rescheduled_from": rescheduled_from.account_number if rescheduled_from else None,
+        },
+    )
+    return callback
+
+
+def callback_schedule(
+    *,
+    request: CallbackRequest,
+    details: CustomerDetails = CustomerDetails(),
+    source: str = Source.API,
+    actor: str = "",
+    now: dt.datetime | None = None,
+) -> Callback:
+    """Validate and store a new callback; raises CallbackRejected with all violations."""
+    with transaction.atomic():
+        _serialize_creations()
+        verdict = callback_validate(request=request, now=now)
+        if not verdict.valid:
+            raise CallbackRejected(verdict.violations, verdict.suggestions)
+        return _create(request, verdict, details, source=source, actor=actor)
+
+
+def callback_schedule_earliest(
+    *,
+    request: CallbackRequest,
+    details: CustomerDetails = CustomerDetails(),
+    source: str = Source.IVR,
+    actor: str = "",
+    now: dt.datetime | None = None,
+) -> Callback:
+    """Book the earliest free slot (inbound IVR: the caller gave no time)."""
+    config = RulesConfig.load()
+    now = now or timezone.now()
+    slots = suggest(
+        Candidate(request.skill, now, request.phone_number), count=1, config=config, now=now
+    )
+    if not slots:
+        verdict = callback_validate(request=request, config=config, now=now)
+        violations = verdict.violations or [
+            Violation(
+                "scheduled_at",
+                NO_FREE_SLOT,
+                f"No free slot for {request.skill} in the next {config.max_days_ahead} days.",
+            )
+        ]
+        raise CallbackRejected(violations)
+    timed = CallbackRequest(
+        request.phone_number, slots[0].start, request.campaign, request.skill, request.agent_id
+    )
+    return callback_schedule(request=timed, details=details, source=source, actor=actor, now=now)
+
+
+def callback_reschedule(
+    *,
+    callback: Callback,
+    scheduled_at: dt.datetime | str,
+    source: str = Source.API,
+    actor: str = "",
+    now: dt.datetime | None = None,
+) -> Callback:
+    """A NEW callback takes over; the old one becomes `rescheduled` (history kept)."""
+    if not states.can_transition(callback.status, Status.RESCHEDULED):
+        raise states.TransitionRefused(callback, Status.RESCHEDULED)
+    request = CallbackRequest(
+        phone_number=callback.phone_number,
+        scheduled_at=scheduled_at,
+        campaign=callback.campaign.name,
+        skill=callback.skill.name,
+        agent_id=callback.agent_id,
+    )
+    details = CustomerDetails(
+        first_name=callback.first_name,
+        last_name=callback.last_name,
+        agent_name=callback.agent_name,
+        notes=callback.notes,
+        origin_account_number=callback.origin_account_number,
+    )
+    with transaction.atomic():
+        _serialize_creations()
+        verdict = callback_validate(request=request, now=now, exclude_id=callback.pk)
+        if not verdict.valid:
+            raise CallbackRejected(verdict.violations, verdict.suggestions)
+        states.transition(
+            callback,
+            Status.RESCHEDULED,
+            event=EventKind.RESCHEDULED,
+            actor=actor,
+            details={"scheduled_at": verdict.assessment.scheduled_at.isoformat()},
+        )
+        new = _create(
+            request, verdict, details, source=source, actor=actor, rescheduled_from=callback
+        )
+        return new
+
+
+def callback_cancel(*, callback: Callback, reason: str = "", actor: str = "") -> Callback:
+    return states.transition(
+        callback,
+        Status.CANCELLED,
+        event=EventKind.CANCELLED,
+        actor=actor,
+        details={"reason": reason},
+    )
+
+
+def callback_mark_delivered(*, callback: Callback, agent_id: str = "", actor: str = "") -> Callback:
+    """Flow step 13: the call reached an agent's desktop. Repeating it changes nothing."""
+    if callback.status == Status.COMPLETED and callback.delivered_at:
+        return callback
+    return states.transition(
+        callback,
+        Status.COMPLETED,
+        event=EventKind.DELIVERED,
+        actor=actor or agent_id,
+        details={"agent_id": agent_id},
+        expected=(Status.IN_IVR, Status.IN_DIALER),
+        delivered_at=timezone.now(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """What the callback IVR script needs to route an answered call (flat on purpose)."""
+
+    found: bool
+    action: str
+    agent_id: str = ""
+    agent_name: str = ""
+    skill: str = ""
+    script: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone_number: str = ""
+    campaign: str = ""
+    callback_id: int | None = None
+    account_number: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _default_campaign(hint: str | None) -> CallbackCampaign | None:
+    campaigns = CallbackCampaign.objects.select_related("fallback_skill")
+    if hint:
+        by_name = campaigns.filter(name=hint).first()
+        if by_name is not None:
+            return by_name
+        if hint.isdigit():
+            return campaigns.filter(uccx_campaign_id=int(hint)).first()
+    return campaigns.filter(enabled=True).order_by("pk").first()
+
+
+def _unknown_route(account_number: str, campaign_hint: str | None) -> Route:
+    campaign = _default_campaign(campaign_hint)
+    if campaign is None:
+        return Route(found=False, action=RouteAction.SKILL.value, account_number=account_number)
+    action = campaign.unknown_action
+    return Route(
+        found=False,
+        action=action,
+        skill=campaign.fallback_skill.name if campaign.fallback_skill else "",
+        script=campaign.external_script if action == RouteAction.SCRIPT else "",
+        campaign=campaign.name,
+        account_number=account_number,
+    )
+
+
+def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = None) -> Route:
+    """Flow steps 10-11: where should the answered call go?
+
+    A known callback is routed even if it was cancelled meanwhile: the customer is
+    already on the line, and hanging up on them is worse than serving them.
+    """
+    callback = (
+        Callback.objects.select_related("campaign", "skill")
+        .filter(account_number=account_number.strip().upper())
+        .first()
+    )
+    if callback is None:
+        return _unknown_route(account_number, campaign_hint)
+    campaign = callback.campaign
+    if campaign.external_script:
+        action = RouteAction.SCRIPT.value
+    elif callback.agent_id:
+        action = RouteAction.AGENT.value
+    else:
+        action = RouteAction.SKILL.value
+    if states.can_transition(callback.status, Status.IN_IVR):
+        try:
+            states.transition(
+                callback,
+                Status.IN_IVR,
+                event=EventKind.IVR_LOOKUP,
+                actor="ivr",
+                details={"action": action},
+            )
+        except states.TransitionRefused:
+            states.record_event(
+                callback, EventKind.IVR_LOOKUP, actor="ivr", details={"action": action}
+            )
+    else:
+        states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details={"action": action})
+    return Route(
+        found=True,
+        action=action,
+        agent_id=callback.agent_id,
+        agent_name=callback.agent_name,
+        skill=callback.skill.name,
+        script=campaign.external_script,
+        first_name=callback.first_name,
+        last_name=callback.last_name,
+        phone_number=callback.phone_number,
+        campaign=campaign.name,
+        callback_id=callback.pk,
+        account_number=callback.account_number,
+    )
+
+
+class Outcome:
+    QUEUED_AGENT = "queued_agent"
+    QUEUED_SKILL = "queued_skill"
+    TRANSFERRED_SCRIPT = "transferred_script"
+    CUSTOMER_HANGUP = "customer_hangup"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    ALL = (QUEUED_AGENT, QUEUED_SKILL, TRANSFERRED_SCRIPT, CUSTOMER_HANGUP, RESCHEDULE_REQUESTED)
+
+
+def callback_record_ivr_outcome(
+    *,
+    callback: Callback,
+    outcome: str,
+    scheduled_at: dt.datetime | str | None = None,
+    now: dt.datetime | None = None,
+) -> Callback:
+    """What the IVR script did with the call. Returns the callback now in charge.
+
+    `reschedule_requested` goes through the same validation as any new callback and
+    returns the new one; `customer_hangup` fails the callback (the promise was kept by
+    calling, the customer left); queueing outcomes are recorded, and completion comes
+    when the agent receives the call (delivered, or the dialer's agent connection).
+    """
+    if outcome == Outcome.RESCHEDULE_REQUESTED:
+        if not scheduled_at:
+            raise CallbackRejected(
+                [Violation("scheduled_at", "invalid_datetime", "Give the new date and time.")]
+            )
+        states.record_event(
+            callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome}
+        )
+        return callback_reschedule(
+            callback=callback, scheduled_at=scheduled_at, source=Source.IVR, actor="ivr", now=now
+        )
+    if outcome == Outcome.CUSTOMER_HANGUP:
+        return states.transition(
+            callback,
+            Status.FAILED,
+            event=EventKind.IVR_OUTCOME,
+            actor="ivr",
+            details={"outcome": outcome},
+            last_result=outcome,
+        )
+    states.record_event(callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome})
+    return callback

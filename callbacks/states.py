@@ -1,0 +1,119 @@
+"""The callback state machine: the only code that changes Callback.status.
+
+Each transition is a conditional UPDATE (the row changes only while it is still in an
+expected state) plus a CallbackEvent, in one transaction. Two workers racing for the
+same callback therefore cannot both move it: the loser's UPDATE matches no row and it
+gets `False` / `TransitionRefused`, never a double export or a lost update.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Callback, CallbackEvent, EventKind, Status
+
+S = Status
+ALLOWED: dict[str, frozenset[str]] = {
+    S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}),
+    # UCCX accepted the contact -> in_dialer; a retryable failure -> back to scheduled.
+    # An IVR lookup may arrive before the exporter recorded UCCX's acceptance.
+    S.EXPORTING: frozenset({S.IN_DIALER, S.SCHEDULED, S.IN_IVR}),
+    S.IN_DIALER: frozenset(
+        {S.IN_IVR, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}
+    ),
+    S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED}),
+}
+TIMESTAMP_ON_ENTRY = {
+    S.IN_DIALER: "exported_at",
+    S.IN_IVR: "connected_at",
+    S.COMPLETED: "finished_at",
+    S.FAILED: "finished_at",
+    S.CANCELLED: "finished_at",
+    S.RESCHEDULED: "finished_at",
+    S.EXPIRED: "finished_at",
+}
+
+
+class TransitionRefused(Exception):
+    """The callback is not (or no longer) in a state that allows this change."""
+
+    def __init__(self, callback: Callback, target: str):
+        self.callback = callback
+        self.target = target
+        super().__init__(
+            f"Callback {callback.account_number} is {callback.get_status_display().lower()}; "
+            f"it cannot become {Status(target).label.lower()}."
+        )
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in ALLOWED.get(current, frozenset())
+
+
+def transition(
+    callback: Callback,
+    target: str,
+    *,
+    event: str,
+    actor: str = "",
+    details: dict[str, Any] | None = None,
+    expected: Iterable[str] | None = None,
+    **fields: Any,
+) -> Callback:
+    """Move one callback to `target` (plus field updates) or raise TransitionRefused.
+
+    `expected` narrows the states the caller accepts to move from (default: every state
+    the machine allows). On success the in-memory object is refreshed.
+    """
+    sources = [s for s in (expected or ALLOWED) if can_transition(s, target)]
+    now = timezone.now()
+    stamp = TIMESTAMP_ON_ENTRY.get(target)
+    if stamp and stamp not in fields:
+        fields[stamp] = now
+    with transaction.atomic():
+        current = Callback.objects.filter(pk=callback.pk).values_list("status", flat=True).first()
+        # Update only from the state just read, so the event's from_status is exact.
+        updated = 0
+        if current in sources:
+            updated = Callback.objects.filter(pk=callback.pk, status=current).update(
+                status=target, updated_at=now, **fields
+            )
+        if updated != 1:
+            callback.refresh_from_db()
+            raise TransitionRefused(callback, target)
+        CallbackEvent.objects.create(
+            callback_id=callback.pk,
+            kind=event,
+            from_status=current or "",
+            to_status=target,
+            actor=actor,
+            details=details or {},
+        )
+    callback.refresh_from_db()
+    return callback
+
+
+def record_event(
+    callback: Callback, kind: str, *, actor: str = "", details: dict[str, Any] | None = None
+) -> CallbackEvent:
+    """An observation that does not change the status (e.g. an IVR outcome)."""
+    return CallbackEvent.objects.create(
+        callback_id=callback.pk,
+        kind=kind,
+        from_status=callback.status,
+        to_status=callback.status,
+        actor=actor,
+        details=details or {},
+    )
+
+
+def record_creation(callback: Callback, *, actor: str, details: dict[str, Any]) -> None:
+    CallbackEvent.objects.create(
+        callback_id=callback.pk,
+        kind=EventKind.CREATED,
+        to_status=callback.status,
+        actor=actor,
+        details=details,
+    )

@@ -1,0 +1,105 @@
+"""Validation of a callback request: the rules engine plus what only callbacks know.
+
+`scheduling.rules` decides the time, the phone number and the slot capacity (stored
+callbacks are counted through the slot-usage hook registered in apps.py); this module
+adds the campaign checks and duplicate detection, and proposes the next free slots
+when anything fails. Both the create service and the dry-run endpoint call it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
+
+from .models import PENDING, Callback, CallbackCampaign
+
+UNKNOWN_CAMPAIGN = "unknown_campaign"
+CAMPAIGN_DISABLED = "campaign_disabled"
+DUPLICATE_PENDING = "duplicate_pending"
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRequest:
+    phone_number: str
+    scheduled_at: dt.datetime | str
+    campaign: str
+    skill: str
+    agent_id: str = ""
+
+
+@dataclass(slots=True)
+class Verdict:
+    assessment: Assessment
+    campaign: CallbackCampaign | None
+    violations: list[Violation]
+    suggestions: list[Slot] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+def pending_scheduled_times(skill_id: int, start: dt.datetime, end: dt.datetime) -> list:
+    """The slot-usage hook: pending callbacks of a skill in [start, end)."""
+    return list(
+        Callback.objects.filter(
+            skill_id=skill_id, status__in=PENDING, scheduled_at__gte=start, scheduled_at__lt=end
+        ).values_list("scheduled_at", flat=True)
+    )
+
+
+def _campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violation]]:
+    campaign = CallbackCampaign.objects.filter(name=name).first()
+    if campaign is None:
+        return None, [
+            Violation("campaign", UNKNOWN_CAMPAIGN, f"There is no callback campaign '{name}'.")
+        ]
+    if not campaign.enabled:
+        return campaign, [
+            Violation("campaign", CAMPAIGN_DISABLED, f"{campaign.name} takes no callbacks now.")
+        ]
+    return campaign, []
+
+
+def _duplicate_violations(e164: str, limit: int, exclude_id: int | None) -> list[Violation]:
+    pending = Callback.objects.filter(phone_number=e164, status__in=PENDING)
+    if exclude_id is not None:
+        pending = pending.exclude(pk=exclude_id)
+    existing = list(pending.order_by("scheduled_at")[:limit])
+    if len(existing) < limit:
+        return []
+    first = existing[0]
+    return [
+        Violation(
+            "phone_number",
+            DUPLICATE_PENDING,
+            f"{e164} already has a callback waiting ({first.account_number}, "
+            f"{first.scheduled_at:%Y-%m-%d %H:%M} UTC); at most {limit} per number. "
+            "Reschedule or cancel that one instead.",
+        )
+    ]
+
+
+def callback_validate(
+    *,
+    request: CallbackRequest,
+    config: RulesConfig | None = None,
+    now: dt.datetime | None = None,
+    exclude_id: int | None = None,
+    with_suggestions: bool = True,
+) -> Verdict:
+    """Every violation of a request at once, and the next free slots if any."""
+    config = config or RulesConfig.load()
+    candidate = Candidate(request.skill, request.scheduled_at, request.phone_number)
+    result = assess(candidate, config=config, now=now)
+    campaign, violations = _campaign_violations(request.campaign)
+    violations = violations + result.violations
+    if result.phone is not None:
+        violations += _duplicate_violations(
+            result.phone.e164, config.max_pending_per_number, exclude_id
+        )
+    verdict = Verdict(result, campaign, violations)
+    time_trouble = any(v.field == "scheduled_at" for v in violations)
+    if time_trouble and with_suggestions and result.skill is not None:
+        verdict.suggestions = suggest(candidate, config=config, now=now)
+    return verdict
