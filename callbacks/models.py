@@ -7,6 +7,7 @@ else writes `status`.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from scheduling.models import Skill
@@ -249,3 +250,39 @@ class CallbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiScope(models.TextChoices):
+    GADGET = "gadget", "Finesse gadget"
+    IVR = "ivr", "IVR script"
+
+
+class ApiKey(AbstractAPIKey):
+    """A hashed API key with one scope: a gadget key cannot call the IVR API, and back."""
+
+    scope = models.CharField(
+        max_length=10,
+        choices=ApiScope.choices,
+        help_text="Gadget keys call /api/v1/ (except /ivr/); IVR keys only /api/v1/ivr/.",
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a create request carrying an Idempotency-Key header."""
+
+    key = models.CharField(max_length=100)
+    owner = models.CharField(max_length=150, help_text="The API key (prefix) or user.")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="one_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

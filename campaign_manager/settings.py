@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
     "simple_history",
     "scheduling",
     "callbacks",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,6 +97,41 @@ USE_I18N = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# --- HTTP API -------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "callbacks.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_THROTTLE_CLASSES": ["callbacks.api.auth.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "gadget": env.str("API_RATE_GADGET", default="600/min"),
+        "ivr": env.str("API_RATE_IVR", default="6000/min"),
+        "staff": env.str("API_RATE_STAFF", default="600/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "callbacks.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Campaign Manager API",
+    "DESCRIPTION": "Callbacks for Cisco UCCX outbound IVR campaigns: the Finesse gadget "
+    "API (scope gadget) and the callback IVR script API (scope ivr). Authenticate with "
+    "`Authorization: Api-Key <key>`; the IVR may also use HTTP Basic with the key as "
+    "password.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CallbackStatusEnum": "callbacks.models.Status"},
+}
+# Only the Finesse servers' origins may call the API from a browser (the gadget).
+CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key"]
 
 CELERY_BROKER_URL = read_url("CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES)
 if CELERY_BROKER_URL == "filesystem://":

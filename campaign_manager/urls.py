@@ -1,5 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from callbacks.api.errors import json_404
 
 from . import views
 
@@ -9,5 +12,14 @@ admin.site.index_title = "Callbacks for UCCX outbound IVR campaigns"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("callbacks.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
+    # Unknown /api/ paths answer JSON even with DEBUG on (handler404 covers DEBUG off).
+    re_path(r"^api/", json_404),
 ]
+
+# JSON, never an HTML page, for errors under /api/.
+handler404 = "callbacks.api.errors.json_404"
+handler500 = "callbacks.api.errors.json_500"

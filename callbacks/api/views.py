@@ -1,0 +1,427 @@
+"""Gadget and IVR endpoints (ARCHITECTURE.md §4): input serializer -> service -> output."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from scheduling.phones import PhoneError, parse_phone
+from scheduling.rules import RulesConfig, free_slots
+
+from .. import services
+from ..models import Callback, CallbackCampaign, CallbackEvent, Source
+from ..states import TransitionRefused
+from ..validation import CallbackRequest, callback_validate
+from . import examples as ex
+from .auth import GadgetScope, IvrScope
+from .errors import error_response, violation_errors
+from .idempotency import idempotent
+from .renderers import CallbackXMLRenderer
+from .serializers import (
+    CallbackDetailOutput,
+    CallbackInput,
+    CallbackOutput,
+    CancelInput,
+    DeliveredInput,
+    IvrCallbackInput,
+    ListQuery,
+    OutcomeInput,
+    RescheduleInput,
+    RouteOutput,
+    SlotsQuery,
+    iso_utc,
+    slot_data,
+)
+
+CALLBACKS = Callback.objects.select_related("campaign", "skill__business_hours")
+
+
+def _actor(request) -> str:
+    return str(request.user)
+
+
+def _rejected(error: services.CallbackRejected) -> Response:
+    return Response(
+        {
+            "errors": violation_errors(error.violations),
+            "suggestions": [slot_data(s) for s in error.suggestions],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _refused(error: TransitionRefused) -> Response:
+    return error_response("invalid_state", str(error), status.HTTP_409_CONFLICT)
+
+
+def _request_from(data: dict) -> CallbackRequest:
+    return CallbackRequest(
+        phone_number=data["phone_number"],
+        scheduled_at=data["scheduled_at"],
+        campaign=data["campaign"],
+        skill=data["skill"],
+        agent_id=data["agent_id"],
+    )
+
+
+def _details_from(data: dict) -> services.CustomerDetails:
+    return services.CustomerDetails(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        agent_name=data["agent_name"],
+        notes=data["notes"],
+        origin_account_number=data["origin_account_number"],
+    )
+
+
+class GadgetView(APIView):
+    permission_classes = [GadgetScope]
+
+
+class IvrView(APIView):
+    permission_classes = [IvrScope]
+    renderer_classes = [JSONRenderer, CallbackXMLRenderer, BrowsableAPIRenderer]
+
+
+class ConfigView(GadgetView):
+    @extend_schema(
+        summary="Campaigns, skills, rules and server time for the gadget",
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[ex.CONFIG],
+    )
+    def get(self, request):
+        config = RulesConfig.load()
+        campaigns = CallbackCampaign.objects.filter(enabled=True).order_by("name")
+        return Response(
+            {
+                "campaigns": [
+                    {
+                        "name": c.name,
+                        "presented_number": c.presented_number,
+                        "external_script": c.external_script,
+                    }
+                    for c in campaigns
+                ],
+                "skills": [
+                    {"name": s.name, "time_zone": s.zone.key}
+                    for s in sorted(config.skills.values(), key=lambda s: s.name)
+                    if s.enabled
+                ],
+                "rules": {
+                    "slot_minutes": config.slot_minutes,
+                    "slot_capacity": config.slot_capacity,
+                    "min_lead_minutes": int(config.min_lead.total_seconds() // 60),
+                    "max_days_ahead": config.max_days_ahead,
+                    "default_region": config.phone_policy.default_region,
+                },
+                "server_time": iso_utc(timezone.now()),
+                "time_zone": settings.TIME_ZONE,
+            }
+        )
+
+
+class SlotsView(GadgetView):
+    @extend_schema(
+        summary="Free slots with capacity left (same rules as validation)",
+        parameters=[SlotsQuery],
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[ex.SLOTS],
+    )
+    def get(self, request):
+        query = SlotsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        config = RulesConfig.load()
+        skill = config.skills.get(data["skill"])
+        if skill is None:
+            return error_response(
+                "unknown_skill", f"There is no skill named '{data['skill']}'.", 400, "skill"
+            )
+        phone = None
+        if data["phone"]:
+            try:
+                phone = parse_phone(data["phone"], config.phone_policy)
+            except PhoneError as error:
+                return error_response(error.code, error.message, 400, "phone")
+        days = free_slots(skill.name, data["date"], data["days"], phone, config=config)
+        return Response(
+            {
+                "skill": skill.name,
+                "time_zone": skill.zone.key,
+                "days": [
+                    {
+                        "date": day.date.isoformat(),
+                        "available": bool(day.slots),
+                        "reason": (
+                            {"code": day.unavailable.code, "message": day.unavailable.message}
+                            if day.unavailable
+                            else None
+                        ),
+                        "slots": [slot_data(s) for s in day.slots],
+                    }
+                    for day in days
+                ],
+            }
+        )
+
+
+class ValidateView(GadgetView):
+    @extend_schema(
+        summary="Dry run of create: every violation and suggested slots",
+        request=CallbackInput,
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[ex.CREATE_REQUEST, ex.VALIDATE_INVALID],
+    )
+    def post(self, request):
+        body = CallbackInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        verdict = callback_validate(request=_request_from(body.validated_data))
+        return Response(
+            {
+                "valid": verdict.valid,
+                "errors": violation_errors(verdict.violations),
+                "suggestions": [slot_data(s) for s in verdict.suggestions],
+            }
+        )
+
+
+class CallbackListCreateView(GadgetView, generics.GenericAPIView):
+    serializer_class = CallbackOutput
+
+    @extend_schema(
+        summary="List callbacks (newest first), filtered by agent, phone or status",
+        parameters=[ListQuery],
+        responses=CallbackOutput(many=True),
+        examples=[ex.CALLBACK_LIST],
+    )
+    def get(self, request):
+        query = ListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        callbacks = CALLBACKS.order_by("-scheduled_at", "-pk")
+        if "phone" in filters:
+            try:
+                filters["phone_number"] = parse_phone(
+                    filters.pop("phone"), RulesConfig.load().phone_policy
+                ).e164
+            except PhoneError as error:
+                return error_response(error.code, error.message, 400, "phone")
+        page = self.paginate_queryset(callbacks.filter(**filters))
+        return self.get_paginated_response(CallbackOutput(page, many=True).data)
+
+    @extend_schema(
+        summary="Create a callback (validated; Idempotency-Key makes retries safe)",
+        request=CallbackInput,
+        responses={201: CallbackOutput},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
+        examples=[ex.CREATE_REQUEST, ex.CALLBACK, ex.REJECTED],
+    )
+    def post(self, request):
+        body = CallbackInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+
+        def create() -> Response:
+            try:
+                callback = services.callback_schedule(
+                    request=_request_from(data),
+                    details=_details_from(data),
+                    source=Source.GADGET,
+                    actor=_actor(request),
+                )
+            except services.CallbackRejected as error:
+                return _rejected(error)
+            return Response(CallbackOutput(CALLBACKS.get(pk=callback.pk)).data, status=201)
+
+        return idempotent(request, create)
+
+
+class CallbackDetailView(GadgetView):
+    @extend_schema(
+        summary="One callback with its events",
+        responses=CallbackDetailOutput,
+        examples=[ex.CALLBACK_DETAIL],
+    )
+    def get(self, request, pk: int):
+        callback = get_object_or_404(
+            CALLBACKS.select_related("rescheduled_from").prefetch_related(
+                Prefetch("events", queryset=CallbackEvent.objects.order_by("at", "pk"))
+            ),
+            pk=pk,
+        )
+        return Response(CallbackDetailOutput(callback).data)
+
+
+class RescheduleView(GadgetView):
+    @extend_schema(
+        summary="Reschedule: a new callback takes over, the old one is kept as history",
+        request=RescheduleInput,
+        responses={201: CallbackOutput},
+        examples=[ex.RESCHEDULE_REQUEST, ex.CALLBACK, ex.REJECTED],
+    )
+    def post(self, request, pk: int):
+        callback = get_object_or_404(CALLBACKS, pk=pk)
+        body = RescheduleInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            new = services.callback_reschedule(
+                callback=callback,
+                scheduled_at=body.validated_data["scheduled_at"],
+                source=Source.GADGET,
+                actor=_actor(request),
+            )
+        except services.CallbackRejected as error:
+            return _rejected(error)
+        except TransitionRefused as error:
+            return _refused(error)
+        return Response(CallbackOutput(CALLBACKS.get(pk=new.pk)).data, status=201)
+
+
+class CancelView(GadgetView):
+    @extend_schema(
+        summary="Cancel a scheduled (or already dialing) callback",
+        request=CancelInput,
+        responses=CallbackOutput,
+        examples=[ex.CANCEL_REQUEST, ex.CALLBACK],
+    )
+    def post(self, request, pk: int):
+        callback = get_object_or_404(CALLBACKS, pk=pk)
+        body = CancelInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.callback_cancel(
+                callback=callback, reason=body.validated_data["reason"], actor=_actor(request)
+            )
+        except TransitionRefused as error:
+            return _refused(error)
+        return Response(CallbackOutput(CALLBACKS.get(pk=pk)).data)
+
+
+class DeliveredView(GadgetView):
+    @extend_schema(
+        summary="The callback call reached the agent (flow step 13)",
+        request=DeliveredInput,
+        responses=CallbackOutput,
+        examples=[ex.DELIVERED_REQUEST, ex.CALLBACK],
+    )
+    def post(self, request, pk: int):
+        callback = get_object_or_404(CALLBACKS, pk=pk)
+        body = DeliveredInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.callback_mark_delivered(
+                callback=callback,
+                agent_id=body.validated_data["agent_id"],
+                actor=_actor(request),
+            )
+        except TransitionRefused as error:
+            return _refused(error)
+        return Response(CallbackOutput(CALLBACKS.get(pk=pk)).data)
+
+
+class IvrRouteView(IvrView):
+    @extend_schema(
+        summary="Where to route an answered callback call (flat JSON or XML)",
+        parameters=[
+            OpenApiParameter(
+                "campaign",
+                str,
+                description="Optional: the UCCX campaign name "
+                "or id, for the default action when the number is unknown.",
+            ),
+        ],
+        responses={200: RouteOutput, 404: RouteOutput},
+        examples=[ex.ROUTE, ex.ROUTE_UNKNOWN],
+    )
+    def get(self, request, account_number: str):
+        route = services.callback_route_for_ivr(
+            account_number=account_number, campaign_hint=request.query_params.get("campaign")
+        )
+        return Response(route.as_dict(), status=200 if route.found else 404)
+
+
+class IvrOutcomeView(IvrView):
+    @extend_schema(
+        summary="What the IVR script did with the call",
+        request=OutcomeInput,
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[ex.OUTCOME_REQUEST, ex.OUTCOME_RESULT],
+    )
+    def post(self, request, account_number: str):
+        callback = get_object_or_404(CALLBACKS, account_number=account_number.strip().upper())
+        body = OutcomeInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            result = services.callback_record_ivr_outcome(
+                callback=callback,
+                outcome=body.validated_data["outcome"],
+                scheduled_at=body.validated_data["scheduled_at"] or None,
+            )
+        except services.CallbackRejected as error:
+            return _rejected(error)
+        except TransitionRefused as error:
+            return _refused(error)
+        return Response(
+            {
+                "account_number": result.account_number,
+                "status": result.status,
+                "scheduled_at": iso_utc(result.scheduled_at),
+                "rescheduled": result.pk != callback.pk,
+            }
+        )
+
+
+class IvrCreateView(IvrView):
+    @extend_schema(
+        summary="Inbound IVR creates a callback (no scheduled_at: earliest free slot)",
+        request=IvrCallbackInput,
+        responses={201: CallbackOutput},
+        examples=[ex.IVR_CREATE_REQUEST, ex.CALLBACK, ex.REJECTED],
+    )
+    def post(self, request):
+        body = IvrCallbackInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+
+        def create() -> Response:
+            try:
+                if data["scheduled_at"]:
+                    callback = services.callback_schedule(
+                        request=_request_from(data),
+                        details=_details_from(data),
+                        source=Source.IVR,
+                        actor=_actor(request),
+                    )
+                else:
+                    callback = services.callback_schedule_earliest(
+                        request=_request_from({**data, "scheduled_at": ""}),
+                        details=_details_from(data),
+                        source=Source.IVR,
+                        actor=_actor(request),
+                    )
+            except services.CallbackRejected as error:
+                return _rejected(error)
+            return Response(CallbackOutput(CALLBACKS.get(pk=callback.pk)).data, status=201)
+
+        return idempotent(request, create)
+
+
+class PingView(GadgetView):
+    """A trivial authenticated endpoint: the floor for API benchmarks."""
+
+    @extend_schema(
+        summary="Authenticated no-op (benchmark floor)", responses={200: OpenApiTypes.OBJECT}
+    )
+    def get(self, request):
+        return Response({"ok": True, "time": iso_utc(dt.datetime.now(ZoneInfo("UTC")))})
