@@ -74,4 +74,17 @@ def read_database(name: str, default: str) -> dict:
         config["ENGINE"] = "mssql"
         config.setdefault("OPTIONS", {}).setdefault("driver", "ODBC Driver 18 for SQL Server")
         return config
-    return environ.Env.db_url_config(url)
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The embedded database serves a web server, a worker and beat at once: WAL lets
+        # readers run beside the writer, IMMEDIATE takes the write lock at the start of a
+        # transaction (no mid-transaction "database is locked"), and writers queue for
+        # up to 20 s instead of failing.
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    return config
