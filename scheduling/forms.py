@@ -1,0 +1,152 @@
+"""Admin forms for the scheduling configuration and its two tool pages.
+
+The forms only collect input and give fields names an administrator recognises; every
+rule is checked by the models (`clean`) or by the rules engine, never re-implemented here.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from holidays.registry import COUNTRIES
+
+from .models import GlobalRules, HolidayCalendar, Skill, Weekday, check_no_overlap
+from .models import supported_countries as supported_holiday_countries
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # The registry names countries by class name ("UnitedStates"); split it for people.
+    names = {
+        entry[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0]) for entry in COUNTRIES.values()
+    }
+    codes = supported_holiday_countries()
+    return sorted(
+        ((code, f"{names.get(code, code)} ({code})") for code in codes), key=lambda c: c[1]
+    )
+
+
+class HolidayCalendarForm(forms.ModelForm):
+    country = forms.ChoiceField(
+        required=False,
+        choices=lambda: [("", "None: only the custom holidays below"), *_country_choices()],
+        help_text=HolidayCalendar._meta.get_field("country").help_text,
+    )
+
+    class Meta:
+        model = HolidayCalendar
+        fields = ("name", "country", "subdivision")
+
+
+class OpeningPeriodFormSet(BaseInlineFormSet):
+    """The weekly periods of one BusinessHours: no two may overlap on the same day."""
+
+    def clean(self) -> None:
+        super().clean()
+        periods = []
+        for form in self.forms:
+            # Empty extra rows, rows being deleted and rows with their own errors (already
+            # reported on the row) take no part in the overlap check.
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self._should_delete_form(form) or not form.is_valid():
+                continue
+            data = form.cleaned_data
+            periods.append((Weekday(data["weekday"]).label, data["opens"], data["closes"]))
+        check_no_overlap(periods)
+
+
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ("name", "enabled", "business_hours", "uccx_skill_id", "uccx_csq_id")
+        labels = {"uccx_skill_id": "UCCX skill ID", "uccx_csq_id": "UCCX CSQ ID"}
+
+
+# Field names read like code; these read like the rules an administrator sets.
+GLOBAL_RULES_LABELS = {
+    "earliest_time": "Earliest callback time",
+    "latest_time": "Latest callback time",
+    "closing_buffer_minutes": "Stop before closing (minutes)",
+    "min_lead_minutes": "Minimum notice (minutes)",
+    "max_days_ahead": "Book at most (days ahead)",
+    "max_pending_per_number": "Waiting callbacks per phone number",
+    "slot_minutes": "Slot length (minutes)",
+    "slot_capacity": "Callbacks per slot and skill",
+    "customer_earliest_time": "Customer's earliest time",
+    "customer_latest_time": "Customer's latest time",
+    "default_region": "Default country",
+    "allowed_regions": "Allowed countries",
+    "allowed_number_types": "Allowed number types",
+    "blocked_prefixes": "Blocked prefixes",
+    "export_lead_minutes": "Send to dialer (minutes before)",
+    "expiry_minutes": "Give up after (minutes late)",
+    "purge_time": "Daily purge of dialing lists at",
+    "retention_days": "Keep finished callbacks (days)",
+}
+
+
+class GlobalRulesForm(forms.ModelForm):
+    class Meta:
+        model = GlobalRules
+        fields = tuple(GLOBAL_RULES_LABELS)
+        labels = GLOBAL_RULES_LABELS
+        widgets = {"blocked_prefixes": forms.Textarea(attrs={"rows": 3, "cols": 40})}
+
+
+WALL_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+class CheckTimeForm(forms.Form):
+    """Input of the "Check a time" page: a skill, a wall time in its zone, a phone."""
+
+    skill = forms.ChoiceField(label="Skill")
+    when = forms.CharField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    phone = forms.CharField(
+        label="Customer phone",
+        required=False,
+        max_length=40,
+        help_text="Optional. Also checks the number and the customer's own calling hours.",
+    )
+
+    def __init__(self, *args, skills: list[Skill], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zones = {skill.name: skill.business_hours.time_zone for skill in skills}
+        self.fields["skill"].choices = [
+            (
+                skill.name,
+                f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else ', disabled'})",
+            )
+            for skill in skills
+        ]
+        zone = self.zones.get(self.data.get("skill") or self.initial.get("skill"))
+        self.fields["when"].help_text = (
+            f"Local wall-clock time in the skill's time zone: {zone}."
+            if zone
+            else "Local wall-clock time in the skill's time zone (shown next to each skill)."
+        )
+
+    def clean_when(self) -> dt.datetime:
+        text = self.cleaned_data["when"].strip()
+        for pattern in WALL_TIME_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
+
+    def clean_phone(self) -> str | None:
+        return self.cleaned_data["phone"].strip() or None
+
+
+PREVIEW_YEARS = (1950, 2100)
+
+
+class HolidayPreviewForm(forms.Form):
+    calendar = forms.ModelChoiceField(
+        queryset=HolidayCalendar.objects.all(), empty_label=None, label="Calendar"
+    )
+    year = forms.IntegerField(min_value=PREVIEW_YEARS[0], max_value=PREVIEW_YEARS[1], label="Year")
