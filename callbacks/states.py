@@ -62,36 +62,41 @@ def transition(
     expected: Iterable[str] | None = None,
     **fields: Any,
 ) -> Callback:
-    """Move one callback to `target` (plus field updates) or raise TransitionRefused.
+    """Move one callback from the state it was read in to `target`, or refuse.
 
-    `expected` narrows the states the caller accepts to move from (default: every state
-    the machine allows). On success the in-memory object is refreshed.
+    The UPDATE matches only while the row still has the status of the in-memory object,
+    so a stale object (another worker moved the row) raises TransitionRefused and is
+    refreshed. `expected` narrows the states the caller accepts to move from. On
+    success the in-memory object carries the new status and fields.
     """
-    sources = [s for s in (expected or ALLOWED) if can_transition(s, target)]
+    sources = expected or ALLOWED
+    current = callback.status
+    if current not in sources or not can_transition(current, target):
+        raise TransitionRefused(callback, target)
     now = timezone.now()
     stamp = TIMESTAMP_ON_ENTRY.get(target)
     if stamp and stamp not in fields:
         fields[stamp] = now
     with transaction.atomic():
-        current = Callback.objects.filter(pk=callback.pk).values_list("status", flat=True).first()
-        # Update only from the state just read, so the event's from_status is exact.
-        updated = 0
-        if current in sources:
-            updated = Callback.objects.filter(pk=callback.pk, status=current).update(
-                status=target, updated_at=now, **fields
-            )
+        # The row changes only if it is still in the state this object was read in.
+        updated = Callback.objects.filter(pk=callback.pk, status=current).update(
+            status=target, updated_at=now, **fields
+        )
         if updated != 1:
             callback.refresh_from_db()
             raise TransitionRefused(callback, target)
         CallbackEvent.objects.create(
             callback_id=callback.pk,
             kind=event,
-            from_status=current or "",
+            from_status=current,
             to_status=target,
             actor=actor,
             details=details or {},
         )
-    callback.refresh_from_db()
+    callback.status = target
+    callback.updated_at = now
+    for name, value in fields.items():
+        setattr(callback, name, value)
     return callback
 
 

@@ -14,6 +14,7 @@ from .envconf import (
     env,
     read_bool,
     read_database,
+    read_int,
     read_list,
     read_time_zone,
     read_url,
@@ -85,6 +86,10 @@ TEMPLATES = [
 DATABASES = {
     "default": read_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'campaign_manager.sqlite3'}")
 }
+# Keep connections between requests (the IVR API answers within UCCX's 5 s timeout
+# and should not pay a new connection each time); checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = read_int("DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Times are stored in UTC; TIME_ZONE is only how the admin shows them. Business hours
