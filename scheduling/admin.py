@@ -8,13 +8,15 @@ list them and show their history.
 
 import itertools
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import views
@@ -33,13 +35,21 @@ from .models import (
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DASH = "\N{EN DASH}"
 
+# Times of day in a zone of their own (the skill's or the customer's): the admin's clock
+# widget would offer the browser's "Now" and warn about the browser's offset, both wrong.
+TIME_OF_DAY = {
+    models.TimeField: {
+        "widget": forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM"})
+    }
+}
+
 
 def _closing(value) -> str:
     return "24:00" if value == MIDNIGHT else f"{value:%H:%M}"
 
 
-def weekly_summary(periods) -> str:
-    """'Mon-Fri 08:00-20:00; Sat 09:00-14:00' (with en dashes): runs of equal days."""
+def weekly_summary(periods) -> list[str]:
+    """['Mon-Fri 08:00-20:00', 'Sat 09:00-14:00'] (with en dashes): runs of equal days."""
     by_day: list[list] = [[] for _ in DAY_ABBREVIATIONS]
     for period in periods:
         by_day[period.weekday].append((period.opens, period.closes))
@@ -51,7 +61,7 @@ def weekly_summary(periods) -> str:
             continue
         first, last = DAY_ABBREVIATIONS[days[0]], DAY_ABBREVIATIONS[days[-1]]
         parts.append(f"{first if first == last else f'{first}{DASH}{last}'} {spans}")
-    return "; ".join(parts) or "Closed every day"
+    return parts or ["Closed every day"]
 
 
 class EditedOnParentAdmin(SimpleHistoryAdmin):
@@ -136,6 +146,7 @@ class OpeningPeriodInline(admin.TabularInline):
     formset = OpeningPeriodFormSet
     fields = ("weekday", "opens", "closes")
     ordering = ("weekday", "opens")
+    formfield_overrides = TIME_OF_DAY
     extra = 1
     verbose_name = "weekly opening period"
     verbose_name_plural = (
@@ -147,6 +158,7 @@ class SpecialDayInline(admin.TabularInline):
     model = SpecialDay
     fields = ("date", "name", "closed", "opens", "closes")
     ordering = ("date",)
+    formfield_overrides = TIME_OF_DAY
     extra = 0
     verbose_name_plural = "special days (override the weekly hours and holidays on a date)"
 
@@ -166,7 +178,12 @@ class BusinessHoursAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="weekly hours")
     def weekly_hours(self, hours: BusinessHours) -> str:
-        return weekly_summary(hours.periods.all())
+        # A line may break between runs of days, never inside one.
+        return format_html_join(
+            "; ",
+            '<span style="white-space: nowrap">{}</span>',
+            ((run,) for run in weekly_summary(hours.periods.all())),
+        )
 
     @admin.display(description="used by skills")
     def skills_using(self, hours: BusinessHours) -> str | None:
@@ -236,6 +253,7 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
     """One row, one page: the list redirects to it; it cannot be added or deleted."""
 
     form = GlobalRulesForm
+    formfield_overrides = TIME_OF_DAY
     list_display = ("__str__",)
     list_filter = ()
     search_fields = ()

@@ -30,7 +30,8 @@ class HolidayCalendarForm(forms.ModelForm):
     country = forms.ChoiceField(
         required=False,
         choices=lambda: [("", "None: only the custom holidays below"), *_country_choices()],
-        help_text=HolidayCalendar._meta.get_field("country").help_text,
+        help_text="The country whose public holidays apply. Choose none to use only the "
+        "custom holidays below.",
     )
 
     class Meta:

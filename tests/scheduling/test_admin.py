@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from scheduling.admin import weekly_summary
 from scheduling.models import (
     BusinessHours,
     CustomHoliday,
@@ -263,8 +264,10 @@ def test_it_summarises_the_weekly_hours_in_the_list(staff_client):
     response = staff_client.get(admin_url(BusinessHours, "changelist"))
 
     shown = text_of(response).replace("\N{EN DASH}", "-")
-    assert "Mon-Fri 08:00-20:00; Sat 09:00-14:00" in shown
-    assert "Mon-Sun 07:00-22:00" in shown
+    run = '<span style="white-space: nowrap">{}</span>'
+    sales = "; ".join(run.format(days) for days in ("Mon-Fri 08:00-20:00", "Sat 09:00-14:00"))
+    assert sales in shown
+    assert run.format("Mon-Sun 07:00-22:00") in shown
 
 
 def test_it_links_each_calendar_to_its_holiday_preview(staff_client):
@@ -522,3 +525,21 @@ def test_it_shows_the_index_without_any_calendar(client, superuser):
 
     assert response.status_code == 200
     assert "No holiday calendar yet" in text_of(response)
+
+
+def test_it_summarises_split_days_and_hours_until_midnight():
+    split = [(dt.time(8), dt.time(12)), (dt.time(13), dt.time(20))]
+    periods = [
+        OpeningPeriod(weekday=day, opens=opens, closes=closes)
+        for day in (0, 1, 3)
+        for opens, closes in split
+    ] + [OpeningPeriod(weekday=4, opens=dt.time(22), closes=dt.time(0))]
+
+    runs = [run.replace("\N{EN DASH}", "-") for run in weekly_summary(periods)]
+
+    assert runs == [
+        "Mon-Tue 08:00-12:00, 13:00-20:00",
+        "Thu 08:00-12:00, 13:00-20:00",
+        "Fri 22:00-24:00",
+    ]
+    assert weekly_summary([]) == ["Closed every day"]
