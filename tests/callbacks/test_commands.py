@@ -1,0 +1,112 @@
+"""Management commands: seed_demo (idempotent) and create_api_key."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from callbacks.management.commands.create_api_key import Command as CreateApiKey
+from callbacks.models import ApiKey, ApiScope, CallbackCampaign
+from scheduling.models import BusinessHours, GlobalRules, HolidayCalendar, Skill
+
+User = get_user_model()
+
+
+def run(*args, **options) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_seeds_the_demo_twice_without_duplicates(db):
+    run("seed_demo")
+    run("seed_demo")
+
+    assert sorted(CallbackCampaign.objects.values_list("name", flat=True)) == [
+        "Callback_Main",
+        "Callback_Premium",
+    ]
+    assert sorted(Skill.objects.values_list("name", flat=True)) == ["Sales", "Support"]
+    assert HolidayCalendar.objects.count() == 1
+    assert BusinessHours.objects.count() == 2
+    assert GlobalRules.objects.count() == 1
+    assert not User.objects.exists()
+
+
+def test_it_restores_the_demo_campaigns_when_run_again(demo):
+    CallbackCampaign.objects.filter(name="Callback_Premium").update(external_script="")
+
+    run("seed_demo")
+
+    premium = CallbackCampaign.objects.get(name="Callback_Premium")
+    assert premium.external_script == "PremiumCustomerLookup.aef"
+    assert premium.fallback_skill == Skill.objects.get(name="Support")
+
+
+def test_it_creates_one_demo_superuser_only_when_asked(db):
+    output = run("seed_demo", "--demo-superuser")
+    run("seed_demo", "--demo-superuser")
+
+    (admin,) = User.objects.all()
+    assert (admin.username, admin.is_staff, admin.is_superuser) == ("admin", True, True)
+    assert admin.check_password("admin")
+    assert "admin / admin" in output
+
+
+@pytest.mark.parametrize("scope", ApiScope.values)
+def test_it_prints_a_working_key_alone_on_the_last_line(db, scope):
+    output = run("create_api_key", "Finesse gadget, site A", scope=scope)
+
+    key = output.splitlines()[-1]
+    assert key == key.strip() and " " not in key
+    assert ApiKey.objects.is_valid(key)
+    stored = ApiKey.objects.get_from_key(key)
+    assert (stored.name, stored.scope) == ("Finesse gadget, site A", scope)
+    assert output.count(key) == 1
+
+
+def test_it_stores_only_a_hash_of_the_key(db):
+    key = run("create_api_key", "IVR", "--scope", "ivr").splitlines()[-1]
+
+    (stored,) = ApiKey.objects.all()
+    assert stored.hashed_key != key
+    assert key not in stored.hashed_key
+    assert not ApiKey.objects.is_valid(key + "x")
+
+
+def test_it_requires_a_scope(db):
+    with pytest.raises(CommandError, match="--scope"):
+        run("create_api_key", "No scope")
+
+    assert not ApiKey.objects.exists()
+
+
+@pytest.mark.parametrize("scope", ["admin", "GADGET", ""])
+def test_it_accepts_only_the_gadget_and_ivr_scopes(db, scope):
+    with pytest.raises(CommandError, match="invalid choice"):
+        run("create_api_key", "Wrong scope", "--scope", scope)
+
+    assert not ApiKey.objects.exists()
+
+
+def test_it_exits_with_a_usage_error_from_the_command_line(db, capsys):
+    with pytest.raises(SystemExit) as exited:
+        CreateApiKey().run_from_argv(["manage.py", "create_api_key", "x", "--scope", "admin"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'admin'" in capsys.readouterr().err
+    assert not ApiKey.objects.exists()
+
+
+def test_it_refuses_a_second_active_key_with_the_same_name(db):
+    run("create_api_key", "Gadget", scope="gadget")
+
+    with pytest.raises(CommandError, match="exists"):
+        run("create_api_key", "Gadget", scope="gadget")
+
+    ApiKey.objects.update(revoked=True)
+    key = run("create_api_key", "Gadget", scope="gadget").splitlines()[-1]
+    assert ApiKey.objects.is_valid(key)
+    assert ApiKey.objects.count() == 2
