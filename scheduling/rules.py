@@ -149,6 +149,7 @@ class CalendarPlan:
         )
 
     def holiday_name(self, day: dt.date) -> str | None:
+        # Custom names win over the public ones, here and in holidays_in().
         name = self.one_off.get(day) or self.yearly.get((day.month, day.day))
         if name is None and self.country:
             name = _public_holidays(self.country, self.subdivision, day.year).get(day)
@@ -160,7 +161,7 @@ class CalendarPlan:
             found.update(_public_holidays(self.country, self.subdivision, year))
         for (month, day_of_month), name in self.yearly.items():
             try:
-                found.setdefault(dt.date(year, month, day_of_month), name)
+                found[dt.date(year, month, day_of_month)] = name
             except ValueError:  # 29 February in a common year
                 continue
         found.update({d: n for d, n in self.one_off.items() if d.year == year})
@@ -233,6 +234,18 @@ class RulesConfig:
         return zone
 
 
+def _merged(spans: list[tuple[int, int]]) -> Periods:
+    """Sorted union of periods: 08:00-12:00 + 12:00-16:00 is one period 08:00-16:00, so
+    the closing buffer applies only where the skill really closes."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
 def _business_hours_plan(
     bh: BusinessHours,
 ) -> tuple[ZoneInfo, tuple[Periods, ...], dict, CalendarPlan | None]:
@@ -251,7 +264,7 @@ def _business_hours_plan(
     calendar = None
     if bh.holiday_calendar is not None:
         calendar = CalendarPlan.from_calendar(bh.holiday_calendar)
-    return ZoneInfo(bh.time_zone), tuple(tuple(sorted(p)) for p in weekly), special, calendar
+    return ZoneInfo(bh.time_zone), tuple(_merged(p) for p in weekly), special, calendar
 
 
 # --- formatting helpers for messages a person understands --------------------------
@@ -312,15 +325,54 @@ def _resolve_local(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime | None:
     return local
 
 
-def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt.datetime:
-    """UTC start of the grid slot a local time falls in."""
+def _jump_instant(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant a DST gap ends, for a wall time the gap swallowed."""
+    before = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)  # read with the new offset
+    after = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)  # read with the old offset
+    new_offset = after.astimezone(zone).utcoffset()
+    minute = dt.timedelta(minutes=1)
+    while after - before > minute:  # transitions fall on whole minutes
+        middle = before + (after - before) // 2
+        if middle.astimezone(zone).utcoffset() == new_offset:
+            after = middle
+        else:
+            before = middle
+    return after
+
+
+def _slot_floor(config: RulesConfig, local: dt.datetime) -> dt.datetime:
+    """Naive wall time of the grid line at or before a local time."""
     minute = local.hour * 60 + local.minute
     floor = minute - minute % config.slot_minutes
-    naive = dt.datetime.combine(local.date(), dt.time(floor // 60, floor % 60))
+    return dt.datetime.combine(local.date(), dt.time(floor // 60, floor % 60))
+
+
+def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt.datetime:
+    """UTC start of the grid slot a local time falls in.
+
+    The wall-clock grid decides: both occurrences of a repeated (fall-back) hour share
+    the first occurrence's slot, and a slot whose start a spring-forward gap skipped
+    starts at the jump.
+    """
+    naive = _slot_floor(config, local)
     start = _resolve_local(naive, skill.zone)
-    if start is None:  # slot boundary itself skipped by DST: the slot starts at the jump
-        start = naive.replace(tzinfo=skill.zone).astimezone(UTC)
+    if start is None:
+        return _jump_instant(naive, skill.zone)
     return start.astimezone(UTC)
+
+
+def _slot_used(
+    config: RulesConfig, skill: SkillPlan, local: dt.datetime
+) -> tuple[dt.datetime, int]:
+    """(slot start, callbacks in it) for the slot of one local time."""
+    start = _slot_start(config, skill, local)
+    end_wall = _slot_floor(config, local) + dt.timedelta(minutes=config.slot_minutes)
+    # fold=1 reaches the second occurrence of a repeated hour, which shares this slot.
+    end = max(
+        end_wall.replace(tzinfo=skill.zone, fold=1).astimezone(UTC),
+        start + dt.timedelta(minutes=config.slot_minutes),
+    )
+    return start, _count_usage(config, skill, start, end)[start]
 
 
 def _count_usage(
@@ -332,6 +384,12 @@ def _count_usage(
     return counts
 
 
+def _continues_after_midnight(skill: SkillPlan, day: dt.date) -> int:
+    """Minutes the next day's first period adds when it opens at 00:00."""
+    periods, _ = _day_periods(skill, day + dt.timedelta(days=1))
+    return periods[0][1] if periods and periods[0][0] == 0 else 0
+
+
 def _shown(local: dt.datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M} ({local.tzinfo})"
 
@@ -340,14 +398,18 @@ def _check_instant(
     config: RulesConfig,
     skill: SkillPlan,
     local: dt.datetime,
+    when: dt.datetime,
     periods: Periods,
     phone: PhoneNumber | None,
     now: dt.datetime,
+    today: dt.date,
     used: int,
 ) -> list[Violation]:
-    """Every time-of-day rule for one instant on a date whose periods are known."""
+    """Every time-of-day rule for one instant (local and UTC) on a date with known periods.
+
+    `today` is the skill's local date at `now`.
+    """
     found: list[Violation] = []
-    when = local.astimezone(UTC)
     minute = local.hour * 60 + local.minute
     if when < now:
         found.append(Violation("scheduled_at", Code.IN_PAST, f"{_shown(local)} is in the past."))
@@ -360,7 +422,6 @@ def _check_instant(
                 f"{_shown(local)} is too soon: a callback needs at least {lead} minutes' notice.",
             )
         )
-    today = now.astimezone(skill.zone).date()
     if (local.date() - today).days > config.max_days_ahead:
         last = today + dt.timedelta(days=config.max_days_ahead)
         found.append(
@@ -391,7 +452,11 @@ def _check_instant(
                     f"{_day_label(local.date())} it is open {_spans(periods)}.",
                 )
             )
-        elif closing - minute < config.closing_buffer:
+        elif closing - minute < config.closing_buffer and not (
+            closing == DAY_MINUTES
+            and closing + _continues_after_midnight(skill, local.date()) - minute
+            >= config.closing_buffer
+        ):
             last_start = _hhmm(closing - config.closing_buffer)
             found.append(
                 Violation(
@@ -509,11 +574,13 @@ def assess(
     periods, closed = _day_periods(skill, local.date())
     if closed is not None:
         found.append(closed)
-    slot = _slot_start(config, skill, local)
-    used = sum(
-        _count_usage(config, skill, slot, slot + dt.timedelta(minutes=config.slot_minutes)).values()
+    _, used = _slot_used(config, skill, local)
+    today = now.astimezone(skill.zone).date()
+    found.extend(
+        _check_instant(
+            config, skill, local, result.scheduled_at, periods, result.phone, now, today, used
+        )
     )
-    found.extend(_check_instant(config, skill, local, periods, result.phone, now, used))
     return result
 
 
@@ -555,20 +622,32 @@ def free_slots(
             result.append(DaySlots(day, [], closed))
             continue
         slots = []
+        midnight = dt.datetime.combine(day, dt.time())
+        offset = _fixed_offset(plan.zone, midnight)
         for minute in range(0, DAY_MINUTES, step):
             if not any(a <= minute < b for a, b in periods):
                 continue  # _check_instant would say skill_closed
-            local = _resolve_local(
-                dt.datetime.combine(day, dt.time(minute // 60, minute % 60)), plan.zone
-            )
-            if local is None:
-                continue  # inside a DST gap: that wall time does not exist
-            start = local.astimezone(UTC)
+            naive = midnight + dt.timedelta(minutes=minute)
+            if offset is not None:  # no DST change that day: plain arithmetic
+                local = naive.replace(tzinfo=plan.zone)
+                start = (naive - offset).replace(tzinfo=UTC)
+            else:
+                local = _resolve_local(naive, plan.zone)
+                if local is None:
+                    continue  # inside a DST gap: that wall time does not exist
+                start = local.astimezone(UTC)
             used = usage.get(start, 0)
-            if not _check_instant(config, plan, local, periods, phone, now, used):
+            if not _check_instant(config, plan, local, start, periods, phone, now, today, used):
                 slots.append(Slot(start, local, config.slot_capacity, config.slot_capacity - used))
         result.append(DaySlots(day, slots))
     return result
+
+
+def _fixed_offset(zone: ZoneInfo, midnight: dt.datetime) -> dt.timedelta | None:
+    """The zone's UTC offset for a whole local day, or None on a day the clocks change."""
+    first = zone.utcoffset(midnight)
+    last = zone.utcoffset(midnight + dt.timedelta(hours=23, minutes=59))
+    return first if first == last else None
 
 
 def _day_out_of_range(
@@ -601,7 +680,12 @@ def suggest(
     config: RulesConfig | None = None,
     now: dt.datetime | None = None,
 ) -> list[Slot]:
-    """The next `count` free slots at or after the candidate's time (or now)."""
+    """The next `count` free slots at or after the candidate's time.
+
+    A time in a DST gap searches from the jump; a time before now from now; a time past
+    the booking horizon gets the last bookable slots before it, so an agent always
+    sees the nearest alternatives.
+    """
     config = config or RulesConfig.load()
     now = now or timezone.now()
     plan = config.skills.get(candidate.skill)
@@ -615,16 +699,30 @@ def suggest(
             phone = None
     parsed = _parse_when(candidate.scheduled_at)
     if parsed is not None and parsed.tzinfo is None:
-        parsed = _resolve_local(parsed, plan.zone)
+        # In a DST gap fold=0 lands just after the jump: search from there.
+        parsed = _resolve_local(parsed, plan.zone) or parsed.replace(tzinfo=plan.zone)
     after = max(parsed.astimezone(UTC) if parsed else now, now)
+    first = now.astimezone(plan.zone).date()
+    last = first + dt.timedelta(days=config.max_days_ahead)
     day = after.astimezone(plan.zone).date()
-    last = now.astimezone(plan.zone).date() + dt.timedelta(days=config.max_days_ahead)
     found: list[Slot] = []
     while day <= last and len(found) < count:
         chunk = min(7, (last - day).days + 1)
         for day_slots in free_slots(plan.name, day, chunk, phone, config=config, now=now):
             found.extend(s for s in day_slots.slots if s.start >= after)
         day += dt.timedelta(days=chunk)
+    if found:
+        return found[:count]
+    # Past the horizon: the latest bookable slots, nearest first.
+    day = last
+    while day >= first and len(found) < count:
+        chunk_start = max(first, day - dt.timedelta(days=6))
+        days = free_slots(
+            plan.name, chunk_start, (day - chunk_start).days + 1, phone, config=config, now=now
+        )
+        for day_slots in reversed(days):
+            found.extend(reversed(day_slots.slots))
+        day = chunk_start - dt.timedelta(days=1)
     return found[:count]
 
 

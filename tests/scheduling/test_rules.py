@@ -584,12 +584,6 @@ def test_it_offers_the_first_occurrence_of_a_repeated_hour(round_the_clock):
     assert repeated[0].start == dt.datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="free_slots counts callbacks of both occurrences of a repeated (fall-back) hour "
-    "into one slot, while evaluate counts only the first occurrence's UTC range, so they "
-    "disagree about whether the slot is full",
-)
 def test_it_agrees_with_free_slots_about_a_repeated_hour_slot(round_the_clock, usage):
     config = round_the_clock()
     # Ten callbacks in the SECOND 02:30 (CET, 01:30 UTC) on the fall-back night.
@@ -604,12 +598,6 @@ def test_it_agrees_with_free_slots_about_a_repeated_hour_slot(round_the_clock, u
     assert offered == valid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_slot_start places a slot whose wall-clock start is skipped by DST at the "
-    "pre-transition offset (02:40 -> 01:40 UTC = 03:40 CEST), not at the jump (01:00 UTC), "
-    "so with 40-minute slots 03:10 counts the callbacks of 03:40-04:20",
-)
 def test_it_counts_a_slot_starting_in_a_dst_gap_from_the_jump(round_the_clock, usage):
     config = round_the_clock(slot_minutes=40)
     # 03:45 CEST belongs to the 03:20 slot; 03:10 is in the 02:40 slot (starting at 03:00).
@@ -657,22 +645,12 @@ def test_it_reads_a_closing_time_of_midnight_as_the_end_of_the_day(round_the_clo
     assert [s.local.strftime("%H:%M") for s in monday.slots][-1] == "23:45"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="closing_soon treats the end of each period as closing even when the next "
-    "period (the next day's 00:00-02:00) continues it, so 23:51-23:59 are rejected",
-)
 def test_it_does_not_close_at_midnight_when_the_next_day_continues(round_the_clock, now):
     config = night_desk(round_the_clock)
 
     assert check(config, now, "Night desk", "2026-11-23T23:55") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="closing_soon treats the end of a period as closing even when an adjacent "
-    "period of the same day starts at that minute (08:00-12:00 + 12:00-20:00)",
-)
 def test_it_does_not_close_between_adjacent_periods(demo, now):
     add_skill(
         "Split shift",
