@@ -16,7 +16,7 @@ from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
 
 from . import states
 from .dialplan import dial_string_for
-from .models import Callback, CallbackCampaign, EventKind, RouteAction, Source, Status
+from .models import TERMINAL, Callback, CallbackCampaign, EventKind, RouteAction, Source, Status
 from .validation import CallbackRequest, Verdict, callback_validate
 
 NO_FREE_SLOT = "slot_full"
@@ -116,7 +116,7 @@ def callback_schedule_earliest(
     config = RulesConfig.load()
     now = now or timezone.now()
     slots = suggest(
-        Candidate(request.skill, now, request.phone_number), count=1, config=config, now=now
+        Candidate(request.skill, now, request.phone_number), count=3, config=config, now=now
     )
     if not slots:
         verdict = callback_validate(request=request, config=config, now=now)
@@ -128,10 +128,20 @@ def callback_schedule_earliest(
             )
         ]
         raise CallbackRejected(violations)
-    timed = CallbackRequest(
-        request.phone_number, slots[0].start, request.campaign, request.skill, request.agent_id
-    )
-    return callback_schedule(request=timed, details=details, source=source, actor=actor, now=now)
+    for attempt, slot in enumerate(slots, start=1):
+        timed = CallbackRequest(
+            request.phone_number, slot.start, request.campaign, request.skill, request.agent_id
+        )
+        try:
+            return callback_schedule(
+                request=timed, details=details, source=source, actor=actor, now=now
+            )
+        except CallbackRejected as error:
+            # Another booking may have taken the slot meanwhile: try the next one.
+            only_full = all(v.code == NO_FREE_SLOT for v in error.violations)
+            if not only_full or attempt == len(slots):
+                raise
+    raise AssertionError("unreachable")
 
 
 def callback_reschedule(
@@ -188,18 +198,36 @@ def callback_cancel(*, callback: Callback, reason: str = "", actor: str = "") ->
 
 
 def callback_mark_delivered(*, callback: Callback, agent_id: str = "", actor: str = "") -> Callback:
-    """Flow step 13: the call reached an agent's desktop. Repeating it changes nothing."""
-    if callback.status == Status.COMPLETED and callback.delivered_at:
+    """Flow step 13: the call reached an agent's desktop. Repeating it changes nothing.
+
+    A callback the dialer already closed (completed by the poller, or cancelled after
+    UCCX had it) keeps its status; the delivery is recorded in its history.
+    """
+    now = timezone.now()
+    details = {"agent_id": agent_id}
+    if callback.status in (Status.IN_IVR, Status.IN_DIALER):
+        return states.transition(
+            callback,
+            Status.COMPLETED,
+            event=EventKind.DELIVERED,
+            actor=actor or agent_id,
+            details=details,
+            delivered_at=now,
+            finished_at=now,
+        )
+    if callback.delivered_at is None and callback.status in TERMINAL:
+        with transaction.atomic():
+            Callback.objects.filter(pk=callback.pk, delivered_at__isnull=True).update(
+                delivered_at=now
+            )
+            states.record_event(
+                callback, EventKind.DELIVERED, actor=actor or agent_id, details=details
+            )
+        callback.delivered_at = now
         return callback
-    return states.transition(
-        callback,
-        Status.COMPLETED,
-        event=EventKind.DELIVERED,
-        actor=actor or agent_id,
-        details={"agent_id": agent_id},
-        expected=(Status.IN_IVR, Status.IN_DIALER),
-        delivered_at=timezone.now(),
-    )
+    if callback.delivered_at is not None:
+        return callback
+    raise states.TransitionRefused(callback, Status.COMPLETED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +257,9 @@ def _default_campaign(hint: str | None) -> CallbackCampaign | None:
         by_name = campaigns.filter(name=hint).first()
         if by_name is not None:
             return by_name
-        if hint.isdigit():
-            return campaigns.filter(uccx_campaign_id=int(hint)).first()
+        by_id = campaigns.filter(uccx_campaign_id=int(hint)).first() if hint.isdigit() else None
+        if by_id is not None:
+            return by_id
     return campaigns.filter(enabled=True).order_by("pk").first()
 
 
@@ -255,9 +284,10 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     A known callback is routed even if it was cancelled meanwhile: the customer is
     already on the line, and hanging up on them is worse than serving them.
     """
+    account_number = account_number.strip().upper()
     callback = (
         Callback.objects.select_related("campaign", "skill")
-        .filter(account_number=account_number.strip().upper())
+        .filter(account_number=account_number)
         .first()
     )
     if callback is None:
@@ -271,12 +301,15 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         action = RouteAction.SKILL.value
     if states.can_transition(callback.status, Status.IN_IVR):
         try:
+            # Answered before the exporter recorded UCCX's acceptance: stamp it now.
+            exported = {} if callback.exported_at else {"exported_at": timezone.now()}
             states.transition(
                 callback,
                 Status.IN_IVR,
                 event=EventKind.IVR_LOOKUP,
                 actor="ivr",
                 details={"action": action},
+                **exported,
             )
         except states.TransitionRefused:
             states.record_event(
@@ -323,17 +356,24 @@ def callback_record_ivr_outcome(
     calling, the customer left); queueing outcomes are recorded, and completion comes
     when the agent receives the call (delivered, or the dialer's agent connection).
     """
+    if outcome not in Outcome.ALL:
+        raise ValueError(f"Unknown IVR outcome {outcome!r}; expected one of {Outcome.ALL}.")
     if outcome == Outcome.RESCHEDULE_REQUESTED:
         if not scheduled_at:
             raise CallbackRejected(
                 [Violation("scheduled_at", "invalid_datetime", "Give the new date and time.")]
             )
-        states.record_event(
-            callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome}
-        )
-        return callback_reschedule(
-            callback=callback, scheduled_at=scheduled_at, source=Source.IVR, actor="ivr", now=now
-        )
+        with transaction.atomic():  # the outcome is recorded only with its reschedule
+            states.record_event(
+                callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome}
+            )
+            return callback_reschedule(
+                callback=callback,
+                scheduled_at=scheduled_at,
+                source=Source.IVR,
+                actor="ivr",
+                now=now,
+            )
     if outcome == Outcome.CUSTOMER_HANGUP:
         return states.transition(
             callback,

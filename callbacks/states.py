@@ -69,7 +69,7 @@ def transition(
     refreshed. `expected` narrows the states the caller accepts to move from. On
     success the in-memory object carries the new status and fields.
     """
-    sources = expected or ALLOWED
+    sources = ALLOWED if expected is None else expected
     current = callback.status
     if current not in sources or not can_transition(current, target):
         raise TransitionRefused(callback, target)

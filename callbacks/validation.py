@@ -39,13 +39,16 @@ class Verdict:
         return not self.violations
 
 
-def pending_scheduled_times(skill_id: int, start: dt.datetime, end: dt.datetime) -> list:
-    """The slot-usage hook: pending callbacks of a skill in [start, end)."""
-    return list(
-        Callback.objects.filter(
-            skill_id=skill_id, status__in=PENDING, scheduled_at__gte=start, scheduled_at__lt=end
-        ).values_list("scheduled_at", flat=True)
+def pending_scheduled_times(
+    skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
+) -> list:
+    """The slot-usage hook: pending callbacks of a skill in [start, end), but `exclude`."""
+    pending = Callback.objects.filter(
+        skill_id=skill_id, status__in=PENDING, scheduled_at__gte=start, scheduled_at__lt=end
     )
+    if exclude is not None:
+        pending = pending.exclude(pk=exclude)
+    return list(pending.values_list("scheduled_at", flat=True))
 
 
 def _campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violation]]:
@@ -90,7 +93,9 @@ def callback_validate(
 ) -> Verdict:
     """Every violation of a request at once, and the next free slots if any."""
     config = config or RulesConfig.load()
-    candidate = Candidate(request.skill, request.scheduled_at, request.phone_number)
+    candidate = Candidate(
+        request.skill, request.scheduled_at, request.phone_number, replaces=exclude_id
+    )
     result = assess(candidate, config=config, now=now)
     campaign, violations = _campaign_violations(request.campaign)
     violations = violations + result.violations

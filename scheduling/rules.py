@@ -69,6 +69,7 @@ class Candidate:
     skill: str
     scheduled_at: dt.datetime | str
     phone_number: str | None = None
+    replaces: int | None = None  # id of a stored callback this one would replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +103,14 @@ class Assessment:
 
 
 # The hook the callbacks app fills: pending callbacks' scheduled times (UTC) for one
-# skill in [start, end). The engine buckets them into slots itself.
-SlotUsage = Callable[[int, dt.datetime, dt.datetime], Iterable[dt.datetime]]
+# skill in [start, end), leaving out the callback with id `exclude` (the one being
+# rescheduled). The engine buckets them into slots itself.
+SlotUsage = Callable[[int, dt.datetime, dt.datetime, int | None], Iterable[dt.datetime]]
 
 
-def _no_usage(skill_id: int, start: dt.datetime, end: dt.datetime) -> Iterable[dt.datetime]:
+def _no_usage(
+    skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
+) -> Iterable[dt.datetime]:
     return ()
 
 
@@ -362,7 +366,7 @@ def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt
 
 
 def _slot_used(
-    config: RulesConfig, skill: SkillPlan, local: dt.datetime
+    config: RulesConfig, skill: SkillPlan, local: dt.datetime, exclude: int | None = None
 ) -> tuple[dt.datetime, int]:
     """(slot start, callbacks in it) for the slot of one local time."""
     start = _slot_start(config, skill, local)
@@ -372,14 +376,18 @@ def _slot_used(
         end_wall.replace(tzinfo=skill.zone, fold=1).astimezone(UTC),
         start + dt.timedelta(minutes=config.slot_minutes),
     )
-    return start, _count_usage(config, skill, start, end)[start]
+    return start, _count_usage(config, skill, start, end, exclude)[start]
 
 
 def _count_usage(
-    config: RulesConfig, skill: SkillPlan, start: dt.datetime, end: dt.datetime
+    config: RulesConfig,
+    skill: SkillPlan,
+    start: dt.datetime,
+    end: dt.datetime,
+    exclude: int | None = None,
 ) -> Counter:
     counts: Counter = Counter()
-    for scheduled in _slot_usage(skill.id, start, end):
+    for scheduled in _slot_usage(skill.id, start, end, exclude):
         counts[_slot_start(config, skill, scheduled.astimezone(skill.zone))] += 1
     return counts
 
@@ -574,7 +582,7 @@ def assess(
     periods, closed = _day_periods(skill, local.date())
     if closed is not None:
         found.append(closed)
-    _, used = _slot_used(config, skill, local)
+    _, used = _slot_used(config, skill, local, candidate.replaces)
     today = now.astimezone(skill.zone).date()
     found.extend(
         _check_instant(
@@ -599,9 +607,11 @@ def free_slots(
     *,
     config: RulesConfig | None = None,
     now: dt.datetime | None = None,
+    exclude: int | None = None,
 ) -> list[DaySlots]:
     """Bookable slots of `days` local dates from `start_date`, with capacity left.
 
+    `exclude` leaves one stored callback out of the counts (the one being rescheduled).
     Raises KeyError for an unknown skill name. A disabled skill has no slots.
     """
     config = config or RulesConfig.load()
@@ -611,7 +621,7 @@ def free_slots(
     dates = [start_date + dt.timedelta(days=offset) for offset in range(days)]
     range_start = _midnight(plan, dates[0])
     range_end = _midnight(plan, dates[-1] + dt.timedelta(days=1))
-    usage = _count_usage(config, plan, range_start, range_end)
+    usage = _count_usage(config, plan, range_start, range_end, exclude)
 
     today = now.astimezone(plan.zone).date()
     result = []
@@ -708,7 +718,9 @@ def suggest(
     found: list[Slot] = []
     while day <= last and len(found) < count:
         chunk = min(7, (last - day).days + 1)
-        for day_slots in free_slots(plan.name, day, chunk, phone, config=config, now=now):
+        for day_slots in free_slots(
+            plan.name, day, chunk, phone, config=config, now=now, exclude=candidate.replaces
+        ):
             found.extend(s for s in day_slots.slots if s.start >= after)
         day += dt.timedelta(days=chunk)
     if found:
@@ -718,7 +730,13 @@ def suggest(
     while day >= first and len(found) < count:
         chunk_start = max(first, day - dt.timedelta(days=6))
         days = free_slots(
-            plan.name, chunk_start, (day - chunk_start).days + 1, phone, config=config, now=now
+            plan.name,
+            chunk_start,
+            (day - chunk_start).days + 1,
+            phone,
+            config=config,
+            now=now,
+            exclude=candidate.replaces,
         )
         for day_slots in reversed(days):
             found.extend(reversed(day_slots.slots))

@@ -14,7 +14,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling.phones import PhoneError, parse_phone
+from scheduling.phones import PhoneError, PhonePolicy, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
 from .. import services
@@ -209,9 +209,12 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         filters = dict(query.validated_data)
         callbacks = CALLBACKS.order_by("-scheduled_at", "-pk")
         if "phone" in filters:
+            # Finding stored callbacks needs only the number's form, not the booking
+            # policy: a number blocked today may still have callbacks on file.
+            region = RulesConfig.load().phone_policy.default_region
             try:
                 filters["phone_number"] = parse_phone(
-                    filters.pop("phone"), RulesConfig.load().phone_policy
+                    filters.pop("phone"), PhonePolicy(default_region=region)
                 ).e164
             except PhoneError as error:
                 return error_response(error.code, error.message, 400, "phone")

@@ -266,12 +266,6 @@ def test_it_does_not_count_the_callback_being_rescheduled_as_a_duplicate(make_ca
     assert fresh(new).status == Status.SCHEDULED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: callback_reschedule excludes the callback from the duplicate check only; "
-    "its own place still fills its slot, so moving it within a full slot (10:00 -> 10:07, "
-    "capacity 1) is refused with slot_full although it leaves that slot.",
-)
 def test_it_does_not_count_the_callback_being_rescheduled_in_its_own_slot(make_callback):
     set_rules(slot_capacity=1)
     old = make_callback(scheduled_at="2026-11-23T10:00")
@@ -492,12 +486,6 @@ def test_it_falls_back_to_the_first_enabled_campaign_for_an_unknown_hint(demo):
     assert (route.found, route.campaign, route.skill) == (False, "Callback_Premium", "Support")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _default_campaign returns the UCCX-id lookup as is for an all-digit hint, "
-    "so an unknown id (e.g. '99') gives no campaign and no skill instead of the default "
-    "campaign's action: the caller cannot be routed.",
-)
 def test_it_falls_back_to_the_default_campaign_for_an_unknown_uccx_id(demo):
     route = services.callback_route_for_ivr(account_number="CB9999999999", campaign_hint="99")
 

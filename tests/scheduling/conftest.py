@@ -51,7 +51,9 @@ class FakeUsage:
     def add(self, when: dt.datetime, count: int = 1) -> None:
         self.times.extend([when.astimezone(UTC)] * count)
 
-    def __call__(self, skill_id: int, start: dt.datetime, end: dt.datetime) -> Iterable:
+    def __call__(
+        self, skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
+    ) -> Iterable:
         self.calls.append((skill_id, start, end))
         return [t for t in self.times if start <= t < end]
 
