@@ -16,6 +16,11 @@ from phonenumbers import timezone as phone_timezone
 from .models import NUMBER_TYPES
 
 UNKNOWN_ZONE = "Etc/Unknown"
+# Only these types say where the customer is. For toll-free, premium, VoIP, personal
+# and similar numbers phonenumbers answers with every zone of the country (42 for +1
+# 800, from Guam to Pago Pago), which no calling window could satisfy: such numbers
+# are treated as unplaceable and checked in the skill's zone.
+GEOGRAPHIC_TYPES = {"fixed_line", "mobile", "fixed_line_or_mobile"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +74,14 @@ def _parse(raw: str, default_region: str) -> PhoneNumber:
             f"'{raw}' is not a valid phone number (numbers without a country code are "
             f"read as {default_region} numbers).",
         )
-    zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
+    number_type = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    zones: tuple[str, ...] = ()
+    if number_type in GEOGRAPHIC_TYPES:
+        zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
     return PhoneNumber(
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
         region=phonenumbers.region_code_for_number(number) or "",
-        number_type=_TYPE_NAMES.get(phonenumbers.number_type(number), "unknown"),
+        number_type=number_type,
         time_zones=zones,
     )
 

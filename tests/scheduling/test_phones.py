@@ -169,3 +169,20 @@ def test_it_caches_parsing_of_the_same_text():
 
     assert first is second
     assert phones._parse.cache_info().hits == 1
+
+
+def test_it_checks_a_toll_free_number_in_the_skills_zone(config, now):
+    # +1 800 maps to 42 zones (Guam to Pago Pago): no time would ever fit all of them.
+    policy = phones.PhonePolicy(default_region="PL")
+    toll_free = phones.parse_phone("+1 800 555 0199", policy)
+    valid = rules.evaluate(
+        rules.Candidate("Sales", "2026-11-23T10:00", "+1 800 555 0199"), config=config, now=now
+    )
+    late = rules.evaluate(
+        rules.Candidate("Sales", "2026-11-23T19:45", "+1 800 555 0199"), config=config, now=now
+    )
+
+    assert toll_free.number_type == "toll_free"
+    assert toll_free.time_zones == ()
+    assert valid == []
+    assert late == []  # 19:45 Warsaw is inside 08:00-21:00 in the skill's own zone
