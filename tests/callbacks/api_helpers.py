@@ -1,0 +1,108 @@
+"""Keys, clients and shortcuts for the API tests, on top of tests/callbacks/conftest.py
+(`demo`, `frozen_now`, `make_callback`, `put_in`).
+
+The clock stands at Friday 2026-11-20 09:00 UTC (10:00 in Warsaw, winter time). The demo
+is Europe/Warsaw: Sales Mon-Fri 08:00-20:00 and Sat 09:00-14:00, Support daily
+07:00-22:00, lead 5 min, 30 days ahead, 15-minute slots of 10, one pending callback per
+number. Callback_Main is a plain campaign; Callback_Premium hands every answered call to
+PremiumCustomerLookup.aef.
+"""
+
+import base64
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from callbacks.models import ApiKey, ApiScope, Callback
+
+MONDAY_1030 = "2026-11-23T10:30"  # Sales open, inside every window
+PHONE = "+48221234567"  # conftest's make_callback uses +48225... numbers
+PHONE_FORMATS = ["+48 22 123 45 67", "0048221234567", "22 123 45 67", "(22) 123-45-67"]
+PREMIUM_SCRIPT = "PremiumCustomerLookup.aef"
+
+
+def assert_api_content_type(response) -> None:
+    """Every answer under /api/ is JSON or XML, never an HTML page."""
+    content_type = response["Content-Type"]
+    assert content_type.startswith(("application/json", "application/xml")), content_type
+
+
+class ApiClient(APIClient):
+    """An APIClient that checks what §4 promises of every answer: JSON or XML, never an
+    HTML page, never a 500. The API tests call through it."""
+
+    def request(self, **kwargs):
+        response = super().request(**kwargs)
+        assert response.status_code != 500, response.content
+        assert_api_content_type(response)
+        return response
+
+
+def new_key(scope: str, name: str | None = None) -> tuple[ApiKey, str]:
+    return ApiKey.objects.create_key(name=name or f"{scope} key", scope=scope)
+
+
+def key_client(key_text: str) -> ApiClient:
+    client = ApiClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key_text}")
+    return client
+
+
+def basic_client(key_text: str, username: str = "uccx") -> ApiClient:
+    client = ApiClient()
+    token = base64.b64encode(f"{username}:{key_text}".encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
+    return client
+
+
+@pytest.fixture
+def gadget_key(demo, frozen_now) -> str:
+    return new_key(ApiScope.GADGET, "Finesse gadget")[1]
+
+
+@pytest.fixture
+def ivr_key(demo, frozen_now) -> str:
+    return new_key(ApiScope.IVR, "Callback IVR")[1]
+
+
+@pytest.fixture
+def gadget(gadget_key) -> ApiClient:
+    return key_client(gadget_key)
+
+
+@pytest.fixture
+def ivr(ivr_key) -> ApiClient:
+    return key_client(ivr_key)
+
+
+def body(**overrides) -> dict:
+    """A create request that the demo accepts (standard callback to Sales, Monday 10:30)."""
+    return {
+        "phone_number": PHONE,
+        "scheduled_at": MONDAY_1030,
+        "campaign": "Callback_Main",
+        "skill": "Sales",
+        **overrides,
+    }
+
+
+def bulk_callbacks(model: Callback, count: int) -> list[Callback]:
+    """`count` more callbacks shaped like `model`, with distinct numbers (no validation)."""
+    copies = [
+        Callback(
+            account_number=f"CB9{n:09d}",
+            phone_number=f"+4822555{n:04d}",
+            dial_number=f"22555{n:04d}",
+            scheduled_at=model.scheduled_at + dt.timedelta(minutes=15 * (n % 30)),
+            campaign=model.campaign,
+            skill=model.skill,
+            agent_id=model.agent_id,
+        )
+        for n in range(count)
+    ]
+    return Callback.objects.bulk_create(copies)
+
+
+def error_codes(response) -> list[tuple[str | None, str]]:
+    return [(e["field"], e["code"]) for e in response.json()["errors"]]
