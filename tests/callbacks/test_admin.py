@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -551,3 +552,22 @@ def test_it_shows_idempotency_records_read_only(staff_client):
     assert staff_client.get(url("idempotencyrecord_changelist")).status_code == 200
     assert staff_client.get(url("idempotencyrecord_change", record.pk)).status_code == 200
     assert staff_client.get(url("idempotencyrecord_add")).status_code == 403
+
+
+def test_it_lets_a_viewer_look_and_re_validate_but_not_cancel_or_reschedule(client, anna):
+    viewer = get_user_model().objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_callback"))
+    client.force_login(viewer)
+
+    listing = client.get(reverse(CHANGELIST))
+    page = client.get(change_url(anna))
+
+    assert listing.status_code == 200
+    assert [name for name, _ in listing.context["action_form"].fields["action"].choices] == [
+        "",
+        "revalidate_selected",
+    ]
+    assert page.status_code == 200
+    assert reschedule_url(anna) not in text_of(page)
+    assert "timeline" in text_of(page).lower()
+    assert client.get(reschedule_url(anna)).status_code == 403
