@@ -119,8 +119,12 @@ def callback_schedule_earliest(
         Candidate(request.skill, now, request.phone_number), count=3, config=config, now=now
     )
     if not slots:
-        verdict = callback_validate(request=request, config=config, now=now)
-        violations = verdict.violations or [
+        # Why not? Everything but the time (the caller gave none), else: no free slot.
+        at_now = CallbackRequest(
+            request.phone_number, now, request.campaign, request.skill, request.agent_id
+        )
+        verdict = callback_validate(request=at_now, config=config, now=now)
+        violations = [v for v in verdict.violations if v.field != "scheduled_at"] or [
             Violation(
                 "scheduled_at",
                 NO_FREE_SLOT,

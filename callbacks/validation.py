@@ -51,7 +51,7 @@ def pending_scheduled_times(
     return list(pending.values_list("scheduled_at", flat=True))
 
 
-def _campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violation]]:
+def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violation]]:
     campaign = CallbackCampaign.objects.filter(name=name).first()
     if campaign is None:
         return None, [
@@ -97,7 +97,7 @@ def callback_validate(
         request.skill, request.scheduled_at, request.phone_number, replaces=exclude_id
     )
     result = assess(candidate, config=config, now=now)
-    campaign, violations = _campaign_violations(request.campaign)
+    campaign, violations = campaign_violations(request.campaign)
     violations = violations + result.violations
     if result.phone is not None:
         violations += _duplicate_violations(

@@ -137,6 +137,7 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key"]
+CORS_EXPOSE_HEADERS = ["idempotent-replay"]
 
 CELERY_BROKER_URL = read_url("CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES)
 if CELERY_BROKER_URL == "filesystem://":

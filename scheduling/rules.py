@@ -36,6 +36,9 @@ from .phones import PhoneError, PhoneNumber, PhonePolicy, parse_phone
 
 UTC = dt.UTC
 DAY_MINUTES = 24 * 60
+# Dates the engine reasons about; far outside any booking horizon, and far enough from
+# datetime's own limits that zone arithmetic cannot overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 class Code:
@@ -513,11 +516,18 @@ def _customer_hours(
 
 def _parse_when(value: dt.datetime | str) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
+
+
+def in_calendar(day: dt.date) -> bool:
+    """Whether a date is within the years the engine reasons about."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def assess(
@@ -612,8 +622,12 @@ def free_slots(
     """Bookable slots of `days` local dates from `start_date`, with capacity left.
 
     `exclude` leaves one stored callback out of the counts (the one being rescheduled).
-    Raises KeyError for an unknown skill name. A disabled skill has no slots.
+    Raises KeyError for an unknown skill name, ValueError for dates outside the
+    calendar the engine reasons about. A disabled skill has no slots.
     """
+    last_date = start_date + dt.timedelta(days=max(days - 1, 0))
+    if not (in_calendar(start_date) and in_calendar(last_date)):
+        raise ValueError(f"{start_date.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}.")
     config = config or RulesConfig.load()
     now = now or timezone.now()
     plan = config.skills[skill]

@@ -66,9 +66,20 @@ def exception_handler(exc, context):
             code = CODES.get(response.status_code, code or "error")
         if isinstance(exc, exceptions.AuthenticationFailed):
             code = "invalid_api_key"
-        errors = [error(None, code, str(detail))]
+        message = str(detail) or _unknown_format_message(context) or "Not found."
+        errors = [error(None, code, message)]
     response.data = {"errors": errors}
     return response
+
+
+def _unknown_format_message(context) -> str | None:
+    request = context.get("request")
+    wanted = request.query_params.get("format") if request is not None else None
+    if not wanted:
+        return None
+    view = context.get("view")
+    known = sorted({r.format for r in getattr(view, "renderer_classes", []) if r.format != "api"})
+    return f"This endpoint cannot answer in '{wanted}'; it answers {', '.join(known)}."
 
 
 def error_response(code: str, message: str, http_status: int, field: str | None = None):

@@ -16,3 +16,10 @@ class CallbackXMLRenderer(XMLRenderer):
             xml.characters("true" if data else "false")
         else:
             super()._to_xml(xml, data)
+
+
+class CallbackTextXMLRenderer(CallbackXMLRenderer):
+    """The same document for scripts that ask for text/xml."""
+
+    media_type = "text/xml"
+    format = "xml"

@@ -4,11 +4,12 @@ Times come in as text and go to the rules engine untouched, so a naive time is r
 in the skill's zone (DRF's DateTimeField would read it in the server's zone).
 """
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
 
-from scheduling.rules import Slot
+from scheduling.rules import Slot, in_calendar
 
 from ..models import Callback, CallbackEvent, Status
 from ..services import Outcome
@@ -85,11 +86,18 @@ class OutcomeInput(serializers.Serializer):
 
 
 class SlotsQuery(serializers.Serializer):
-    campaign = serializers.CharField(max_length=40, required=False, default="")
+    campaign = serializers.CharField(
+        max_length=40, required=False, default="", help_text="Optional: checked if given."
+    )
     skill = serializers.CharField(max_length=100)
     date = serializers.DateField()
     days = serializers.IntegerField(min_value=1, max_value=31, required=False, default=1)
     phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+
+    def validate_date(self, value):
+        if not in_calendar(value) or not in_calendar(value + dt.timedelta(days=31)):
+            raise serializers.ValidationError("Give a date of this century.", code="invalid")
+        return value
 
 
 class ListQuery(serializers.Serializer):

@@ -14,18 +14,19 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.models import GlobalRules
 from scheduling.phones import PhoneError, PhonePolicy, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
 from .. import services
 from ..models import Callback, CallbackCampaign, CallbackEvent, Source
 from ..states import TransitionRefused
-from ..validation import CallbackRequest, callback_validate
+from ..validation import CallbackRequest, callback_validate, campaign_violations
 from . import examples as ex
 from .auth import GadgetScope, IvrScope
 from .errors import error_response, violation_errors
 from .idempotency import idempotent
-from .renderers import CallbackXMLRenderer
+from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer
 from .serializers import (
     CallbackDetailOutput,
     CallbackInput,
@@ -83,13 +84,32 @@ def _details_from(data: dict) -> services.CustomerDetails:
     )
 
 
-class GadgetView(APIView):
+class ApiView(APIView):
+    """Staff may browse the API in HTML, but errors are always JSON (or XML)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400 and isinstance(
+            getattr(response, "accepted_renderer", None), BrowsableAPIRenderer
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+            response.renderer_context = self.get_renderer_context()
+        return response
+
+
+class GadgetView(ApiView):
     permission_classes = [GadgetScope]
 
 
-class IvrView(APIView):
+class IvrView(ApiView):
     permission_classes = [IvrScope]
-    renderer_classes = [JSONRenderer, CallbackXMLRenderer, BrowsableAPIRenderer]
+    renderer_classes = [
+        JSONRenderer,
+        CallbackXMLRenderer,
+        CallbackTextXMLRenderer,
+        BrowsableAPIRenderer,
+    ]
 
 
 class ConfigView(GadgetView):
@@ -141,6 +161,10 @@ class SlotsView(GadgetView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         config = RulesConfig.load()
+        if data["campaign"]:
+            _, problems = campaign_violations(data["campaign"])
+            if problems:
+                return error_response(problems[0].code, problems[0].message, 400, "campaign")
         skill = config.skills.get(data["skill"])
         if skill is None:
             return error_response(
@@ -211,7 +235,7 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         if "phone" in filters:
             # Finding stored callbacks needs only the number's form, not the booking
             # policy: a number blocked today may still have callbacks on file.
-            region = RulesConfig.load().phone_policy.default_region
+            region = GlobalRules.load().default_region
             try:
                 filters["phone_number"] = parse_phone(
                     filters.pop("phone"), PhonePolicy(default_region=region)
@@ -334,6 +358,9 @@ class DeliveredView(GadgetView):
 
 
 class IvrRouteView(IvrView):
+    # A lookup moves the callback to in_ivr: HEAD must not do that behind GET's back.
+    http_method_names = ["get", "options"]
+
     @extend_schema(
         summary="Where to route an answered callback call (flat JSON or XML)",
         parameters=[

@@ -862,8 +862,29 @@ def test_it_filters_by_phone_in_a_fixed_number_of_queries(
     model = make_callback(phone_number=PHONE)
     bulk_callbacks(model, count - 1)
 
-    # + the rules configuration, read to parse the number (global rules, hours, skills)
-    with django_assert_num_queries(LIST_QUERIES + 6):
+    # + the global rules' default region, read to parse the number
+    with django_assert_num_queries(LIST_QUERIES + 1):
         response = gadget.get(CALLBACKS, {"phone": "22 123 45 67"})
 
     assert response.json()["count"] == 1
+
+
+def test_it_checks_the_campaign_given_to_slots(gadget):
+    unknown = gadget.get(
+        "/api/v1/slots", {"skill": "Sales", "date": "2026-11-23", "campaign": "Nope"}
+    )
+    known = gadget.get(
+        "/api/v1/slots", {"skill": "Sales", "date": "2026-11-23", "campaign": "Callback_Main"}
+    )
+
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["code"] == "unknown_campaign"
+    assert known.status_code == 200
+
+
+def test_it_lets_a_finesse_page_read_the_replay_header(gadget, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://finesse.example.com"]
+
+    response = gadget.get("/api/v1/config", HTTP_ORIGIN="https://finesse.example.com")
+
+    assert "idempotent-replay" in response["Access-Control-Expose-Headers"].lower()

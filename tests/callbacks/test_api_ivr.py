@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from jsonpath_ng import parse as jsonpath
 from lxml import etree
+from rest_framework.test import APIClient
 
 from callbacks.models import ApiScope, Callback, CallbackCampaign, Source, Status
 from scheduling.models import GlobalRules
@@ -480,12 +481,6 @@ def test_it_rejects_an_ivr_booking_at_a_closed_time(ivr):
     assert error_codes(response) == [("scheduled_at", "skill_closed")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POST /api/v1/ivr/callbacks without scheduled_at and with an unknown skill "
-    "answers [unknown_skill, invalid_datetime \"'' is not a date and time\"]: the "
-    "fallback validation runs on the empty time the IVR left out on purpose",
-)
 def test_it_reports_only_the_unknown_skill_when_no_time_was_given(ivr):
     response = ivr.post(IVR_CREATE, ivr_body(skill="Nope"), format="json")
 
@@ -493,13 +488,6 @@ def test_it_reports_only_the_unknown_skill_when_no_time_was_given(ivr):
     assert error_codes(response) == [("skill", "unknown_skill")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POST /api/v1/ivr/callbacks without scheduled_at when no slot is free "
-    "answers invalid_datetime \"'' is not a date and time\" instead of slot_full "
-    "(services.callback_schedule_earliest validates the empty time, so its NO_FREE_SLOT "
-    "fallback is never used)",
-)
 def test_it_says_no_slot_is_free_when_none_is(ivr):
     rules = GlobalRules.load()
     rules.max_days_ahead = 0  # today only,
@@ -582,3 +570,28 @@ def test_it_looks_up_in_the_same_queries_with_many_callbacks(
 
     with django_assert_num_queries(6):
         ivr.get(route_url(callback.account_number))
+
+
+def test_it_answers_text_xml_for_older_uccx_scripts(ivr_key, make_callback, put_in):
+    callback = put_in(make_callback(), Status.IN_DIALER)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {ivr_key}")
+
+    response = client.get(
+        f"/api/v1/ivr/callbacks/{callback.account_number}", HTTP_ACCEPT="text/xml"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xml")
+    assert etree.fromstring(response.content).xpath("string(/callback/action)") == "skill"
+
+
+def test_it_refuses_head_on_the_routing_lookup_so_nothing_moves(ivr, make_callback, put_in):
+    callback = put_in(make_callback(), Status.IN_DIALER)
+
+    response = ivr.head(f"/api/v1/ivr/callbacks/{callback.account_number}")
+
+    callback.refresh_from_db()
+    assert response.status_code == 405
+    assert callback.status == Status.IN_DIALER
+    assert not callback.events.filter(kind="ivr_lookup").exists()
