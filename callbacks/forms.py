@@ -38,11 +38,6 @@ class CallbackCampaignForm(forms.ModelForm):
             "unknown_action": "Unknown account number",
             "batch_size": "Batch size",
         }
-        # The model's text has "<id>" in it, which the admin would render as a tag.
-        help_texts = {
-            "uccx_campaign_id": "The campaign's id in UCCX, as in its Admin API address "
-            "…/adminapi/campaign/1.",
-        }
 
 
 class RescheduleForm(forms.Form):

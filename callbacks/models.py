@@ -79,7 +79,8 @@ class CallbackCampaign(models.Model):
         help_text="The UCCX campaign name (at most 40 characters); the gadget sends it.",
     )
     uccx_campaign_id = models.PositiveIntegerField(
-        unique=True, help_text="The campaign's id in UCCX (adminapi/campaign/<id>)."
+        unique=True,
+        help_text="The campaign's id in UCCX, as in its Admin API address …/adminapi/campaign/1.",
     )
     presented_number = models.CharField(
         max_length=20,
