@@ -46,13 +46,18 @@ run: bootstrap
 	@export DEBUG=true; \
 	echo "$(PYTHON) manage.py migrate --noinput"; \
 	$(PYTHON) manage.py migrate --noinput; \
-	echo "$(PYTHON) manage.py seed_demo --demo-superuser"; \
-	$(PYTHON) manage.py seed_demo --demo-superuser; \
+	echo "$(PYTHON) manage.py seed_demo --demo"; \
+	$(PYTHON) manage.py seed_demo --demo; \
+	keys="$${CM_VAR_DIR:-var}/demo-api-keys.txt"; \
 	echo; \
 	echo "=================================================================="; \
 	echo " Campaign Manager: http://127.0.0.1:8000/admin/"; \
 	echo "   login: admin / password: admin"; \
 	echo " Check a time: http://127.0.0.1:8000/admin/scheduling/skill/check-time/"; \
+	echo " API docs:     http://127.0.0.1:8000/api/docs/"; \
+	echo " Demo API keys ($$keys):"; \
+	sed 's/^/   /' "$$keys"; \
+	echo "   curl -H \"Authorization: Api-Key <gadget key>\" http://127.0.0.1:8000/api/v1/config"; \
 	echo " (Ctrl-C stops the server)"; \
 	echo "=================================================================="; \
 	echo; \

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from callbacks.management.commands.create_api_key import Command as CreateApiKey
-from callbacks.models import ApiKey, ApiScope, CallbackCampaign
+from callbacks.models import ApiKey, ApiScope, Callback, CallbackCampaign, Status
 from scheduling.models import BusinessHours, GlobalRules, HolidayCalendar, Skill
 
 User = get_user_model()
@@ -110,3 +110,20 @@ def test_it_refuses_a_second_active_key_with_the_same_name(db):
     key = run("create_api_key", "Gadget", scope="gadget").splitlines()[-1]
     assert ApiKey.objects.is_valid(key)
     assert ApiKey.objects.count() == 2
+
+
+def test_it_loads_demo_callbacks_and_working_keys_with_demo(db, frozen_now, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+    call_command("seed_demo", "--demo", stdout=io.StringIO())
+    call_command("seed_demo", "--demo", stdout=io.StringIO())
+
+    keys = dict(
+        line.split("=", 1) for line in (tmp_path / "demo-api-keys.txt").read_text().splitlines()
+    )
+    assert Callback.objects.count() == 5
+    assert Callback.objects.filter(status=Status.SCHEDULED).count() == 5
+    assert ApiKey.objects.count() == 2
+    assert ApiKey.objects.get_from_key(keys["gadget"]).scope == ApiScope.GADGET
+    assert ApiKey.objects.get_from_key(keys["ivr"]).scope == ApiScope.IVR
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
