@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "scheduling",
     "callbacks",
@@ -132,6 +133,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"CallbackStatusEnum": "callbacks.models.Status"},
+    # Swagger UI from our own static files: servers next to UCCX often have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # Only the Finesse servers' origins may call the API from a browser (the gadget).
 CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
