@@ -8,6 +8,7 @@ callback" permission is what allows them ("manage" below); "view" allows the res
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -26,6 +27,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from scheduling.forms import WALL_TIME
 from scheduling.models import GlobalRules
 from scheduling.phones import PhoneError, PhonePolicy, parse_phone
 from scheduling.rules import RulesConfig
@@ -46,7 +48,6 @@ from .models import (
 from .states import TransitionRefused, can_transition
 from .validation import CallbackRequest, callback_validate
 
-WALL_TIME = "%Y-%m-%dT%H:%M"  # what an <input type="datetime-local"> sends and shows
 ARROW = "\N{RIGHTWARDS ARROW}"
 
 
@@ -641,7 +642,7 @@ class CallbackAdmin(admin.ModelAdmin):
             "suggestions": [
                 {
                     "local": local_time(slot.start, zone),
-                    "wall": f"{slot.local:{WALL_TIME}}",
+                    "href": "?" + urlencode({"scheduled_at": f"{slot.local:{WALL_TIME}}"}),
                     "remaining": slot.remaining,
                     "capacity": slot.capacity,
                 }

@@ -4,14 +4,11 @@ They only collect input; the rules and every change of a callback belong to
 `callbacks.services` (which validates through `callbacks.validation`).
 """
 
-import datetime as dt
-
 from django import forms
 
-from .models import CallbackCampaign
+from scheduling.forms import WallTimeField
 
-# What an <input type="datetime-local"> sends, plus what people type by hand.
-WALL_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+from .models import CallbackCampaign
 
 
 class CallbackCampaignForm(forms.ModelForm):
@@ -43,27 +40,13 @@ class CallbackCampaignForm(forms.ModelForm):
 class RescheduleForm(forms.Form):
     """A new wall-clock time, read in the callback skill's time zone by the service."""
 
-    scheduled_at = forms.CharField(
-        label="New date and time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    scheduled_at = WallTimeField(label="New date and time")
 
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[
             "scheduled_at"
         ].help_text = f"Local wall-clock time in the skill's time zone: {zone}."
-
-    def clean_scheduled_at(self) -> dt.datetime:
-        # Naive on purpose: callback_reschedule reads a naive time in the skill's zone and
-        # reports a time that does not exist there (daylight-saving gap) as a violation.
-        text = self.cleaned_data["scheduled_at"].strip()
-        for pattern in WALL_TIME_FORMATS:
-            try:
-                return dt.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
 
 
 class CancelForm(forms.Form):

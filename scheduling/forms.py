@@ -95,17 +95,37 @@ class GlobalRulesForm(forms.ModelForm):
         widgets = {"blocked_prefixes": forms.Textarea(attrs={"rows": 3, "cols": 40})}
 
 
+# What an <input type="datetime-local"> sends, plus what people type by hand.
 WALL_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+WALL_TIME = WALL_TIME_FORMATS[0]  # what an <input type="datetime-local"> sends and shows
+
+
+class WallTimeField(forms.CharField):
+    """A date and time as a wall clock shows it: a NAIVE datetime.
+
+    Naive on purpose: the rules engine reads it in the skill's zone and reports a time a
+    daylight-saving gap skipped as a violation, which a timezone-aware field would hide.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def to_python(self, value) -> dt.datetime | None:
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        for pattern in WALL_TIME_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
 
 
 class CheckTimeForm(forms.Form):
     """Input of the "Check a time" page: a skill, a wall time in its zone, a phone."""
 
     skill = forms.ChoiceField(label="Skill")
-    when = forms.CharField(
-        label="Date and time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    when = WallTimeField(label="Date and time")
     phone = forms.CharField(
         label="Customer phone",
         required=False,
@@ -129,15 +149,6 @@ class CheckTimeForm(forms.Form):
             if zone
             else "Local wall-clock time in the skill's time zone (shown next to each skill)."
         )
-
-    def clean_when(self) -> dt.datetime:
-        text = self.cleaned_data["when"].strip()
-        for pattern in WALL_TIME_FORMATS:
-            try:
-                return dt.datetime.strptime(text, pattern)
-            except ValueError:
-                continue
-        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
 
     def clean_phone(self) -> str | None:
         return self.cleaned_data["phone"].strip() or None

@@ -16,11 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
-from .forms import PREVIEW_YEARS, CheckTimeForm, HolidayPreviewForm
+from .forms import PREVIEW_YEARS, WALL_TIME, CheckTimeForm, HolidayPreviewForm
 from .models import Skill
 
 SUGGESTED_SLOTS = 5
-WALL_TIME = "%Y-%m-%dT%H:%M"  # what an <input type="datetime-local"> sends and shows
 
 
 def _shown(moment: dt.datetime) -> str:
@@ -79,7 +78,8 @@ def _check(data: dict) -> dict:
                 "local": _shown(slot.local),
                 "remaining": slot.remaining,
                 "capacity": slot.capacity,
-                "query": urlencode(
+                "href": "?"
+                + urlencode(
                     {"skill": data["skill"], "when": f"{slot.local:{WALL_TIME}}"}
                     | ({"phone": data["phone"]} if data["phone"] else {})
                 ),
