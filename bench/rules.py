@@ -162,7 +162,11 @@ def database_description() -> str:
     return f"{connection.vendor} {version}".strip()
 
 
-def run_with_provider(provider: rules.SlotUsage, name: str, config: rules.RulesConfig) -> None:
+def run_with_provider(
+    provider: rules.SlotUsage, name: str, config: rules.RulesConfig, *, engine_only: bool
+) -> None:
+    # The evaluate target is for the engine alone; with the callbacks app's provider each
+    # evaluation also runs one SQL query, reported for information only.
     previous = rules._slot_usage
     rules.register_slot_usage(provider)
     try:
@@ -172,7 +176,15 @@ def run_with_provider(provider: rules.SlotUsage, name: str, config: rules.RulesC
             f"  evaluate: {CANDIDATES:,} candidates "
             f"({outcome['valid']:,} valid, {outcome['invalid']:,} invalid), per candidate"
         )
-        print(row("median", evaluation["median"], "µs", EVALUATE_TARGET_US))
+        target = EVALUATE_TARGET_US if engine_only else None
+        print(
+            row(
+                "median (incl. 1 query)" if not engine_only else "median",
+                evaluation["median"],
+                "µs",
+                target,
+            )
+        )
         print(row("p95", evaluation["p95"], "µs", None))
         print(row("p99", evaluation["p99"], "µs", None))
         for skill in ("Sales", "Support"):
@@ -202,11 +214,13 @@ def main() -> None:
     print(f"database: {database_description()} (fresh, in {VAR_DIR})")
     print(f"now: {NOW.isoformat()}; skills: {', '.join(sorted(config.skills))}")
 
-    run_with_provider(rules._no_usage, "engine default (no stored callbacks)", config)
+    run_with_provider(
+        rules._no_usage, "engine default (no stored callbacks)", config, engine_only=True
+    )
     registered = rules._slot_usage
     if registered is not rules._no_usage:
         label = f"{registered.__module__}.{registered.__name__} (empty table)"
-        run_with_provider(registered, label, config)
+        run_with_provider(registered, label, config, engine_only=False)
     print("\nTargets: evaluate median <= 50 µs; 30 days of slots <= 25 ms per skill.")
 
 
