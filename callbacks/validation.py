@@ -9,6 +9,8 @@ when anything fails. Both the create service and the dry-run endpoint call it.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
 from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
 
 from .models import PENDING, Callback, CallbackCampaign
@@ -41,14 +43,20 @@ class Verdict:
 
 def pending_scheduled_times(
     skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
-) -> list:
-    """The slot-usage hook: pending callbacks of a skill in [start, end), but `exclude`."""
+) -> list[tuple[dt.datetime, int]]:
+    """The slot-usage hook: pending callbacks of a skill in [start, end), but `exclude`,
+    counted per start time (agents book slot starts, so times repeat a lot)."""
     pending = Callback.objects.filter(
         skill_id=skill_id, status__in=PENDING, scheduled_at__gte=start, scheduled_at__lt=end
     )
     if exclude is not None:
         pending = pending.exclude(pk=exclude)
-    return list(pending.values_list("scheduled_at", flat=True))
+    return list(
+        pending.order_by()
+        .values("scheduled_at")
+        .annotate(n=Count("pk"))
+        .values_list("scheduled_at", "n")
+    )
 
 
 def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violation]]:

@@ -15,6 +15,7 @@ from .models import (
     OpeningPeriod,
     Skill,
     Weekday,
+    bump_config_version,
 )
 
 WARSAW = "Europe/Warsaw"
@@ -38,6 +39,7 @@ def load_scheduling_demo() -> dict[str, Skill]:
         "Support": _skill("Support", _hours("Support hours", SUPPORT_WEEK, poland)),
     }
     _rules()
+    bump_config_version()  # the periods went in with bulk_create, which sends no signal
     return skills
 
 

@@ -8,6 +8,7 @@ GlobalRules is one row of limits that apply to every callback. The rules engine
 
 import datetime as dt
 import itertools
+import uuid
 import zoneinfo
 from functools import cache
 
@@ -374,7 +375,10 @@ class GlobalRules(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Finished callbacks and their events are deleted after this many days.",
     )
-    history = HistoricalRecords()
+    # Changes with every saved or deleted piece of configuration (see the signal handler
+    # below); the rules engine reuses its parsed configuration while it stays the same.
+    config_version = models.CharField(max_length=32, default="initial", editable=False)
+    history = HistoricalRecords(excluded_fields=["config_version"])
 
     class Meta:
         verbose_name = "global rules"
@@ -426,3 +430,17 @@ class GlobalRules(models.Model):
         if errors:
             raise ValidationError(errors)
         self.default_region = self.default_region.upper()
+
+
+def bump_config_version(**kwargs) -> None:
+    """Tell every process that the scheduling configuration changed.
+
+    Connected to save and delete of every configuration model; call it yourself after
+    changing configuration with queryset.update(), bulk_create() or raw SQL.
+    """
+    GlobalRules.objects.filter(pk=GlobalRules.SINGLETON_ID).update(config_version=uuid.uuid4().hex)
+
+
+for _model in (HolidayCalendar, CustomHoliday, BusinessHours, OpeningPeriod, SpecialDay, Skill):
+    models.signals.post_save.connect(bump_config_version, sender=_model)
+    models.signals.post_delete.connect(bump_config_version, sender=_model)

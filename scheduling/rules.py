@@ -21,6 +21,7 @@ Time semantics, decided here and documented for administrators:
 """
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -105,15 +106,15 @@ class Assessment:
         return not self.violations
 
 
-# The hook the callbacks app fills: pending callbacks' scheduled times (UTC) for one
-# skill in [start, end), leaving out the callback with id `exclude` (the one being
-# rescheduled). The engine buckets them into slots itself.
-SlotUsage = Callable[[int, dt.datetime, dt.datetime, int | None], Iterable[dt.datetime]]
+# The hook the callbacks app fills: how many pending callbacks of one skill start at
+# each time (UTC) in [start, end), as (time, count) pairs, leaving out the callback
+# with id `exclude` (the one being rescheduled). The engine buckets them into slots.
+SlotUsage = Callable[[int, dt.datetime, dt.datetime, int | None], Iterable[tuple[dt.datetime, int]]]
 
 
 def _no_usage(
     skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
-) -> Iterable[dt.datetime]:
+) -> Iterable[tuple[dt.datetime, int]]:
     return ()
 
 
@@ -206,19 +207,9 @@ class RulesConfig:
 
     @classmethod
     def load(cls) -> "RulesConfig":
+        """Global rules read fresh (one query); skills and hours rebuilt only when the
+        configuration version changed (or, as a safety net, after a minute)."""
         rules = GlobalRules.load()
-        hours = BusinessHours.objects.select_related("holiday_calendar").prefetch_related(
-            "periods",
-            Prefetch("special_days", queryset=SpecialDay.objects.order_by("date")),
-            "holiday_calendar__custom_holidays",
-        )
-        plans = {bh.pk: _business_hours_plan(bh) for bh in hours}
-        skills = {
-            skill.name: SkillPlan(
-                skill.pk, skill.name, skill.enabled, *plans[skill.business_hours_id]
-            )
-            for skill in Skill.objects.all()
-        }
         return cls(
             earliest=minutes_of(rules.earliest_time),
             latest=minutes_of(rules.latest_time, closing=True),
@@ -231,7 +222,7 @@ class RulesConfig:
             customer_latest=minutes_of(rules.customer_latest_time, closing=True),
             max_pending_per_number=rules.max_pending_per_number,
             phone_policy=PhonePolicy.from_rules(rules),
-            skills=skills,
+            skills=_skill_plans(rules.config_version),
         )
 
     def zone(self, name: str) -> ZoneInfo:
@@ -239,6 +230,30 @@ class RulesConfig:
         if zone is None:
             zone = self._zones[name] = ZoneInfo(name)
         return zone
+
+
+_PLANS_MAX_AGE = 60.0  # seconds; bounds staleness after changes that sent no signal
+_plans_cache: tuple[str, float, dict[str, "SkillPlan"]] | None = None
+
+
+def _skill_plans(version: str) -> dict[str, "SkillPlan"]:
+    """Skills with their parsed hours, reused while the configuration version holds."""
+    global _plans_cache
+    cached = _plans_cache
+    if cached and cached[0] == version and time.monotonic() - cached[1] < _PLANS_MAX_AGE:
+        return cached[2]
+    hours = BusinessHours.objects.select_related("holiday_calendar").prefetch_related(
+        "periods",
+        Prefetch("special_days", queryset=SpecialDay.objects.order_by("date")),
+        "holiday_calendar__custom_holidays",
+    )
+    plans = {bh.pk: _business_hours_plan(bh) for bh in hours}
+    skills = {
+        skill.name: SkillPlan(skill.pk, skill.name, skill.enabled, *plans[skill.business_hours_id])
+        for skill in Skill.objects.all()
+    }
+    _plans_cache = (version, time.monotonic(), skills)
+    return skills
 
 
 def _merged(spans: list[tuple[int, int]]) -> Periods:
@@ -362,6 +377,10 @@ def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt
     starts at the jump.
     """
     naive = _slot_floor(config, local)
+    offset = local.utcoffset()
+    if local.fold == 0 and skill.zone.utcoffset(naive) == offset:
+        # The usual case: no clock change between the slot's start and this time.
+        return (naive - offset).replace(tzinfo=UTC)
     start = _resolve_local(naive, skill.zone)
     if start is None:
         return _jump_instant(naive, skill.zone)
@@ -390,8 +409,8 @@ def _count_usage(
     exclude: int | None = None,
 ) -> Counter:
     counts: Counter = Counter()
-    for scheduled in _slot_usage(skill.id, start, end, exclude):
-        counts[_slot_start(config, skill, scheduled.astimezone(skill.zone))] += 1
+    for scheduled, count in _slot_usage(skill.id, start, end, exclude):
+        counts[_slot_start(config, skill, scheduled.astimezone(skill.zone))] += count
     return counts
 
 

@@ -55,7 +55,7 @@ class FakeUsage:
         self, skill_id: int, start: dt.datetime, end: dt.datetime, exclude: int | None = None
     ) -> Iterable:
         self.calls.append((skill_id, start, end))
-        return [t for t in self.times if start <= t < end]
+        return [(t, 1) for t in self.times if start <= t < end]
 
 
 @pytest.fixture

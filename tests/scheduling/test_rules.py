@@ -24,6 +24,7 @@ from scheduling.models import (
     Skill,
     SpecialDay,
     Weekday,
+    bump_config_version,
 )
 from scheduling.rules import Candidate, assess, evaluate, free_slots
 
@@ -419,6 +420,7 @@ def test_it_rejects_an_unknown_skill(config, now):
 
 def test_it_rejects_a_disabled_skill(demo, now):
     Skill.objects.filter(name="Support").update(enabled=False)
+    bump_config_version()
     config = rules.RulesConfig.load()
 
     violation = only(config, now, "Support", "2026-11-23T10:00")
@@ -429,6 +431,7 @@ def test_it_rejects_a_disabled_skill(demo, now):
 
 def test_it_offers_no_slots_for_a_disabled_skill(demo, now):
     Skill.objects.filter(name="Support").update(enabled=False)
+    bump_config_version()
     config = rules.RulesConfig.load()
 
     days = free_slots("Support", dt.date(2026, 11, 23), 2, config=config, now=now)
@@ -717,6 +720,7 @@ def test_it_evaluates_without_touching_the_database(
 
 def test_it_uses_the_snapshot_not_later_database_changes(config, now):
     Skill.objects.filter(name="Sales").update(enabled=False)
+    bump_config_version()
 
     assert check(config, now, "Sales", "2026-11-23T10:00") == []
     assert check(rules.RulesConfig.load(), now, "Sales", "2026-11-23T10:00") == ["skill_disabled"]
@@ -738,3 +742,34 @@ def test_it_asks_the_registered_usage_provider_once_per_check(config, now):
 
     assert len(evaluation) <= 1
     assert len(search) <= 1
+
+
+def test_it_reuses_the_parsed_configuration_until_it_changes(demo, django_assert_num_queries):
+    rules.RulesConfig.load()
+    with django_assert_num_queries(1):  # only the global rules row
+        cached = rules.RulesConfig.load()
+    sales = Skill.objects.get(name="Sales")
+    period = OpeningPeriod.objects.get(business_hours=sales.business_hours, weekday=0)
+    period.closes = dt.time(12, 0)
+    period.save()
+
+    reloaded = rules.RulesConfig.load()
+
+    assert cached.skills["Sales"].weekly[0] == ((8 * 60, 20 * 60),)
+    assert reloaded.skills["Sales"].weekly[0] == ((8 * 60, 12 * 60),)
+
+
+def test_it_sees_a_deleted_special_day_and_a_renamed_skill(demo, now):
+    sales = Skill.objects.get(name="Sales")
+    special = SpecialDay.objects.create(
+        business_hours=sales.business_hours, date=dt.date(2026, 11, 23), closed=True
+    )
+    assert rules.RulesConfig.load().skills["Sales"].special
+    special.delete()
+    sales.name = "Sales EU"
+    sales.save()
+
+    config = rules.RulesConfig.load()
+
+    assert "Sales" not in config.skills
+    assert config.skills["Sales EU"].special == {}
