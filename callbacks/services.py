@@ -282,6 +282,21 @@ def _unknown_route(account_number: str, campaign_hint: str | None) -> Route:
     )
 
 
+ROUTE_FIELDS = (
+    "status",
+    "account_number",
+    "agent_id",
+    "agent_name",
+    "first_name",
+    "last_name",
+    "phone_number",
+    "exported_at",
+    "campaign__name",
+    "campaign__external_script",
+    "skill__name",
+)
+
+
 def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = None) -> Route:
     """Flow steps 10-11: where should the answered call go?
 
@@ -289,12 +304,14 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     already on the line, and hanging up on them is worse than serving them.
     """
     account_number = account_number.strip().upper()
-    callback = (
-        Callback.objects.select_related("campaign", "skill")
-        .filter(account_number=account_number)
-        .first()
-    )
-    if callback is None:
+    try:
+        # Only what routing needs: this answers a live call within UCCX's timeout.
+        callback = (
+            Callback.objects.select_related("campaign", "skill")
+            .only(*ROUTE_FIELDS)
+            .get(account_number=account_number)
+        )
+    except Callback.DoesNotExist:
         return _unknown_route(account_number, campaign_hint)
     campaign = callback.campaign
     if campaign.external_script:
