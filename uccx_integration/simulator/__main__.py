@@ -1,0 +1,45 @@
+"""python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]"""
+
+import argparse
+import logging
+import os
+import signal
+import sys
+
+from uccx_integration.simulator.server import Simulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="UCCX adminapi simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--db", default="var/uccx-simulator.sqlite3", help="SQLite file")
+    parser.add_argument("--user", default=os.environ.get("UCCX_USERNAME", "administrator"))
+    parser.add_argument("--password", default=os.environ.get("UCCX_PASSWORD", "ciscocisco"))
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    directory = os.path.dirname(args.db)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    simulator = Simulator(
+        args.db, host=args.host, port=args.port, username=args.user, password=args.password
+    )
+    # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    simulator.start()
+    logging.info("UCCX simulator on %s, dialing list in %s", simulator.url, args.db)
+    try:
+        signal.pause()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        simulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The simulator's dialing list: an SQLite file shaped like db_cra (names from mapping.py).
+
+Shaped like db_cra so the Informix path can read it through the SQLite ODBC driver.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from uccx_integration import mapping as m
+from uccx_integration.mapping import CallStatus
+
+
+@dataclass
+class CampaignConfig:
+    id: int
+    name: str
+    enabled: bool = True
+    start_time: str = "00:00"
+    end_time: str = "23:59"
+    time_zone: str = "Europe/Warsaw"
+    campaign_type: str = "IVR"
+    max_dial_attempts: int = 3
+
+
+DEFAULT_CAMPAIGNS = (
+    CampaignConfig(1, "Callback_Main"),
+    CampaignConfig(2, "Callback_Premium"),
+)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    total: int
+    imported: int
+    duplicates: int
+
+
+def create_table_sql(table: m.Table) -> str:
+    columns = ", ".join(f"{c.name} {c.sql_type}" for c in table.columns)
+    return f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})"
+
+
+class Store:
+    """Thread-safe access to the SQLite file (one connection, one lock)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            for table in m.TABLES:
+                self._db.execute(create_table_sql(table))
+            self._db.execute(
+                f"CREATE INDEX IF NOT EXISTS dialinglist_campaign_account ON "
+                f"{m.DIALING_LIST.name} ({m.CAMPAIGN_ID}, {m.ACCOUNT_NUMBER})"
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def add_contacts(
+        self, campaign_id: int, rows: Sequence[Mapping[str, str]], *, allow_duplicates: bool
+    ) -> ImportOutcome:
+        """`rows`: DialingList column → value. Without duplicates allowed, an account
+        number already PENDING in the campaign (or earlier in `rows`) is skipped."""
+        now = _now()
+        imported = 0
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                pending = set() if allow_duplicates else self._pending_accounts(campaign_id)
+                for row in rows:
+                    account = row.get(m.ACCOUNT_NUMBER, "")
+                    if not allow_duplicates and account in pending:
+                        continue
+                    pending.add(account)
+                    self._insert_contact(campaign_id, row, now)
+                    imported += 1
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return ImportOutcome(len(rows), imported, len(rows) - imported)
+
+    def _pending_accounts(self, campaign_id: int) -> set[str]:
+        cursor = self._db.execute(
+            f"SELECT {m.ACCOUNT_NUMBER} FROM {m.DIALING_LIST.name} "
+            f"WHERE {m.CAMPAIGN_ID} = ? AND {m.CALL_STATUS} = ?",
+            (campaign_id, int(CallStatus.PENDING)),
+        )
+        return {row[0] for row in cursor}
+
+    def _insert_contact(self, campaign_id: int, row: Mapping[str, str], now: str) -> None:
+        values = {
+            **{column: row.get(column, "") for column in m.DIALING_LIST_COLUMN_BY_CSV.values()},
+            m.CAMPAIGN_ID: campaign_id,
+            m.CALL_STATUS: int(CallStatus.PENDING),
+            m.LAST_UPDATE_TIME: now,
+        }
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self._db.execute(
+            f"INSERT INTO {m.DIALING_LIST.name} ({names}) VALUES ({marks})", tuple(values.values())
+        )
+
+    def list_contacts(
+        self, campaign_id: int, statuses: Iterable[CallStatus], limit: int = 10_000
+    ) -> list[dict[str, object]]:
+        codes = [int(status) for status in statuses]
+        marks = ", ".join("?" for _ in codes)
+        with self._lock:
+            cursor = self._db.execute(
+                f"SELECT * FROM {m.DIALING_LIST.name} WHERE {m.CAMPAIGN_ID} = ? "
+                f"AND {m.CALL_STATUS} IN ({marks}) ORDER BY {m.DIALING_LIST_ID} LIMIT ?",
+                (campaign_id, *codes, limit),
+            )
+            return [dict(row) for row in cursor]
+
+    def count_contacts(self, campaign_id: int, status: CallStatus | None = None) -> int:
+        sql = f"SELECT COUNT(*) FROM {m.DIALING_LIST.name} WHERE {m.CAMPAIGN_ID} = ?"
+        params: tuple[object, ...] = (campaign_id,)
+        if status is not None:
+            sql += f" AND {m.CALL_STATUS} = ?"
+            params += (int(status),)
+        with self._lock:
+            return int(self._db.execute(sql, params).fetchone()[0])
+
+    def delete_all_contacts(self, campaign_id: int) -> int:
+        with self._lock:
+            cursor = self._db.execute(
+                f"DELETE FROM {m.DIALING_LIST.name} WHERE {m.CAMPAIGN_ID} = ?", (campaign_id,)
+            )
+            return cursor.rowcount
+
+    def set_status(
+        self, dialing_list_id: int, status: CallStatus, result: m.CallResult | None = None
+    ) -> None:
+        """For tests and a future dialer: move one contact to another status."""
+        with self._lock:
+            self._db.execute(
+                f"UPDATE {m.DIALING_LIST.name} SET {m.CALL_STATUS} = ?, {m.CALL_RESULT} = ?, "
+                f"{m.LAST_UPDATE_TIME} = ? WHERE {m.DIALING_LIST_ID} = ?",
+                (int(status), int(result) if result is not None else None, _now(), dialing_list_id),
+            )
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
