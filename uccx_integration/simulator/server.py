@@ -98,7 +98,10 @@ class Simulator:
         self._httpd = _Server((self.host, self.port), _Handler, self)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="uccx-simulator", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
+            name="uccx-simulator",
+            daemon=True,
         )
         self._thread.start()
         return self
