@@ -84,6 +84,25 @@ def _details_from(data: dict) -> services.CustomerDetails:
     )
 
 
+def _create(request, data: dict, *, source: str, earliest: bool = False) -> Response:
+    """Create through the service (earliest free slot if asked); idempotent by header."""
+    schedule = services.callback_schedule_earliest if earliest else services.callback_schedule
+
+    def create() -> Response:
+        try:
+            callback = schedule(
+                request=_request_from(data),
+                details=_details_from(data),
+                source=source,
+                actor=_actor(request),
+            )
+        except services.CallbackRejected as error:
+            return _rejected(error)
+        return Response(CallbackOutput(CALLBACKS.get(pk=callback.pk)).data, status=201)
+
+    return idempotent(request, create)
+
+
 class ApiView(APIView):
     """Staff may browse the API in HTML, but errors are always JSON (or XML)."""
 
@@ -259,19 +278,7 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
 
-        def create() -> Response:
-            try:
-                callback = services.callback_schedule(
-                    request=_request_from(data),
-                    details=_details_from(data),
-                    source=Source.GADGET,
-                    actor=_actor(request),
-                )
-            except services.CallbackRejected as error:
-                return _rejected(error)
-            return Response(CallbackOutput(CALLBACKS.get(pk=callback.pk)).data, status=201)
-
-        return idempotent(request, create)
+        return _create(request, data, source=Source.GADGET)
 
 
 class CallbackDetailView(GadgetView):
@@ -424,27 +431,7 @@ class IvrCreateView(IvrView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
 
-        def create() -> Response:
-            try:
-                if data["scheduled_at"]:
-                    callback = services.callback_schedule(
-                        request=_request_from(data),
-                        details=_details_from(data),
-                        source=Source.IVR,
-                        actor=_actor(request),
-                    )
-                else:
-                    callback = services.callback_schedule_earliest(
-                        request=_request_from({**data, "scheduled_at": ""}),
-                        details=_details_from(data),
-                        source=Source.IVR,
-                        actor=_actor(request),
-                    )
-            except services.CallbackRejected as error:
-                return _rejected(error)
-            return Response(CallbackOutput(CALLBACKS.get(pk=callback.pk)).data, status=201)
-
-        return idempotent(request, create)
+        return _create(request, data, source=Source.IVR, earliest=not data["scheduled_at"])
 
 
 class PingView(GadgetView):
