@@ -46,7 +46,7 @@ from .models import (
     Status,
 )
 from .states import TransitionRefused, can_transition
-from .validation import CallbackRequest, callback_validate
+from .validation import callback_revalidate
 
 ARROW = "\N{RIGHTWARDS ARROW}"
 
@@ -530,18 +530,7 @@ class CallbackAdmin(admin.ModelAdmin):
             if callback.status != Status.SCHEDULED:
                 skipped.append(callback.account_number)
                 continue
-            verdict = callback_validate(
-                request=CallbackRequest(
-                    phone_number=callback.phone_number,
-                    scheduled_at=callback.scheduled_at,
-                    campaign=callback.campaign.name,
-                    skill=callback.skill.name,
-                    agent_id=callback.agent_id,
-                ),
-                config=config,
-                exclude_id=callback.pk,
-                with_suggestions=False,
-            )
+            verdict = callback_revalidate(callback=callback, config=config)
             if verdict.valid:
                 valid.append(callback.account_number)
                 continue

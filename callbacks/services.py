@@ -17,7 +17,7 @@ from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
 from . import states
 from .dialplan import dial_string_for
 from .models import TERMINAL, Callback, CallbackCampaign, EventKind, RouteAction, Source, Status
-from .validation import CallbackRequest, Verdict, callback_validate
+from .validation import CallbackRequest, Verdict, callback_validate, request_for
 
 NO_FREE_SLOT = "slot_full"
 
@@ -159,13 +159,7 @@ def callback_reschedule(
     """A NEW callback takes over; the old one becomes `rescheduled` (history kept)."""
     if not states.can_transition(callback.status, Status.RESCHEDULED):
         raise states.TransitionRefused(callback, Status.RESCHEDULED)
-    request = CallbackRequest(
-        phone_number=callback.phone_number,
-        scheduled_at=scheduled_at,
-        campaign=callback.campaign.name,
-        skill=callback.skill.name,
-        agent_id=callback.agent_id,
-    )
+    request = request_for(callback, scheduled_at)
     details = CustomerDetails(
         first_name=callback.first_name,
         last_name=callback.last_name,

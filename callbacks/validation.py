@@ -116,3 +116,29 @@ def callback_validate(
     if time_trouble and with_suggestions and result.skill is not None:
         verdict.suggestions = suggest(candidate, config=config, now=now)
     return verdict
+
+
+def request_for(
+    callback: Callback, scheduled_at: dt.datetime | str | None = None
+) -> CallbackRequest:
+    """The request a stored callback stands for (at its own time, or at a new one)."""
+    return CallbackRequest(
+        phone_number=callback.phone_number,
+        scheduled_at=callback.scheduled_at if scheduled_at is None else scheduled_at,
+        campaign=callback.campaign.name,
+        skill=callback.skill.name,
+        agent_id=callback.agent_id,
+    )
+
+
+def callback_revalidate(
+    *, callback: Callback, config: RulesConfig | None = None, now: dt.datetime | None = None
+) -> Verdict:
+    """Does a stored callback still meet today's rules? (It does not count against itself.)"""
+    return callback_validate(
+        request=request_for(callback),
+        config=config,
+        now=now,
+        exclude_id=callback.pk,
+        with_suggestions=False,
+    )
