@@ -186,6 +186,13 @@ class CallResult(IntEnum):
     ABANDONED = 13  # PROVISIONAL: the dialer dropped an answered call
 
 
+class ContactDisposition(IntEnum):
+    """ContactCallDetail.contactdisposition. PROVISIONAL (UCCX.md lists the column only)."""
+
+    ABANDONED = 1
+    HANDLED = 2
+
+
 CONFIRMED_CALL_RESULTS = frozenset(
     {CallResult.FAX, CallResult.ANSWERING_MACHINE, CallResult.INVALID_NUMBER, CallResult.BUSY}
 )

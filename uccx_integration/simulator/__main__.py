@@ -1,4 +1,5 @@
-"""python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]"""
+"""python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]
+[--dial-every SECONDS --outcomes answered=70,busy=10,...]"""
 
 import argparse
 import logging
@@ -6,6 +7,7 @@ import os
 import signal
 import sys
 
+from uccx_integration.simulator.dialer import DEFAULT_MIX, parse_mix
 from uccx_integration.simulator.server import Simulator
 
 
@@ -16,6 +18,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="var/uccx-simulator.sqlite3", help="SQLite file")
     parser.add_argument("--user", default=os.environ.get("UCCX_USERNAME", "administrator"))
     parser.add_argument("--password", default=os.environ.get("UCCX_PASSWORD", "ciscocisco"))
+    parser.add_argument(
+        "--dial-every",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="dialer period; 0 = off",
+    )
+    parser.add_argument(
+        "--outcomes",
+        type=parse_mix,
+        default=DEFAULT_MIX,
+        help="dialer outcome weights, e.g. answered=70,busy=10,no_answer=10,fax=5,invalid=5",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -26,7 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     if directory:
         os.makedirs(directory, exist_ok=True)
     simulator = Simulator(
-        args.db, host=args.host, port=args.port, username=args.user, password=args.password
+        args.db,
+        host=args.host,
+        port=args.port,
+        username=args.user,
+        password=args.password,
+        dial_every=args.dial_every or None,
+        outcome_mix=args.outcomes,
     )
     # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -34,7 +34,8 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 
 from uccx_integration import mapping as m
-from uccx_integration.mapping import CallStatus, Rest
+from uccx_integration.mapping import CallResult, CallStatus, Rest
+from uccx_integration.simulator.dialer import DEFAULT_MIX, Dialer
 from uccx_integration.simulator.store import DEFAULT_CAMPAIGNS, CampaignConfig, Store
 
 logger = logging.getLogger(__name__)
@@ -79,11 +80,16 @@ class Simulator:
         password: str = "ciscocisco",
         campaigns: Iterable[CampaignConfig] = DEFAULT_CAMPAIGNS,
         hang_seconds: float = 60.0,
+        dial_every: float | None = None,
+        outcome_mix: Mapping[CallResult, float] = DEFAULT_MIX,
     ) -> None:
         self.store = Store(db_path)
         self.host, self.port = host, port
         self.username, self.password = username, password
         self.campaigns = {c.id: c for c in campaigns}
+        # Always built so tests can dial a round by hand; a loop only with dial_every.
+        self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix)
+        self.dial_every = dial_every
         self.hang_seconds = hang_seconds
         self.imports: dict[int, dict[str, Any]] = {}
         self._faults = Faults()
@@ -104,6 +110,8 @@ class Simulator:
             daemon=True,
         )
         self._thread.start()
+        if self.dial_every:
+            self.dialer.start(self.dial_every)
         return self
 
     @property
@@ -117,6 +125,7 @@ class Simulator:
 
     def stop(self) -> None:
         self._stopped.set()  # releases handlers sleeping in a delay or a hang
+        self.dialer.stop()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

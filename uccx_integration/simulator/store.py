@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallStatus
@@ -139,6 +140,101 @@ class Store:
             )
             return cursor.rowcount
 
+    def dialable_contacts(self, campaign_ids: Iterable[int], limit: int) -> list[dict[str, Any]]:
+        """PENDING and RETRY contacts of the given campaigns, oldest first."""
+        ids = list(campaign_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        statuses = (int(CallStatus.PENDING), int(CallStatus.RETRY))
+        with self._lock:
+            cursor = self._db.execute(
+                f"SELECT * FROM {m.DIALING_LIST.name} WHERE {m.CAMPAIGN_ID} IN ({marks}) "
+                f"AND {m.CALL_STATUS} IN (?, ?) ORDER BY {m.DIALING_LIST_ID} LIMIT ?",
+                (*ids, *statuses, limit),
+            )
+            return [dict(row) for row in cursor]
+
+    def record_attempt(
+        self,
+        contact: Mapping[str, Any],
+        *,
+        result: m.CallResult,
+        status: CallStatus,
+        resource_id: int | None,
+        started: datetime,
+        ended: datetime,
+    ) -> None:
+        """One dial attempt: the DialingList row updated, a ContactCallDetail row, and an
+        AgentConnectionDetail row when an agent took the call; all in one transaction."""
+        start, end = _format(started), _format(ended)
+        disposition = (
+            m.ContactDisposition.HANDLED
+            if result == m.CallResult.VOICE
+            else m.ContactDisposition.ABANDONED
+        )
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                session_id = self._next_session_id()
+                self._db.execute(
+                    f"UPDATE {m.DIALING_LIST.name} SET {m.CALL_STATUS} = ?, {m.CALL_RESULT} = ?, "
+                    f"{m.CALL_RESULT_01} = ?, {m.LAST_NUMBER_DIALED} = {m.PHONE_01}, "
+                    f"{m.CALLS_MADE_TO_PHONE_01} = {m.CALLS_MADE_TO_PHONE_01} + 1, "
+                    f"{m.DIALING_ATTEMPTS} = {m.DIALING_ATTEMPTS} + 1, {m.LAST_UPDATE_TIME} = ? "
+                    f"WHERE {m.DIALING_LIST_ID} = ?",
+                    (int(status), int(result), int(result), end, contact[m.DIALING_LIST_ID]),
+                )
+                self._insert(
+                    m.CONTACT_CALL_DETAIL,
+                    {
+                        m.SESSION_ID: session_id,
+                        m.SESSION_SEQ_NUM: 0,
+                        m.NODE_ID: 1,
+                        m.PROFILE_ID: 1,
+                        m.ACCOUNT_NUMBER: contact[m.ACCOUNT_NUMBER],
+                        m.CAMPAIGN_ID: contact[m.CAMPAIGN_ID],
+                        m.CALL_RESULT: int(result),
+                        m.DIALING_LIST_ID: contact[m.DIALING_LIST_ID],
+                        m.CONTACT_DISPOSITION: int(disposition),
+                        m.DESTINATION_DN: contact[m.PHONE_01],
+                        m.START_DATETIME: start,
+                        m.END_DATETIME: end,
+                    },
+                )
+                if resource_id is not None:
+                    self._insert(
+                        m.AGENT_CONNECTION_DETAIL,
+                        {
+                            m.SESSION_ID: session_id,
+                            m.SESSION_SEQ_NUM: 0,
+                            m.NODE_ID: 1,
+                            m.PROFILE_ID: 1,
+                            m.RESOURCE_ID: resource_id,
+                            m.CALL_RESULT: int(result),
+                            m.DIALING_LIST_ID: contact[m.DIALING_LIST_ID],
+                            m.START_DATETIME: start,
+                            m.END_DATETIME: end,
+                        },
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _next_session_id(self) -> int:
+        row = self._db.execute(
+            f"SELECT MAX({m.SESSION_ID}) FROM {m.CONTACT_CALL_DETAIL.name}"
+        ).fetchone()
+        return int(row[0] or 0) + 1
+
+    def _insert(self, table: m.Table, values: Mapping[str, Any]) -> None:
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self._db.execute(
+            f"INSERT INTO {table.name} ({names}) VALUES ({marks})", tuple(values.values())
+        )
+
     def set_status(
         self, dialing_list_id: int, status: CallStatus, result: m.CallResult | None = None
     ) -> None:
@@ -152,4 +248,8 @@ class Store:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return _format(datetime.now(UTC))
+
+
+def _format(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

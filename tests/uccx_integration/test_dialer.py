@@ -1,0 +1,95 @@
+import random
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.uccx_integration.conftest import contact
+from uccx_integration import mapping
+from uccx_integration.mapping import CallResult, CallStatus
+from uccx_integration.simulator.dialer import Dialer, parse_mix
+from uccx_integration.simulator.store import CampaignConfig
+
+NOON_IN_WARSAW = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
+
+
+def rows(simulator, table):
+    with sqlite3.connect(simulator.store.path) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute(f"SELECT * FROM {table.name}")]
+
+
+def dialer_for(simulator, mix, campaigns=None, clock=NOON_IN_WARSAW):
+    return Dialer(
+        simulator.store,
+        campaigns or simulator.campaigns,
+        mix=mix,
+        rng=random.Random(7),
+        clock=lambda: clock,
+    )
+
+
+def test_it_closes_an_answered_contact_and_records_the_call_and_the_agent(client, simulator):
+    client.add_contacts(1, "Callback_Main", [contact(1)])
+
+    dialed = dialer_for(simulator, {CallResult.VOICE: 1}).dial_round()
+
+    assert dialed == 1
+    (row,) = rows(simulator, mapping.DIALING_LIST)
+    assert row[mapping.CALL_STATUS] == CallStatus.CLOSED
+    assert row[mapping.CALL_RESULT] == CallResult.VOICE
+    assert row[mapping.DIALING_ATTEMPTS] == 1
+    (call,) = rows(simulator, mapping.CONTACT_CALL_DETAIL)
+    assert (call[mapping.ACCOUNT_NUMBER], call[mapping.CAMPAIGN_ID]) == ("CB0000000001", 1)
+    assert call[mapping.DIALING_LIST_ID] == row[mapping.DIALING_LIST_ID]
+    (agent,) = rows(simulator, mapping.AGENT_CONNECTION_DETAIL)
+    assert agent[mapping.SESSION_ID] == call[mapping.SESSION_ID]
+    assert client.list_contacts(1) == []
+
+
+def test_it_retries_a_busy_contact_until_max_dial_attempts(client, simulator):
+    client.add_contacts(1, "Callback_Main", [contact(1)])
+    dialer = dialer_for(simulator, {CallResult.BUSY: 1})
+
+    dialer.dial_round()
+    after_first = client.list_contacts(1, "RETRY")
+    dialer.dial_round()
+    dialer.dial_round()
+    extra_round = dialer.dial_round()
+
+    assert [c.call_result for c in after_first] == [CallResult.BUSY]
+    assert extra_round == 0
+    (maxed,) = client.list_contacts(1, "MAX_CALLS")
+    assert maxed.calls_made == 3
+    assert len(rows(simulator, mapping.CONTACT_CALL_DETAIL)) == 3
+    assert rows(simulator, mapping.AGENT_CONNECTION_DETAIL) == []
+
+
+def test_it_closes_fax_and_invalid_numbers_without_retrying(client, simulator):
+    client.add_contacts(1, "Callback_Main", [contact(1), contact(2)])
+    dialer = dialer_for(simulator, {CallResult.FAX: 1, CallResult.INVALID_NUMBER: 1})
+
+    dialer.dial_round()
+
+    assert dialer.dial_round() == 0
+    statuses = {r[mapping.CALL_STATUS] for r in rows(simulator, mapping.DIALING_LIST)}
+    assert statuses == {CallStatus.CLOSED}
+
+
+def test_it_dials_only_inside_the_campaign_window(client, simulator):
+    client.add_contacts(1, "Callback_Main", [contact(1)])
+    office_hours = {1: CampaignConfig(1, "Callback_Main", start_time="08:00", end_time="16:00")}
+    evening = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)  # 20:00 in Warsaw
+
+    dialed = dialer_for(simulator, {CallResult.VOICE: 1}, office_hours, evening).dial_round()
+
+    assert dialed == 0
+    assert [c.account_number for c in client.list_contacts(1)] == ["CB0000000001"]
+
+
+def test_it_parses_an_outcome_mix():
+    mix = parse_mix("answered=70, busy=10,no_answer=20")
+
+    assert mix == {CallResult.VOICE: 70, CallResult.BUSY: 10, CallResult.NO_ANSWER: 20}
+    with pytest.raises(ValueError):
+        parse_mix("ringing=5")
