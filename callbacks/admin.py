@@ -348,7 +348,7 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
     )
-    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])
+    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])  # type: ignore[misc]
 
     # -- permissions: look, never edit -------------------------------------------
 
@@ -659,8 +659,8 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     Revoke a key by ticking "revoked" (final); to change a scope, make a new key."""
 
     fields = ("name", "prefix", "scope", "expiry_date", "revoked")
-    list_display = ("prefix", "name", "scope", "created", "expiry_date", "_has_expired", "revoked")
-    list_filter = ("scope", "revoked", "created")
+    list_display = ("prefix", "name", "scope", "created", "expiry_date", "_has_expired", "revoked")  # type: ignore[assignment]
+    list_filter = ("scope", "revoked", "created")  # type: ignore[assignment]
     search_fields = ("name", "prefix")
     readonly_fields = ("prefix",)
     list_select_related = False

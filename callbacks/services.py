@@ -7,6 +7,7 @@ through `callbacks.states`.
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,16 +57,18 @@ def _create(
     actor: str,
     rescheduled_from: Callback | None = None,
 ) -> Callback:
-    campaign = verdict.campaign
-    e164 = verdict.assessment.phone.e164
+    campaign, booked = verdict.campaign, verdict.assessment
+    # A valid verdict has resolved all of these.
+    assert campaign and booked.phone and booked.scheduled_at and booked.skill
+    e164 = booked.phone.e164
     callback = Callback.objects.create(
         phone_number=e164,
         dial_number=dial_string_for(e164, campaign),
         first_name=details.first_name,
         last_name=details.last_name,
-        scheduled_at=verdict.assessment.scheduled_at,
+        scheduled_at=booked.scheduled_at,
         campaign=campaign,
-        skill_id=verdict.assessment.skill.id,
+        skill_id=booked.skill.id,
         agent_id=request.agent_id,
         agent_name=details.agent_name,
         source=source,
@@ -177,7 +180,7 @@ def callback_reschedule(
             Status.RESCHEDULED,
             event=EventKind.RESCHEDULED,
             actor=actor,
-            details={"scheduled_at": verdict.assessment.scheduled_at.isoformat()},
+            details={"scheduled_at": str(verdict.assessment.scheduled_at)},
         )
         new = _create(
             request, verdict, details, source=source, actor=actor, rescheduled_from=callback
@@ -317,7 +320,9 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     if states.can_transition(callback.status, Status.IN_IVR):
         try:
             # Answered before the exporter recorded UCCX's acceptance: stamp it now.
-            exported = {} if callback.exported_at else {"exported_at": timezone.now()}
+            exported: dict[str, Any] = (
+                {} if callback.exported_at else {"exported_at": timezone.now()}
+            )
             states.transition(
                 callback,
                 Status.IN_IVR,
@@ -344,7 +349,7 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         phone_number=callback.phone_number,
         campaign=campaign.name,
         callback_id=callback.pk,
-        account_number=callback.account_number,
+        account_number=callback.account_number or account_number,
     )
 
 

@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED}),
 }
-TIMESTAMP_ON_ENTRY = {
+TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.IN_DIALER: "exported_at",
     S.IN_IVR: "connected_at",
     S.COMPLETED: "finished_at",

@@ -7,6 +7,7 @@ list them and show their history.
 """
 
 import itertools
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -37,7 +38,7 @@ DASH = "\N{EN DASH}"
 
 # Times of day in a zone of their own (the skill's or the customer's): the admin's clock
 # widget would offer the browser's "Now" and warn about the browser's offset, both wrong.
-TIME_OF_DAY = {
+TIME_OF_DAY: dict[type[models.Field], dict[str, Any]] = {
     models.TimeField: {
         "widget": forms.TimeInput(format="%H:%M", attrs={"size": 5, "placeholder": "HH:MM"})
     }
@@ -103,7 +104,7 @@ class HolidayCalendarAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="custom holidays", ordering="custom_count")
     def custom_holiday_count(self, calendar: HolidayCalendar) -> int:
-        return calendar.custom_count
+        return getattr(calendar, "custom_count", 0)  # annotated in get_queryset
 
     @admin.display(description="holidays")
     def preview(self, calendar: HolidayCalendar) -> str:

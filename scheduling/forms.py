@@ -6,6 +6,7 @@ rule is checked by the models (`clean`) or by the rules engine, never re-impleme
 
 import datetime as dt
 import re
+from typing import cast
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
@@ -50,7 +51,7 @@ class OpeningPeriodFormSet(BaseInlineFormSet):
             # reported on the row) take no part in the overlap check.
             if not form.has_changed() and not form.instance.pk:
                 continue
-            if self._should_delete_form(form) or not form.is_valid():
+            if self._should_delete_form(form) or not form.is_valid():  # type: ignore[attr-defined]
                 continue
             data = form.cleaned_data
             periods.append((Weekday(data["weekday"]).label, data["opens"], data["closes"]))
@@ -109,7 +110,7 @@ class WallTimeField(forms.CharField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
-    def to_python(self, value) -> dt.datetime | None:
+    def to_python(self, value) -> dt.datetime | None:  # type: ignore[override]
         text = (super().to_python(value) or "").strip()
         if not text:
             return None
@@ -136,14 +137,14 @@ class CheckTimeForm(forms.Form):
     def __init__(self, *args, skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
         self.zones = {skill.name: skill.business_hours.time_zone for skill in skills}
-        self.fields["skill"].choices = [
+        cast(forms.ChoiceField, self.fields["skill"]).choices = [
             (
                 skill.name,
                 f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else ', disabled'})",
             )
             for skill in skills
         ]
-        zone = self.zones.get(self.data.get("skill") or self.initial.get("skill"))
+        zone = self.zones.get(str(self.data.get("skill") or self.initial.get("skill") or ""))
         self.fields["when"].help_text = (
             f"Local wall-clock time in the skill's time zone: {zone}."
             if zone

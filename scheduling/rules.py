@@ -129,11 +129,12 @@ def register_slot_usage(provider: SlotUsage) -> None:
 
 @lru_cache(maxsize=256)
 def _public_holidays(country: str, subdivision: str, year: int) -> dict[dt.date, str]:
-    kwargs = {"subdiv": subdivision or None, "years": year}
-    calendar_class = holidays_lib.country_holidays(country, **kwargs)
-    if "en_US" in getattr(calendar_class, "supported_languages", ()):
-        calendar_class = holidays_lib.country_holidays(country, language="en_US", **kwargs)
-    return dict(calendar_class.items())
+    found = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year)
+    if "en_US" in getattr(found, "supported_languages", ()):
+        found = holidays_lib.country_holidays(
+            country, subdiv=subdivision or None, years=year, language="en_US"
+        )
+    return dict(found.items())
 
 
 Periods = tuple[tuple[int, int], ...]  # (opens, closes) in minutes since local midnight
@@ -278,7 +279,9 @@ def _business_hours_plan(
         )
     special = {
         day.date: (
-            () if day.closed else ((minutes_of(day.opens), minutes_of(day.closes, closing=True)),),
+            ()
+            if day.closed or day.opens is None or day.closes is None
+            else ((minutes_of(day.opens), minutes_of(day.closes, closing=True)),),
             day.name,
         )
         for day in bh.special_days.all()
@@ -378,7 +381,7 @@ def _slot_start(config: RulesConfig, skill: SkillPlan, local: dt.datetime) -> dt
     """
     naive = _slot_floor(config, local)
     offset = local.utcoffset()
-    if local.fold == 0 and skill.zone.utcoffset(naive) == offset:
+    if offset is not None and local.fold == 0 and skill.zone.utcoffset(naive) == offset:
         # The usual case: no clock change between the slot's start and this time.
         return (naive - offset).replace(tzinfo=UTC)
     start = _resolve_local(naive, skill.zone)
@@ -675,10 +678,10 @@ def free_slots(
                 local = naive.replace(tzinfo=plan.zone)
                 start = (naive - offset).replace(tzinfo=UTC)
             else:
-                local = _resolve_local(naive, plan.zone)
-                if local is None:
+                resolved = _resolve_local(naive, plan.zone)
+                if resolved is None:
                     continue  # inside a DST gap: that wall time does not exist
-                start = local.astimezone(UTC)
+                local, start = resolved, resolved.astimezone(UTC)
             used = usage.get(start, 0)
             if not _check_instant(config, plan, local, start, periods, phone, now, today, used):
                 slots.append(Slot(start, local, config.slot_capacity, config.slot_capacity - used))

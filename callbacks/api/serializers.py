@@ -136,14 +136,14 @@ class CallbackOutput(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_scheduled_at(self, obj: Callback) -> str:
+    def get_scheduled_at(self, obj: Callback) -> str | None:
         return iso_utc(obj.scheduled_at)
 
     def get_scheduled_at_local(self, obj: Callback) -> str:
         zone = ZoneInfo(obj.skill.business_hours.time_zone)
         return obj.scheduled_at.astimezone(zone).isoformat()
 
-    def get_created_at(self, obj: Callback) -> str:
+    def get_created_at(self, obj: Callback) -> str | None:
         return iso_utc(obj.created_at)
 
 
@@ -154,7 +154,7 @@ class EventOutput(serializers.ModelSerializer):
         model = CallbackEvent
         fields = ["at", "kind", "from_status", "to_status", "actor", "details"]
 
-    def get_at(self, obj: CallbackEvent) -> str:
+    def get_at(self, obj: CallbackEvent) -> str | None:
         return iso_utc(obj.at)
 
 
