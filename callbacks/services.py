@@ -175,12 +175,14 @@ def callback_reschedule(
         verdict = callback_validate(request=request, now=now, exclude_id=callback.pk)
         if not verdict.valid:
             raise CallbackRejected(verdict.violations, verdict.suggestions)
+        new_time = verdict.assessment.scheduled_at
+        assert new_time is not None  # a valid verdict has resolved the time
         states.transition(
             callback,
             Status.RESCHEDULED,
             event=EventKind.RESCHEDULED,
             actor=actor,
-            details={"scheduled_at": str(verdict.assessment.scheduled_at)},
+            details={"scheduled_at": new_time.isoformat()},
         )
         new = _create(
             request, verdict, details, source=source, actor=actor, rescheduled_from=callback
