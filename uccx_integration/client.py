@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 try:  # XML from the network: defusedxml refuses entity-expansion and external-entity tricks
     from defusedxml import ElementTree
@@ -35,6 +37,9 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 # 4xx that say "try again later" rather than "your request is wrong".
 TRANSIENT_CLIENT_STATUSES = frozenset({408, 429})
+# Characters XML 1.0 cannot carry at all: one of them would make UCCX refuse the whole
+# batch, so they are dropped from the contact fields.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A carriage return inside XML text is normalised to a newline unless written as a
 # character reference.
 _XML_TEXT_ENTITIES = {"\r": "&#13;"}
@@ -354,7 +359,8 @@ def contacts_csv(contacts: Iterable[ContactRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(mapping.CSV_HEADER)
     for c in contacts:
-        writer.writerow([c.account_number, c.first_name, c.last_name, c.phone1, c.phone2, c.phone3])
+        fields = [c.account_number, c.first_name, c.last_name, c.phone1, c.phone2, c.phone3]
+        writer.writerow([_XML_ILLEGAL.sub("", value) for value in fields])
     return buffer.getvalue()
 
 
@@ -376,7 +382,7 @@ def _never_reached_server(exc: requests.RequestException) -> bool:
     if isinstance(exc, requests.ConnectTimeout):
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return type(reason).__name__ == "NewConnectionError"
+    return isinstance(reason, NewConnectionError)  # refused, or the name did not resolve
 
 
 # --- response parsing --------------------------------------------------------------------

@@ -60,6 +60,16 @@ def test_it_round_trips_names_with_commas_quotes_newlines_markup_and_polish_lett
     assert stored == expected
 
 
+def test_it_drops_characters_xml_cannot_carry_instead_of_failing_the_batch(client):
+    client.add_contacts(
+        1, "Callback_Main", [contact(1, first_name="Ja\x00n\x1b", last_name="Nowak")]
+    )
+
+    (listed,) = client.list_contacts(1)
+
+    assert (listed.first_name, listed.last_name) == ("Jan", "Nowak")
+
+
 def test_it_does_not_add_a_pending_account_number_twice(client, simulator):
     client.add_contacts(1, "Callback_Main", [contact(1), contact(2)])
 
