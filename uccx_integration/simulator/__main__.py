@@ -1,5 +1,5 @@
 """python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]
-[--dial-every SECONDS --outcomes answered=70,busy=10,...]"""
+[--dial-every SECONDS --outcomes answered=70,busy=10,... --ivr-url URL --ivr-api-key K]"""
 
 import argparse
 import logging
@@ -8,6 +8,7 @@ import signal
 import sys
 
 from uccx_integration.simulator.dialer import DEFAULT_MIX, parse_mix
+from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.server import Simulator
 
 
@@ -31,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MIX,
         help="dialer outcome weights, e.g. answered=70,busy=10,no_answer=10,fax=5,invalid=5",
     )
+    parser.add_argument(
+        "--ivr-url", help="Campaign Manager base URL the dialer calls on an answer, as the script"
+    )
+    parser.add_argument(
+        "--ivr-api-key",
+        default=os.environ.get("CM_IVR_API_KEY", ""),
+        help="an IVR-scope API key (default: $CM_IVR_API_KEY)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -48,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         password=args.password,
         dial_every=args.dial_every or None,
         outcome_mix=args.outcomes,
+        ivr=IvrScript(args.ivr_url, args.ivr_api_key) if args.ivr_url else None,
     )
     # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -4,7 +4,9 @@ Each round picks due contacts of enabled campaigns whose start/end window is ope
 draws an outcome from a configurable mix, and records the attempt in DialingList and
 ContactCallDetail (plus AgentConnectionDetail when the customer answered). Busy and no
 answer are retried until the campaign's maxDialAttempts, then the contact is MAX_CALLS.
-Not done yet: calling the Campaign Manager IVR API on an answer, as the script would.
+With an IvrScript, an answered call first goes through the Campaign Manager's IVR API,
+as the callback script would. Not simulated: UCCX's retry delays (retryBusySignalDelay,
+retryNoAnswerDelay): a RETRY contact is dialed again on the next round.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus
+from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.store import CampaignConfig, Store
 
 logger = logging.getLogger(__name__)
@@ -73,7 +76,9 @@ class Dialer:
         contacts_per_round: int = 20,
         rng: random.Random | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        ivr: IvrScript | None = None,
     ) -> None:
+        self.ivr = ivr
         self.store = store
         self.campaigns = campaigns
         self.mix = dict(mix)
@@ -99,12 +104,16 @@ class Dialer:
         result = self.rng.choices(results, weights)[0]
         attempts = int(contact[m.DIALING_ATTEMPTS]) + 1  # type: ignore[call-overload]
         status = next_status(result, attempts, campaign.max_dial_attempts)
-        answered = result == CallResult.VOICE
+        agent_took_it = result == CallResult.VOICE
+        if agent_took_it and self.ivr is not None:
+            # The script runs while the call is up, before UCCX writes the call detail.
+            outcome = self.ivr.handle_answered(str(contact[m.ACCOUNT_NUMBER]), campaign.name)
+            agent_took_it = outcome != "transferred_script"
         self.store.record_attempt(
             contact,
             result=result,
             status=status,
-            resource_id=self.agent_resource_id if answered else None,
+            resource_id=self.agent_resource_id if agent_took_it else None,
             started=now,
             ended=now,
         )

@@ -36,6 +36,7 @@ from defusedxml import ElementTree
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus, Rest
 from uccx_integration.simulator.dialer import DEFAULT_MIX, Dialer
+from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.store import DEFAULT_CAMPAIGNS, CampaignConfig, Store
 
 logger = logging.getLogger(__name__)
@@ -82,13 +83,14 @@ class Simulator:
         hang_seconds: float = 60.0,
         dial_every: float | None = None,
         outcome_mix: Mapping[CallResult, float] = DEFAULT_MIX,
+        ivr: IvrScript | None = None,
     ) -> None:
         self.store = Store(db_path)
         self.host, self.port = host, port
         self.username, self.password = username, password
         self.campaigns = {c.id: c for c in campaigns}
         # Always built so tests can dial a round by hand; a loop only with dial_every.
-        self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix)
+        self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix, ivr=ivr)
         self.dial_every = dial_every
         self.hang_seconds = hang_seconds
         self.imports: dict[int, dict[str, Any]] = {}
