@@ -5,6 +5,7 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pyodbc  # in requirements.txt; only the ODBC driver may be missing
 import pytest
 
 from uccx_integration import mapping
@@ -18,8 +19,6 @@ from uccx_integration.informix import (
 )
 from uccx_integration.mapping import CallResult, CallStatus
 from uccx_integration.simulator.store import Store
-
-pyodbc = pytest.importorskip("pyodbc", reason="pyodbc is not installed")
 
 
 def sqlite_odbc_driver_installed() -> bool:

@@ -5,14 +5,13 @@ import io
 import shutil
 import sqlite3
 
+import pyodbc  # in requirements.txt; only the ODBC driver may be missing
 import pytest
 from django.core.management import CommandError, call_command
 
 from callbacks.models import CallbackCampaign
 from tests.uccx_integration.conftest import PASSWORD, USERNAME
 from uccx_integration import mapping
-
-pyodbc = pytest.importorskip("pyodbc", reason="pyodbc is not installed")
 
 pytestmark = [
     pytest.mark.django_db,
