@@ -217,6 +217,17 @@ def test_it_reports_a_read_timeout_as_transient(make_client, simulator):
     assert (caught.value.permanent, caught.value.status) == (False, None)
 
 
+def test_it_reports_a_hanging_uccx_as_transient(make_client, simulator):
+    client = make_client(read_timeout=0.3, max_retries=1)
+    simulator.set_faults(timeout=True)
+
+    with pytest.raises(UccxError) as caught:
+        client.delete_all_contacts(1)
+
+    assert caught.value.permanent is False
+    assert simulator.request_count("DELETE", CONTACTS_PATH) == 2
+
+
 def test_it_retries_a_get_with_back_off_and_succeeds_after_one_500(client, simulator, sleeps):
     simulator.set_faults(http_500=1)
 
