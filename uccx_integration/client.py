@@ -200,15 +200,17 @@ class UccxClient:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **kwargs: Any) -> UccxClient:
-        """UCCX_URL, UCCX_SECONDARY_URL, UCCX_USERNAME, UCCX_PASSWORD, UCCX_CA_BUNDLE or
-        UCCX_VERIFY_TLS=false, UCCX_CONNECT_TIMEOUT, UCCX_READ_TIMEOUT (seconds)."""
+        """UCCX_URL, UCCX_SECONDARY_URL, UCCX_USERNAME (or UCCX_USER), UCCX_PASSWORD,
+        UCCX_CA_BUNDLE or UCCX_VERIFY_TLS=false, UCCX_CONNECT_TIMEOUT, UCCX_READ_TIMEOUT
+        (seconds)."""
         verify: bool | str = environ.get("UCCX_CA_BUNDLE") or _env_bool(
             environ, "UCCX_VERIFY_TLS", True
         )
         return cls(
             _env_required(environ, "UCCX_URL"),
             secondary_url=environ.get("UCCX_SECONDARY_URL") or None,
-            username=_env_required(environ, "UCCX_USERNAME"),
+            # UCCX_USER is accepted too: uccx_check's documentation names it.
+            username=_env_required(environ, "UCCX_USERNAME", "UCCX_USER"),
             password=_env_required(environ, "UCCX_PASSWORD"),
             verify=verify,
             connect_timeout=_env_float(environ, "UCCX_CONNECT_TIMEOUT", 5.0),
@@ -482,11 +484,12 @@ def _campaign(body: Mapping[str, Any]) -> Campaign:
 
 
 # --- environment -------------------------------------------------------------------------
-def _env_required(environ: Mapping[str, str], name: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise ValueError(f"{name} is not set")
-    return value
+def _env_required(environ: Mapping[str, str], name: str, *aliases: str) -> str:
+    for candidate in (name, *aliases):
+        value = environ.get(candidate, "").strip()
+        if value:
+            return value
+    raise ValueError(f"{name} is not set")
 
 
 def _env_float(environ: Mapping[str, str], name: str, default: float) -> float:

@@ -348,6 +348,13 @@ def test_it_builds_from_the_environment():
     assert client.timeout == (5.0, 12.0)
 
 
+def test_it_accepts_uccx_user_for_the_username_and_verifies_tls_by_default():
+    client = UccxClient.from_env({"UCCX_URL": "https://u", "UCCX_USER": "a", "UCCX_PASSWORD": "b"})
+
+    assert client.session.auth == ("a", "b")
+    assert client.session.verify is True
+
+
 def test_it_fails_loudly_on_a_bad_environment_value():
     with pytest.raises(ValueError, match="UCCX_READ_TIMEOUT"):
         UccxClient.from_env(
