@@ -22,7 +22,7 @@ WITH_POSTGRES := scripts/with-postgres.sh
 help:
 	@echo "make run    install what is missing, migrate, load demo data, serve http://127.0.0.1:8000/admin/"
 	@echo "make test   install what is missing, lint, run the tests on SQLite and on PostgreSQL"
-	@echo "make lint   ruff check, ruff format --check, manage.py check, makemigrations --check"
+	@echo "make lint   ruff check, ruff format --check, mypy, manage.py check, makemigrations --check"
 	@echo "make bench  run every bench/*.py"
 	@echo "make clean  remove var/ and .venv"
 
@@ -33,6 +33,7 @@ lint: bootstrap
 	@echo "== lint"
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	$(TEMP_VAR) $(PYTHON) -m mypy campaign_manager scheduling callbacks uccx_integration reporting
 	$(TEMP_VAR) $(PYTHON) manage.py check
 	$(TEMP_VAR) $(PYTHON) manage.py makemigrations --check --dry-run
 

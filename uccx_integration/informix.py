@@ -19,14 +19,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from enum import IntEnum
+from typing import Any, TypeVar, cast
 
 import pyodbc
 
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus
 
-_Code = TypeVar("_Code", CallStatus, CallResult)
+_Code = TypeVar("_Code", bound=IntEnum)
 
 INFORMIX = "informix"
 SQLITE = "sqlite"
@@ -369,7 +370,7 @@ class InformixClient:
         ids = [int(campaign_id) for campaign_id in campaign_ids]
         unknown = []
         for table, column, codes in checks:
-            where, params = f"{column} IS NOT NULL", ()
+            where, params = f"{column} IS NOT NULL", cast(tuple[int, ...], ())
             if ids and m.CAMPAIGN_ID in table.column_names:
                 where += f" AND {m.CAMPAIGN_ID} IN ({_marks(ids)})"
                 params = tuple(ids)

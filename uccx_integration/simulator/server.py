@@ -253,7 +253,7 @@ def _contact_document(row: Mapping[str, Any]) -> dict[str, Any]:
 def to_xml(tag: str, value: Any) -> str:
     """A dict becomes child elements, a list repeats its tag, anything else is text."""
     if isinstance(value, dict):
-        children = []
+        children: list[str] = []
         for key, child in value.items():
             items = child if isinstance(child, list) else [child]
             children.extend(to_xml(key, item) for item in items)
