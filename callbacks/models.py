@@ -53,6 +53,16 @@ class RouteAction(models.TextChoices):
     SCRIPT = "script", "Transfer to the external script"
 
 
+class Outcome(models.TextChoices):
+    """What the callback IVR script reports after routing the answered call."""
+
+    QUEUED_AGENT = "queued_agent", "Queued to the agent"
+    QUEUED_SKILL = "queued_skill", "Queued to the skill"
+    TRANSFERRED_SCRIPT = "transferred_script", "Transferred to the external script"
+    CUSTOMER_HANGUP = "customer_hangup", "Customer hung up"
+    RESCHEDULE_REQUESTED = "reschedule_requested", "Customer asked for another time"
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", "Created"
     EXPORTED = "exported", "Exported to UCCX"

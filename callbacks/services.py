@@ -17,7 +17,16 @@ from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
 
 from . import states
 from .dialplan import dial_string_for
-from .models import TERMINAL, Callback, CallbackCampaign, EventKind, RouteAction, Source, Status
+from .models import (
+    TERMINAL,
+    Callback,
+    CallbackCampaign,
+    EventKind,
+    Outcome,
+    RouteAction,
+    Source,
+    Status,
+)
 from .validation import CallbackRequest, Verdict, callback_validate, request_for
 
 NO_FREE_SLOT = "slot_full"
@@ -355,15 +364,6 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     )
 
 
-class Outcome:
-    QUEUED_AGENT = "queued_agent"
-    QUEUED_SKILL = "queued_skill"
-    TRANSFERRED_SCRIPT = "transferred_script"
-    CUSTOMER_HANGUP = "customer_hangup"
-    RESCHEDULE_REQUESTED = "reschedule_requested"
-    ALL = (QUEUED_AGENT, QUEUED_SKILL, TRANSFERRED_SCRIPT, CUSTOMER_HANGUP, RESCHEDULE_REQUESTED)
-
-
 def callback_record_ivr_outcome(
     *,
     callback: Callback,
@@ -378,8 +378,8 @@ def callback_record_ivr_outcome(
     calling, the customer left); queueing outcomes are recorded, and completion comes
     when the agent receives the call (delivered, or the dialer's agent connection).
     """
-    if outcome not in Outcome.ALL:
-        raise ValueError(f"Unknown IVR outcome {outcome!r}; expected one of {Outcome.ALL}.")
+    if outcome not in Outcome.values:
+        raise ValueError(f"Unknown IVR outcome {outcome!r}; expected one of {Outcome.values}.")
     if outcome == Outcome.RESCHEDULE_REQUESTED:
         if not scheduled_at:
             raise CallbackRejected(

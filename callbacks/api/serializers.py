@@ -11,8 +11,7 @@ from rest_framework import serializers
 
 from scheduling.rules import Slot, in_calendar
 
-from ..models import Callback, CallbackEvent, Status
-from ..services import Outcome
+from ..models import Callback, CallbackEvent, Outcome, Status
 
 
 def iso_utc(value) -> str | None:
@@ -75,7 +74,7 @@ class DeliveredInput(serializers.Serializer):
 
 
 class OutcomeInput(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.ALL)
+    outcome = serializers.ChoiceField(choices=Outcome.values)
     scheduled_at = serializers.CharField(
         max_length=40,
         required=False,
