@@ -28,8 +28,7 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from scheduling.forms import WALL_TIME
-from scheduling.models import GlobalRules
-from scheduling.phones import PhoneError, PhonePolicy, parse_phone
+from scheduling.phones import PhoneError, e164_for_search
 from scheduling.rules import RulesConfig
 
 from . import services
@@ -258,11 +257,8 @@ def _search_as_phone(term: str) -> str | None:
     """'22 123 45 67' -> '+48221234567' (default country from GlobalRules), else None."""
     if not set(term) <= PHONE_CHARACTERS or sum(c.isdigit() for c in term) < MIN_PHONE_DIGITS:
         return None
-    # Only the default country matters for reading the number: a callback stored before
-    # the allowed countries or types changed must still be found.
-    policy = PhonePolicy(default_region=PhonePolicy.from_rules(GlobalRules.load()).default_region)
     try:
-        return parse_phone(term, policy).e164
+        return e164_for_search(term)
     except PhoneError:
         return None
 

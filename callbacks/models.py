@@ -236,10 +236,6 @@ class Callback(models.Model):
     def kind(self) -> str:
         return Kind.PERSONAL if self.agent_id else Kind.STANDARD
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
-
     @staticmethod
     def account_number_for(pk: int) -> str:
         return f"CB{pk:010d}"

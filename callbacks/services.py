@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scheduling.models import GlobalRules
-from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
+from scheduling.rules import Candidate, Code, RulesConfig, Slot, Violation, suggest
 
 from . import states
 from .dialplan import dial_string_for
@@ -28,8 +28,6 @@ from .models import (
     Status,
 )
 from .validation import CallbackRequest, Verdict, callback_validate, request_for
-
-NO_FREE_SLOT = "slot_full"
 
 
 class CallbackRejected(Exception):
@@ -139,7 +137,7 @@ def callback_schedule_earliest(
         violations = [v for v in verdict.violations if v.field != "scheduled_at"] or [
             Violation(
                 "scheduled_at",
-                NO_FREE_SLOT,
+                Code.SLOT_FULL,
                 f"No free slot for {request.skill} in the next {config.max_days_ahead} days.",
             )
         ]
@@ -154,7 +152,7 @@ def callback_schedule_earliest(
             )
         except CallbackRejected as error:
             # Another booking may have taken the slot meanwhile: try the next one.
-            only_full = all(v.code == NO_FREE_SLOT for v in error.violations)
+            only_full = all(v.code == Code.SLOT_FULL for v in error.violations)
             if not only_full or attempt == len(slots):
                 raise
     raise AssertionError("unreachable")

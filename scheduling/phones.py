@@ -13,7 +13,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
-from .models import NUMBER_TYPES
+from .models import NUMBER_TYPES, GlobalRules
 
 UNKNOWN_ZONE = "Etc/Unknown"
 # Only these types say where the customer is. For toll-free, premium, VoIP, personal
@@ -119,3 +119,13 @@ def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
                 "phone_not_allowed", f"Numbers starting {prefix} may not be called back."
             )
     return number
+
+
+def e164_for_search(raw: str) -> str:
+    """A number as stored, for finding callbacks: only the default country applies.
+
+    The booking policy (allowed countries, types, blocked prefixes) is left out on
+    purpose: a callback stored before the policy changed must still be found.
+    Raises PhoneError when the text is not a phone number.
+    """
+    return parse_phone(raw, PhonePolicy(default_region=GlobalRules.load().default_region)).e164

@@ -14,8 +14,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling.models import GlobalRules
-from scheduling.phones import PhoneError, PhonePolicy, parse_phone
+from scheduling.phones import PhoneError, e164_for_search, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
 from .. import services
@@ -252,13 +251,8 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         filters = dict(query.validated_data)
         callbacks = CALLBACKS.order_by("-scheduled_at", "-pk")
         if "phone" in filters:
-            # Finding stored callbacks needs only the number's form, not the booking
-            # policy: a number blocked today may still have callbacks on file.
-            region = GlobalRules.load().default_region
             try:
-                filters["phone_number"] = parse_phone(
-                    filters.pop("phone"), PhonePolicy(default_region=region)
-                ).e164
+                filters["phone_number"] = e164_for_search(filters.pop("phone"))
             except PhoneError as error:
                 return error_response(error.code, error.message, 400, "phone")
         page = self.paginate_queryset(callbacks.filter(**filters))
