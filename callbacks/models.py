@@ -65,6 +65,7 @@ class Outcome(models.TextChoices):
 
 class EventKind(models.TextChoices):
     CREATED = "created", "Created"
+    EXPORT_STARTED = "export_started", "Export started"
     EXPORTED = "exported", "Exported to UCCX"
     EXPORT_RETRY = "export_retry", "Export to be retried"
     DIAL_ATTEMPT = "dial_attempt", "Dial attempt"

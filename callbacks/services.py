@@ -165,8 +165,11 @@ def callback_reschedule(
     source: str = Source.API,
     actor: str = "",
     now: dt.datetime | None = None,
+    reason: dict[str, Any] | None = None,
 ) -> Callback:
-    """A NEW callback takes over; the old one becomes `rescheduled` (history kept)."""
+    """A NEW callback takes over; the old one becomes `rescheduled` (history kept).
+
+    `reason`: why, when it was not the customer's wish (kept in the event's details)."""
     if not states.can_transition(callback.status, Status.RESCHEDULED):
         raise states.TransitionRefused(callback, Status.RESCHEDULED)
     request = request_for(callback, scheduled_at)
@@ -189,7 +192,7 @@ def callback_reschedule(
             Status.RESCHEDULED,
             event=EventKind.RESCHEDULED,
             actor=actor,
-            details={"scheduled_at": new_time.isoformat()},
+            details={"scheduled_at": new_time.isoformat(), **(reason or {})},
         )
         new = _create(
             request, verdict, details, source=source, actor=actor, rescheduled_from=callback

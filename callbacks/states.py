@@ -17,11 +17,13 @@ from .models import Callback, CallbackEvent, EventKind, Status
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
     S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}),
-    # UCCX accepted the contact -> in_dialer; a retryable failure -> back to scheduled.
-    # An IVR lookup may arrive before the exporter recorded UCCX's acceptance.
-    S.EXPORTING: frozenset({S.IN_DIALER, S.SCHEDULED, S.IN_IVR}),
+    # UCCX accepted the contact -> in_dialer; not received -> back to scheduled.
+    # An IVR lookup may arrive before the exporter recorded UCCX's acceptance. A rule
+    # that fails at dial time reschedules it (or expires it when no slot is left).
+    S.EXPORTING: frozenset({S.IN_DIALER, S.SCHEDULED, S.IN_IVR, S.RESCHEDULED, S.EXPIRED}),
+    # -> exporting: a purge emptied the dialing list and imports it again.
     S.IN_DIALER: frozenset(
-        {S.IN_IVR, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}
+        {S.IN_IVR, S.EXPORTING, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}
     ),
     S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED}),
 }
@@ -100,6 +102,61 @@ def transition(
     return callback
 
 
+def transition_many(
+    ids: Iterable[int],
+    source: str,
+    target: str,
+    *,
+    event: str,
+    actor: str = "",
+    details: dict[str, Any] | None = None,
+    details_by_id: dict[int, dict[str, Any]] | None = None,
+    **fields: Any,
+) -> list[int]:
+    """Move many callbacks from `source` to `target` in one transaction: the ids still in
+    `source` move (with one event each), the others are left alone. Returns the moved ids.
+
+    The dialer integration's bulk form of `transition`: the rows are locked (PostgreSQL,
+    SQL Server; SQLite serialises writers) and only those still in `source` change.
+    """
+    if not can_transition(source, target):
+        raise ValueError(f"{source} -> {target} is not a callback transition")
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    now = timezone.now()
+    stamp = TIMESTAMP_ON_ENTRY.get(target)
+    if stamp and stamp not in fields:
+        fields[stamp] = now
+    moved: list[int] = []
+    with transaction.atomic():
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            rows = Callback.objects.select_for_update().filter(pk__in=chunk, status=source)
+            found = list(rows.order_by("pk").values_list("pk", flat=True))
+            if found:
+                Callback.objects.filter(pk__in=found, status=source).update(
+                    status=target, updated_at=now, **fields
+                )
+            moved.extend(found)
+        CallbackEvent.objects.bulk_create(
+            CallbackEvent(
+                callback_id=pk,
+                kind=event,
+                from_status=source,
+                to_status=target,
+                actor=actor,
+                details={**(details or {}), **(details_by_id or {}).get(pk, {})},
+            )
+            for pk in moved
+        )
+    return moved
+
+
+# Ids per IN (...) list: SQLite allows 32,766 parameters, SQL Server 2,100 per statement.
+_IN_CHUNK = 1000
+
+
 def record_event(
     callback: Callback, kind: str, *, actor: str = "", details: dict[str, Any] | None = None
 ) -> CallbackEvent:
@@ -111,6 +168,23 @@ def record_event(
         to_status=callback.status,
         actor=actor,
         details=details or {},
+    )
+
+
+def record_events(
+    observations: Iterable[tuple[Callback, str, dict[str, Any]]], *, actor: str = ""
+) -> None:
+    """Many observations at once (one INSERT): (callback, kind, details) each."""
+    CallbackEvent.objects.bulk_create(
+        CallbackEvent(
+            callback_id=callback.pk,
+            kind=kind,
+            from_status=callback.status,
+            to_status=callback.status,
+            actor=actor,
+            details=details,
+        )
+        for callback, kind, details in observations
     )
 
 

@@ -83,7 +83,6 @@ GLOBAL_RULES_LABELS = {
     "blocked_prefixes": "Blocked prefixes",
     "export_lead_minutes": "Send to dialer (minutes before)",
     "expiry_minutes": "Give up after (minutes late)",
-    "purge_time": "Daily purge of dialing lists at",
     "retention_days": "Keep finished callbacks (days)",
 }
 

@@ -366,10 +366,6 @@ class GlobalRules(models.Model):
         default=60,
         help_text="A callback not dialed within this many minutes after its time expires.",
     )
-    purge_time = models.TimeField(
-        default=dt.time(2, 30),
-        help_text="When finished contacts are purged from the UCCX dialing lists each day.",
-    )
     retention_days = models.PositiveIntegerField(
         default=365,
         validators=[MinValueValidator(1)],

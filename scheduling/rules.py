@@ -61,6 +61,11 @@ class Code:
     SKILL_DISABLED = "skill_disabled"
 
 
+# Rules about the moment of booking, not about the time itself: they no longer apply when
+# a stored callback is checked again at dial time (`assess(..., booking=False)`).
+BOOKING_ONLY = frozenset({Code.IN_PAST, Code.TOO_SOON, Code.TOO_FAR_AHEAD, Code.SLOT_FULL})
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     field: str
@@ -553,9 +558,18 @@ def in_calendar(day: dt.date) -> bool:
 
 
 def assess(
-    candidate: Candidate, *, config: RulesConfig | None = None, now: dt.datetime | None = None
+    candidate: Candidate,
+    *,
+    config: RulesConfig | None = None,
+    now: dt.datetime | None = None,
+    booking: bool = True,
 ) -> Assessment:
-    """Check a candidate against every rule; ALL violations come back at once."""
+    """Check a candidate against every rule; ALL violations come back at once.
+
+    `booking=False` checks a stored callback again when it is about to be dialed: the
+    rules of the booking moment (`BOOKING_ONLY`: lead time, horizon, slot capacity) are
+    left out, and no stored callbacks are counted.
+    """
     config = config or RulesConfig.load()
     now = now or timezone.now()
     result = Assessment(violations=[])
@@ -614,13 +628,15 @@ def assess(
     periods, closed = _day_periods(skill, local.date())
     if closed is not None:
         found.append(closed)
-    _, used = _slot_used(config, skill, local, candidate.replaces)
+    used = _slot_used(config, skill, local, candidate.replaces)[1] if booking else 0
     today = now.astimezone(skill.zone).date()
     found.extend(
         _check_instant(
             config, skill, local, result.scheduled_at, periods, result.phone, now, today, used
         )
     )
+    if not booking:
+        result.violations = [v for v in found if v.code not in BOOKING_ONLY]
     return result
 
 

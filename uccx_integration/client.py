@@ -49,6 +49,9 @@ class UccxError(Exception):
     """Any failure talking to UCCX. `permanent`: retrying the same request will not help.
 
     `accepted_batches` (add_contacts only): batches UCCX had accepted before the failure.
+    `maybe_applied`: the request may have been carried out anyway (a read timeout, a
+    dropped connection, a 5xx answer). For an add-contacts POST that means nobody knows
+    whether the contacts are in the dialing list: ask UCCX before sending them again.
     """
 
     def __init__(
@@ -58,12 +61,14 @@ class UccxError(Exception):
         permanent: bool,
         status: int | None = None,
         accepted_batches: Sequence[BatchResult] = (),
+        maybe_applied: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.status = status
         self.accepted_batches = tuple(accepted_batches)
+        self.maybe_applied = maybe_applied
 
     def __repr__(self) -> str:
         return f"UccxError({self.message!r}, permanent={self.permanent}, status={self.status})"
@@ -288,6 +293,10 @@ class UccxClient:
     def get_campaign(self, campaign_id: int) -> Campaign:
         return _campaign(self._get(f"/adminapi/campaign/{campaign_id}"))
 
+    def list_campaigns(self) -> list[Campaign]:
+        body = self._get("/adminapi/campaign")
+        return [_campaign(item) for item in _items(body, Rest.CAMPAIGN)]
+
     def list_skills(self) -> list[Skill]:
         body = self._get("/adminapi/skill")
         return [
@@ -347,7 +356,9 @@ class UccxClient:
                     logger.warning("UCCX node %s unreachable (%s); trying the next", base_url, exc)
                     continue
                 raise UccxError(
-                    f"UCCX {method} {path} on {base_url} failed: {exc}", permanent=False
+                    f"UCCX {method} {path} on {base_url} failed: {exc}",
+                    permanent=False,
+                    maybe_applied=not _never_reached_server(exc),
                 ) from exc
             if response.status_code >= 400:
                 raise _http_error(method, path, response)
@@ -371,7 +382,11 @@ def _http_error(method: str, path: str, response: requests.Response) -> UccxErro
     permanent = 400 <= status < 500 and status not in TRANSIENT_CLIENT_STATUSES
     detail = response.text[:300].strip()
     return UccxError(
-        f"UCCX {method} {path} answered HTTP {status}: {detail}", permanent=permanent, status=status
+        f"UCCX {method} {path} answered HTTP {status}: {detail}",
+        permanent=permanent,
+        status=status,
+        # A 4xx refused the request; after a 5xx nobody knows what the server did.
+        maybe_applied=status >= 500,
     )
 
 

@@ -201,6 +201,20 @@ def dialect(connection: pyodbc.Connection) -> str:
     return SQLITE if "sqlite" in names else INFORMIX
 
 
+DIALING_COLUMNS = (
+    m.DIALING_LIST_ID,
+    m.CAMPAIGN_ID,
+    m.ACCOUNT_NUMBER,
+    m.PHONE_01,
+    m.CALL_STATUS,
+    m.CALL_RESULT,
+    m.DIALING_ATTEMPTS,
+    m.LAST_NUMBER_DIALED,
+    m.CALLBACK_DATETIME,
+    m.LAST_UPDATE_TIME,
+)
+
+
 # --- the client --------------------------------------------------------------------------
 class InformixClient:
     """One lazily opened, read-only, autocommit connection to db_cra."""
@@ -256,22 +270,10 @@ class InformixClient:
         ids = [int(campaign_id) for campaign_id in campaign_ids]
         if not ids:
             return
-        columns = (
-            m.DIALING_LIST_ID,
-            m.CAMPAIGN_ID,
-            m.ACCOUNT_NUMBER,
-            m.PHONE_01,
-            m.CALL_STATUS,
-            m.CALL_RESULT,
-            m.DIALING_ATTEMPTS,
-            m.LAST_NUMBER_DIALED,
-            m.CALLBACK_DATETIME,
-            m.LAST_UPDATE_TIME,
-        )
         where = f"{m.DIALING_LIST_ID} > ? AND {m.CAMPAIGN_ID} IN ({_marks(ids)})"
         while True:
             sql = self._select_limited(
-                columns, m.DIALING_LIST.name, where, order_by=m.DIALING_LIST_ID, limit=batch
+                DIALING_COLUMNS, m.DIALING_LIST.name, where, order_by=m.DIALING_LIST_ID, limit=batch
             )
             rows = [_dialing_row(row) for row in self._fetch(sql, (after_id, *ids))]
             if rows:
@@ -285,6 +287,22 @@ class InformixClient:
     ) -> Iterator[DialingRow]:
         for rows in self.dialing_batches(campaign_ids, after_id=after_id, batch=batch):
             yield from rows
+
+    def dialing_rows_for_accounts(
+        self, campaign_id: int, account_numbers: Sequence[str]
+    ) -> list[DialingRow]:
+        """Every DialingList row (any status, closed ones too) of these account numbers in
+        one campaign: what the REST contact list cannot show."""
+        found: list[DialingRow] = []
+        for start in range(0, len(account_numbers), 500):
+            chunk = list(account_numbers[start : start + 500])
+            sql = (
+                f"SELECT {', '.join(DIALING_COLUMNS)} FROM {m.DIALING_LIST.name} "
+                f"WHERE {m.CAMPAIGN_ID} = ? AND {m.ACCOUNT_NUMBER} IN ({_marks(chunk)}) "
+                f"ORDER BY {m.DIALING_LIST_ID}"
+            )
+            found.extend(_dialing_row(row) for row in self._fetch(sql, (int(campaign_id), *chunk)))
+        return found
 
     # --- call details --------------------------------------------------------------------
     def call_details(self, campaign_ids: Sequence[int], since: datetime) -> list[CallDetail]:

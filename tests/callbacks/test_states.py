@@ -39,7 +39,10 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.EXPORTING, s.IN_DIALER),
         (s.EXPORTING, s.SCHEDULED),
         (s.EXPORTING, s.IN_IVR),  # the IVR lookup may beat the exporter's bookkeeping
+        (s.EXPORTING, s.RESCHEDULED),  # a rule fails at dial time: the next free slot
+        (s.EXPORTING, s.EXPIRED),  # ... or no slot is left
         (s.IN_DIALER, s.IN_IVR),
+        (s.IN_DIALER, s.EXPORTING),  # a purge emptied the dialing list: imported again
         (s.IN_DIALER, s.COMPLETED),
         (s.IN_DIALER, s.FAILED),
         (s.IN_DIALER, s.CANCELLED),

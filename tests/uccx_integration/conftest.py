@@ -4,6 +4,16 @@ import socket
 
 import pytest
 
+from tests.callbacks.conftest import (  # noqa: F401  (fixtures shared with the callbacks tests)
+    campaign,
+    demo,
+    frozen_now,
+    make_callback,
+    now,
+    put_in,
+    sales,
+    support,
+)
 from uccx_integration.client import ContactRow, UccxClient
 from uccx_integration.simulator import Simulator
 

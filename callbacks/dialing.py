@@ -1,0 +1,352 @@
+"""Callback services for the dialer integration: claim due callbacks, record what UCCX
+accepted, apply what the dialer did, expire what can no longer be dialed in time.
+
+They speak of callbacks only; `uccx_integration` turns UCCX's rows and codes into the
+`DialerObservation`s below. Every status change goes through `callbacks.states`, in
+bulk, so a batch of 500 costs a handful of queries, not 500.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from scheduling.models import GlobalRules
+from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
+
+from . import states
+from .models import Callback, CallbackCampaign, EventKind, Status
+from .services import CallbackRejected, callback_reschedule
+
+ACTOR = "scheduler"
+
+
+# --- export --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DueWindow:
+    """Callbacks scheduled in [not_before, until] are due for the dialer now."""
+
+    not_before: dt.datetime
+    until: dt.datetime
+
+    @classmethod
+    def at(cls, now: dt.datetime, rules: GlobalRules | None = None) -> "DueWindow":
+        rules = rules or GlobalRules.load()
+        return cls(
+            not_before=now - dt.timedelta(minutes=rules.expiry_minutes),
+            until=now + dt.timedelta(minutes=rules.export_lead_minutes),
+        )
+
+
+def campaigns_with_due_callbacks(window: DueWindow) -> list[CallbackCampaign]:
+    due = Callback.objects.filter(
+        status=Status.SCHEDULED,
+        scheduled_at__gte=window.not_before,
+        scheduled_at__lte=window.until,
+    )
+    return list(CallbackCampaign.objects.filter(pk__in=due.values("campaign_id")).order_by("pk"))
+
+
+def callbacks_claim_due(
+    *, campaign: CallbackCampaign, window: DueWindow, limit: int, batch_ref: str = ""
+) -> list[Callback]:
+    """Move up to `limit` due callbacks of a campaign to `exporting` and return them.
+
+    Safe with many workers: rows another worker is claiming are skipped where the
+    database can (`SKIP LOCKED`), and the conditional update in `states` moves each row
+    once whatever the database.
+    """
+    with transaction.atomic():
+        due = Callback.objects.filter(
+            campaign=campaign,
+            status=Status.SCHEDULED,
+            scheduled_at__gte=window.not_before,
+            scheduled_at__lte=window.until,
+        ).order_by("scheduled_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        claimed = states.transition_many(
+            ids,
+            Status.SCHEDULED,
+            Status.EXPORTING,
+            event=EventKind.EXPORT_STARTED,
+            actor=ACTOR,
+            details={"batch": batch_ref} if batch_ref else None,
+        )
+    return list(
+        Callback.objects.filter(pk__in=claimed)
+        .select_related("campaign", "skill")
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def dial_time_violations(
+    callback: Callback, *, config: RulesConfig, now: dt.datetime
+) -> list[Violation]:
+    """The rules a stored callback breaks now that it is about to be dialed (a holiday
+    added, hours changed), leaving out those of the booking moment (lead, capacity)."""
+    candidate = Candidate(callback.skill.name, callback.scheduled_at, callback.phone_number)
+    return assess(candidate, config=config, now=now, booking=False).violations
+
+
+def callback_move_to_next_slot(
+    *, callback: Callback, violations: list[Violation], config: RulesConfig, now: dt.datetime
+) -> Callback:
+    """A rule now fails for a claimed callback: a NEW callback takes the next valid slot
+    (the reasons in its history); with no slot left it expires. Returns the one in charge."""
+    reason = {"reason": "rules changed before dialing", "violations": _codes(violations)}
+    candidate = Candidate(callback.skill.name, now, callback.phone_number, replaces=callback.pk)
+    for slot in suggest(candidate, config=config, now=now):
+        try:
+            return callback_reschedule(
+                callback=callback, scheduled_at=slot.start, actor=ACTOR, now=now, reason=reason
+            )
+        except CallbackRejected:
+            continue  # taken meanwhile: the next one
+    return states.transition(
+        callback,
+        Status.EXPIRED,
+        event=EventKind.EXPIRED,
+        actor=ACTOR,
+        details={**reason, "detail": "no valid slot left to move it to"},
+    )
+
+
+def callbacks_mark_exported(ids: list[int], *, batch_ref: str, source: str = "") -> list[int]:
+    """UCCX accepted these callbacks' contacts."""
+    return states.transition_many(
+        ids,
+        Status.EXPORTING,
+        Status.IN_DIALER,
+        event=EventKind.EXPORTED,
+        actor=ACTOR,
+        details={"batch": batch_ref, **({"by": source} if source else {})},
+    )
+
+
+def callbacks_return_to_schedule(ids: list[int], *, reason: str, batch_ref: str = "") -> list[int]:
+    """UCCX surely did not receive them: back to `scheduled`, tried again next run."""
+    details = {"reason": reason, **({"batch": batch_ref} if batch_ref else {})}
+    return states.transition_many(
+        ids,
+        Status.EXPORTING,
+        Status.SCHEDULED,
+        event=EventKind.EXPORT_RETRY,
+        actor=ACTOR,
+        details=details,
+    )
+
+
+def callbacks_stuck_exporting(*, older_than: dt.datetime) -> list[Callback]:
+    return list(
+        Callback.objects.filter(status=Status.EXPORTING, updated_at__lt=older_than)
+        .select_related("campaign")
+        .order_by("campaign_id", "pk")
+    )
+
+
+# --- purge ---------------------------------------------------------------------------
+def callbacks_in_dialer(campaign: CallbackCampaign) -> list[Callback]:
+    return list(
+        Callback.objects.filter(campaign=campaign, status=Status.IN_DIALER)
+        .select_related("campaign")
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def callbacks_prepare_reimport(
+    callbacks: list[Callback], *, now: dt.datetime, batch_ref: str
+) -> tuple[list[int], list[int]]:
+    """Before a purge empties the dialing list: callbacks still waiting in it return to
+    `exporting` (to be imported again); those past their expiry become `expired`.
+    Returns (to re-import, expired)."""
+    rules = GlobalRules.load()
+    deadline = now - dt.timedelta(minutes=rules.expiry_minutes)
+    late = [c.pk for c in callbacks if c.scheduled_at < deadline]
+    keep = [c.pk for c in callbacks if c.scheduled_at >= deadline]
+    expired = states.transition_many(
+        late,
+        Status.IN_DIALER,
+        Status.EXPIRED,
+        event=EventKind.EXPIRED,
+        actor=ACTOR,
+        details={"reason": "not dialed in time; removed from the dialing list by a purge"},
+    )
+    again = states.transition_many(
+        keep,
+        Status.IN_DIALER,
+        Status.EXPORTING,
+        event=EventKind.PURGED,
+        actor=ACTOR,
+        details={"batch": batch_ref, "detail": "dialing list purged; imported again"},
+    )
+    return again, expired
+
+
+# --- dialing results -------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DialerObservation:
+    """What the dialer shows of one contact, in callback terms."""
+
+    account_number: str
+    attempts: int
+    last_result: str = ""  # e.g. "busy"; "" when not dialed yet
+    closed: bool = False  # the dialer will not dial it again
+    answered: bool = False  # the last call was answered by the customer
+    agent_connected: bool = False  # an agent took the call
+    last_attempt_at: dt.datetime | None = None
+
+
+@dataclass
+class ApplySummary:
+    seen: int = 0
+    updated: int = 0
+    attempts: int = 0
+    completed: int = 0
+    failed: int = 0
+
+    def add(self, other: "ApplySummary") -> None:
+        self.seen += other.seen
+        self.updated += other.updated
+        self.attempts += other.attempts
+        self.completed += other.completed
+        self.failed += other.failed
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "rows": self.seen,
+            "updated": self.updated,
+            "attempts": self.attempts,
+            "completed": self.completed,
+            "failed": self.failed,
+        }
+
+
+FOLLOWED = (Status.IN_DIALER, Status.IN_IVR)
+
+
+def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -> ApplySummary:
+    """Apply one batch: new attempts and results in one bulk UPDATE, one event per new
+    attempt, closures as bulk transitions. Repeating a batch changes nothing.
+
+    A contact an agent took completes its callback (so does an answered call the
+    campaign's external script took over); any other closure fails it with the last
+    result. Callbacks still `exporting` are left to the exporter and reconcile.
+    """
+    summary = ApplySummary(seen=len(observations))
+    by_account = {o.account_number: o for o in observations if o.account_number}
+    if not by_account:
+        return summary
+    callbacks = list(
+        Callback.objects.filter(account_number__in=list(by_account), status__in=FOLLOWED)
+        .select_related("campaign")
+        .only(
+            "pk",
+            "account_number",
+            "status",
+            "attempts",
+            "last_result",
+            "first_dialed_at",
+            "campaign__external_script",
+        )
+    )
+    changed: list[Callback] = []
+    attempt_events: list[tuple[Callback, dict[str, Any]]] = []
+    completed: dict[str, list[int]] = {}
+    failed: dict[str, list[int]] = {}
+    for callback in callbacks:
+        seen = by_account[callback.account_number or ""]
+        if seen.attempts > callback.attempts:
+            for number in range(callback.attempts + 1, seen.attempts + 1):
+                details: dict[str, Any] = {"attempt": number}
+                if number == seen.attempts:
+                    details["result"] = seen.last_result
+                attempt_events.append((callback, details))
+            callback.attempts = seen.attempts
+            callback.last_result = seen.last_result
+            if callback.first_dialed_at is None:
+                callback.first_dialed_at = seen.last_attempt_at or timezone.now()
+            changed.append(callback)
+        elif seen.last_result and seen.last_result != callback.last_result:
+            callback.last_result = seen.last_result
+            changed.append(callback)
+        if seen.closed:
+            took_over = seen.answered and bool(callback.campaign.external_script)
+            if seen.agent_connected or took_over:
+                completed.setdefault(callback.status, []).append(callback.pk)
+            else:
+                failed.setdefault(callback.status, []).append(callback.pk)
+    with transaction.atomic():
+        if changed:
+            Callback.objects.bulk_update(
+                changed, ["attempts", "last_result", "first_dialed_at"], batch_size=500
+            )
+        if attempt_events:
+            states.record_events(
+                [
+                    (callback, EventKind.DIAL_ATTEMPT, details)
+                    for callback, details in attempt_events
+                ],
+                actor="dialer",
+            )
+        for source, ids in completed.items():
+            summary.completed += len(
+                states.transition_many(
+                    ids,
+                    source,
+                    Status.COMPLETED,
+                    event=EventKind.COMPLETED,
+                    actor="dialer",
+                    details={"detail": "the dialer connected the customer"},
+                )
+            )
+        for source, ids in failed.items():
+            by_pk = {c.pk: c for c in callbacks}
+            summary.failed += len(
+                states.transition_many(
+                    ids,
+                    source,
+                    Status.FAILED,
+                    event=EventKind.FAILED,
+                    actor="dialer",
+                    details_by_id={
+                        pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
+                        for pk in ids
+                    },
+                )
+            )
+    summary.updated = len(changed)
+    summary.attempts = len(attempt_events)
+    return summary
+
+
+# --- expiry --------------------------------------------------------------------------
+def callbacks_expire_overdue(*, now: dt.datetime | None = None) -> int:
+    """Scheduled callbacks whose time plus the expiry has passed were never exported (the
+    campaign closed, UCCX down): they become `expired`. Those in the dialer stay there
+    until a purge, which expires the ones still waiting."""
+    now = now or timezone.now()
+    rules = GlobalRules.load()
+    deadline = now - dt.timedelta(minutes=rules.expiry_minutes)
+    ids = list(
+        Callback.objects.filter(status=Status.SCHEDULED, scheduled_at__lt=deadline).values_list(
+            "pk", flat=True
+        )
+    )
+    return len(
+        states.transition_many(
+            ids,
+            Status.SCHEDULED,
+            Status.EXPIRED,
+            event=EventKind.EXPIRED,
+            actor=ACTOR,
+            details={"reason": f"not dialed within {rules.expiry_minutes} minutes of its time"},
+        )
+    )
+
+
+def _codes(violations: list[Violation]) -> list[dict[str, str]]:
+    return [{"code": v.code, "message": v.message} for v in violations]
