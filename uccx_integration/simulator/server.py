@@ -24,7 +24,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -88,7 +88,8 @@ class Simulator:
         self.store = Store(db_path)
         self.host, self.port = host, port
         self.username, self.password = username, password
-        self.campaigns = {c.id: c for c in campaigns}
+        # Copies: DEFAULT_CAMPAIGNS is shared, and a test may disable one simulator's campaign.
+        self.campaigns = {c.id: replace(c) for c in campaigns}
         # Always built so tests can dial a round by hand; a loop only with dial_every.
         self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix, ivr=ivr)
         self.dial_every = dial_every

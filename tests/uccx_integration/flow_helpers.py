@@ -1,0 +1,192 @@
+"""Shared cast and helpers for the integration-service tests (export, reconcile, poll,
+purge, tasks, faults): due callbacks in bulk, the Informix client on the simulator's
+file, counting contacts in the simulator, time travel to the callbacks' moment, and
+arming a simulator fault for the n-th import request only.
+
+Import the fixtures into a test module with `from tests.uccx_integration.flow_helpers
+import informix  # noqa: F401`, like conftest.py shares the callbacks fixtures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pyodbc
+import pytest
+import time_machine
+
+from callbacks.dialplan import dial_string_for
+from callbacks.models import Callback, CallbackCampaign, CallbackEvent, EventKind, Status
+from scheduling.models import Skill
+from uccx_integration.client import UccxClient
+from uccx_integration.informix import InformixClient
+from uccx_integration.mapping import CallResult, CallStatus
+from uccx_integration.simulator import Simulator
+from uccx_integration.simulator.dialer import Dialer
+
+# make_callback's default time: Monday 23 November 2026, 10:00 in Warsaw.
+MONDAY_10 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+ALL_STATUSES = tuple(CallStatus)
+
+needs_sqlite_odbc = pytest.mark.skipif(
+    "SQLite3" not in pyodbc.drivers(),
+    reason="the SQLite3 ODBC driver is not registered with unixODBC "
+    "(apt-get install unixodbc libsqliteodbc; scripts/bootstrap.sh does it)",
+)
+_accounts = itertools.count(1)
+
+
+def sqlite_dsn(path: str) -> str:
+    # NoCreat=1: a wrong path fails (unreachable db_cra) instead of creating a new file.
+    return f"DRIVER=SQLite3;Database={path};NoCreat=1"
+
+
+@pytest.fixture
+def informix(simulator) -> Iterator[InformixClient]:
+    """db_cra as the poller reads it: pyodbc → unixODBC → SQLite3 ODBC driver."""
+    with InformixClient(sqlite_dsn(simulator.store.path), timeout=3) as client:
+        yield client
+
+
+@pytest.fixture
+def unreachable_informix(tmp_path) -> Iterator[InformixClient]:
+    """An Informix client whose database cannot be opened (the node is down)."""
+    with InformixClient(sqlite_dsn(str(tmp_path / "missing" / "db_cra")), timeout=1) as client:
+        yield client
+
+
+def due_callbacks(
+    count: int,
+    *,
+    campaign: str = "Callback_Main",
+    skill: str = "Sales",
+    at: dt.datetime = MONDAY_10,
+    status: str = Status.SCHEDULED,
+) -> list[Callback]:
+    """`count` stored callbacks at `at` (no booking validation, so no slot capacity):
+    distinct account and phone numbers, ordered as the exporter claims them."""
+    owner = CallbackCampaign.objects.get(name=campaign)
+    skill_row = Skill.objects.get(name=skill)
+    rows = []
+    for _ in range(count):
+        n = next(_accounts)
+        phone = f"+48226{n % 1_000_000:06d}"
+        rows.append(
+            Callback(
+                account_number=f"CB7{n:09d}",
+                phone_number=phone,
+                dial_number=dial_string_for(phone, owner),
+                first_name="Test",
+                last_name=f"Customer {n}",
+                scheduled_at=at,
+                campaign=owner,
+                skill=skill_row,
+                status=status,
+            )
+        )
+    Callback.objects.bulk_create(rows, batch_size=1000)
+    accounts = [row.account_number for row in rows]
+    return list(Callback.objects.filter(account_number__in=accounts).order_by("pk"))
+
+
+@contextmanager
+def at(moment: dt.datetime) -> Iterator[dt.datetime]:
+    """The clock stands still at `moment` (the simulator's threads see it too)."""
+    with time_machine.travel(moment, tick=False):
+        yield moment
+
+
+def contacts(simulator: Simulator, uccx_campaign_id: int = 1) -> Counter[str]:
+    """Account number → how many rows of it the campaign's dialing list holds."""
+    rows = simulator.store.list_contacts(uccx_campaign_id, ALL_STATUSES)
+    return Counter(str(row["accountnumber"]) for row in rows)
+
+
+def assert_each_imported_once(
+    simulator: Simulator, callbacks: list[Callback], uccx_campaign_id: int = 1
+) -> None:
+    """Every callback's account number exactly once in the dialing list."""
+    found = contacts(simulator, uccx_campaign_id)
+    duplicated = {account: n for account, n in found.items() if n > 1}
+    assert not duplicated, f"imported more than once: {duplicated}"
+    missing = [c.account_number for c in callbacks if c.account_number not in found]
+    assert not missing, f"not in the dialing list: {missing}"
+
+
+def statuses(callbacks: list[Callback]) -> Counter[str]:
+    """Status → how many of these callbacks have it now (read fresh from the database)."""
+    pks = [c.pk for c in callbacks]
+    return Counter(Callback.objects.filter(pk__in=pks).values_list("status", flat=True))
+
+
+def events(callback: Callback, kind: str | None = None) -> list[CallbackEvent]:
+    found = CallbackEvent.objects.filter(callback_id=callback.pk).order_by("at", "pk")
+    return list(found.filter(kind=kind) if kind else found)
+
+
+def event_counts(callbacks: list[Callback], kind: str = EventKind.EXPORTED) -> Counter[int]:
+    """Callback pk → how many `kind` events it has."""
+    pks = [c.pk for c in callbacks]
+    return Counter(
+        CallbackEvent.objects.filter(callback_id__in=pks, kind=kind).values_list(
+            "callback_id", flat=True
+        )
+    )
+
+
+class ScriptTakesOver:
+    """The callback script's answer on every answered call: transferred to the campaign's
+    external script, so no agent connection is recorded."""
+
+    def handle_answered(self, account_number: str, campaign_name: str) -> str:
+        return "transferred_script"
+
+
+def dial_round(simulator: Simulator, result: CallResult, *, script: bool = False) -> int:
+    """Every dialable contact dialed once with `result` (answered calls go to an agent,
+    or with `script` to the external script); returns how many were dialed."""
+    dialer = Dialer(
+        simulator.store,
+        simulator.campaigns,
+        mix={result: 1},
+        contacts_per_round=10_000,
+        ivr=ScriptTakesOver() if script else None,  # type: ignore[arg-type]
+    )
+    return dialer.dial_round()
+
+
+def dialing_list_id(simulator: Simulator, account_number: str, uccx_campaign_id: int = 1) -> int:
+    rows = simulator.store.list_contacts(uccx_campaign_id, ALL_STATUSES)
+    return next(int(r["dialinglistid"]) for r in rows if r["accountnumber"] == account_number)
+
+
+class FaultOnImport:
+    """Arms simulator fault switches for the n-th add-contacts POST only (1-based), then
+    clears them: a failure in the middle of a run, where the switches alone would hit
+    the first request. Failure injection only; the request still goes over HTTP."""
+
+    def __init__(self, simulator: Simulator, client: UccxClient, n: int, **switches: Any):
+        self.simulator, self.n, self.switches = simulator, n, switches
+        self.calls = 0
+        self._add_contacts = client.add_contacts
+        client.add_contacts = self  # type: ignore[method-assign]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls != self.n:
+            return self._add_contacts(*args, **kwargs)
+        self.simulator.set_faults(**self.switches)
+        try:
+            return self._add_contacts(*args, **kwargs)
+        finally:
+            self.simulator.clear_faults()
+
+
+def posts(simulator: Simulator, uccx_campaign_id: int = 1) -> int:
+    """Add-contacts requests the simulator received for one campaign."""
+    return simulator.request_count("POST", f"/adminapi/campaign/{uccx_campaign_id}/contacts")
