@@ -14,6 +14,10 @@ from tests.callbacks.conftest import (  # noqa: F401  (fixtures shared with the 
     sales,
     support,
 )
+from tests.uccx_integration.flow_helpers import (  # noqa: F401  (fixtures of the service tests)
+    informix,
+    unreachable_informix,
+)
 from uccx_integration.client import ContactRow, UccxClient
 from uccx_integration.simulator import Simulator
 

@@ -3,8 +3,7 @@ purge, tasks, faults): due callbacks in bulk, the Informix client on the simulat
 file, counting contacts in the simulator, time travel to the callbacks' moment, and
 arming a simulator fault for the n-th import request only.
 
-Import the fixtures into a test module with `from tests.uccx_integration.flow_helpers
-import informix  # noqa: F401`, like conftest.py shares the callbacks fixtures.
+The fixtures here (`informix`, `unreachable_informix`) are shared through conftest.py.
 """
 
 from __future__ import annotations
