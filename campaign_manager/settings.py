@@ -153,6 +153,8 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # Exchange tables too (kombu's default is ./control in the working directory).
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_TIMEZONE = "UTC"
 # The schedule lives in the database (django-celery-beat), editable in the admin; the
