@@ -16,6 +16,7 @@ from tests.callbacks.conftest import (  # noqa: F401  (fixtures shared with the 
 )
 from tests.uccx_integration.flow_helpers import (  # noqa: F401  (fixtures of the service tests)
     informix,
+    uccx_env,
     unreachable_informix,
 )
 from uccx_integration.client import ContactRow, UccxClient

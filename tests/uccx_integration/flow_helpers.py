@@ -3,7 +3,8 @@ purge, tasks, faults): due callbacks in bulk, the Informix client on the simulat
 file, counting contacts in the simulator, time travel to the callbacks' moment, and
 arming a simulator fault for the n-th import request only.
 
-The fixtures here (`informix`, `unreachable_informix`) are shared through conftest.py.
+The fixtures here (`informix`, `unreachable_informix`, `uccx_env`) are shared through
+conftest.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time_machine
 from callbacks.dialplan import dial_string_for
 from callbacks.models import Callback, CallbackCampaign, CallbackEvent, EventKind, Status
 from scheduling.models import Skill
+from uccx_integration import mapping as m
 from uccx_integration.client import UccxClient
 from uccx_integration.informix import InformixClient
 from uccx_integration.mapping import CallResult, CallStatus
@@ -57,6 +59,18 @@ def unreachable_informix(tmp_path) -> Iterator[InformixClient]:
     """An Informix client whose database cannot be opened (the node is down)."""
     with InformixClient(sqlite_dsn(str(tmp_path / "missing" / "db_cra")), timeout=1) as client:
         yield client
+
+
+@pytest.fixture
+def uccx_env(monkeypatch, simulator) -> pytest.MonkeyPatch:
+    """The tasks build their clients from the environment: the simulator, and its file as
+    db_cra. Yields the monkeypatch, to change a variable in a test."""
+    monkeypatch.setenv("UCCX_URL", simulator.url)
+    monkeypatch.setenv("UCCX_USERNAME", simulator.username)
+    monkeypatch.setenv("UCCX_PASSWORD", simulator.password)
+    monkeypatch.setenv("INFORMIX_DSN", sqlite_dsn(simulator.store.path))
+    monkeypatch.setenv("INFORMIX_TIMEOUT", "3")
+    return monkeypatch
 
 
 def due_callbacks(
@@ -103,7 +117,7 @@ def at(moment: dt.datetime) -> Iterator[dt.datetime]:
 def contacts(simulator: Simulator, uccx_campaign_id: int = 1) -> Counter[str]:
     """Account number → how many rows of it the campaign's dialing list holds."""
     rows = simulator.store.list_contacts(uccx_campaign_id, ALL_STATUSES)
-    return Counter(str(row["accountnumber"]) for row in rows)
+    return Counter(str(row[m.ACCOUNT_NUMBER]) for row in rows)
 
 
 def assert_each_imported_once(
@@ -160,8 +174,34 @@ def dial_round(simulator: Simulator, result: CallResult, *, script: bool = False
 
 
 def dialing_list_id(simulator: Simulator, account_number: str, uccx_campaign_id: int = 1) -> int:
+    return int(_contact_row(simulator, account_number, uccx_campaign_id)[m.DIALING_LIST_ID])
+
+
+def dial_one(
+    simulator: Simulator,
+    account_number: str,
+    result: CallResult,
+    status: CallStatus,
+    *,
+    agent: bool = False,
+    uccx_campaign_id: int = 1,
+) -> None:
+    """One dial attempt of one contact, recorded as the simulator's dialer does (an agent
+    connection row with `agent`), at the current (travelled) time."""
+    now = dt.datetime.now(dt.UTC)
+    simulator.store.record_attempt(
+        _contact_row(simulator, account_number, uccx_campaign_id),
+        result=result,
+        status=status,
+        resource_id=1 if agent else None,
+        started=now,
+        ended=now,
+    )
+
+
+def _contact_row(simulator: Simulator, account_number: str, uccx_campaign_id: int) -> dict:
     rows = simulator.store.list_contacts(uccx_campaign_id, ALL_STATUSES)
-    return next(int(r["dialinglistid"]) for r in rows if r["accountnumber"] == account_number)
+    return next(r for r in rows if r[m.ACCOUNT_NUMBER] == account_number)
 
 
 class FaultOnImport:
