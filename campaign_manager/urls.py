@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("callbacks.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("gadget/", include("callbacks.gadget")),
     path("healthz", views.healthz, name="healthz"),
     # Unknown /api/ paths answer JSON even with DEBUG on (handler404 covers DEBUG off).
     re_path(r"^api/", json_404),

@@ -1,0 +1,147 @@
+"""The Finesse callback gadget: its OpenSocial XML and a preview page outside Finesse.
+
+The gadget itself is static JS and CSS (callbacks/static/gadget/) that talks to the
+gadget API (/api/v1/); these views only hand it its markup and settings. Inside
+Finesse the settings are the gadget's UserPrefs (set by administrators in the desktop
+layout); on the preview page they come from the page, with a stand-in Finesse context.
+"""
+
+import hashlib
+from functools import cache
+from typing import cast
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
+
+from .models import ApiKey, ApiScope
+
+LANGUAGES = ("auto", "en", "pl")
+PREVIEW_KEY_NAME = "Gadget preview (DEBUG only)"
+PREVIEW_KEY_FILE = "gadget-preview-key.txt"
+DEMO_KEYS_FILE = "demo-api-keys.txt"  # written by seed_demo --demo
+ASSETS = {
+    "css": "gadget/gadget.css",
+    "i18n": "gadget/i18n.js",
+    "api": "gadget/api.js",
+    "context": "gadget/context.js",
+    "gadget": "gadget/gadget.js",
+}
+PREVIEW_ASSETS = {"preview_css": "gadget/preview.css", "preview": "gadget/preview.js"}
+
+
+@cache
+def _fingerprint(name: str) -> str:
+    """A short content hash: Finesse and browsers cache gadget files hard, so each
+    version gets its own URL (computed once per process)."""
+    found = finders.find(name)
+    if not found:
+        return "0"
+    with open(found, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+def _asset_urls(request, names: dict[str, str]) -> dict[str, str]:
+    """Absolute URLs: inside Finesse the gadget's HTML is served from the Finesse host."""
+    return {
+        key: request.build_absolute_uri(f"{static(name)}?v={_fingerprint(name)}")
+        for key, name in names.items()
+    }
+
+
+def _api_base(request) -> str:
+    return request.build_absolute_uri(reverse("api-config")).rsplit("/", 1)[0]
+
+
+def _language(value: str | None) -> str:
+    return value if value in LANGUAGES else "auto"
+
+
+@require_GET
+def gadget_xml(request):
+    """The OpenSocial module Finesse loads. UserPref defaults: this server's API, and
+    whatever `apiBaseUrl`, `apiKey`, `language` the gadget URL carries in its query."""
+    prefs = {
+        "api_base_url": request.GET.get("apiBaseUrl") or _api_base(request),
+        "api_key": request.GET.get("apiKey", ""),
+        "language": _language(request.GET.get("language")),
+    }
+    context = {"assets": _asset_urls(request, ASSETS), "prefs": prefs}
+    return render(request, "gadget/CallbackGadget.xml", context, content_type="application/xml")
+
+
+def _usable_gadget_key(text: str) -> bool:
+    try:
+        key = cast(ApiKey, ApiKey.objects.get_from_key(text))
+    except ApiKey.DoesNotExist:
+        return False
+    return key.scope == ApiScope.GADGET and not key.has_expired
+
+
+def _stored_key_texts() -> list[str]:
+    """Gadget keys this machine wrote down before: the preview's own, then the demo's."""
+    texts = []
+    preview = settings.VAR_DIR / PREVIEW_KEY_FILE
+    if preview.exists():
+        texts.append(preview.read_text().strip())
+    demo = settings.VAR_DIR / DEMO_KEYS_FILE
+    if demo.exists():
+        for line in demo.read_text().splitlines():
+            scope, _, text = line.partition("=")
+            if scope.strip() == ApiScope.GADGET:
+                texts.append(text.strip())
+    return [text for text in texts if text]
+
+
+def preview_demo_key() -> str:
+    """DEBUG only: a gadget key for the preview, reused while it stays valid.
+
+    Keys are stored hashed, so the text is kept in $CM_VAR_DIR (mode 600), like the
+    demo keys of seed_demo; a new key is made when none of those is usable any more.
+    """
+    for text in _stored_key_texts():
+        if _usable_gadget_key(text):
+            return text
+    _, text = ApiKey.objects.create_key(name=PREVIEW_KEY_NAME, scope=ApiScope.GADGET)
+    path_ = settings.VAR_DIR / PREVIEW_KEY_FILE
+    path_.write_text(text + "\n")
+    path_.chmod(0o600)
+    return text
+
+
+@require_GET
+def preview(request):
+    """The gadget outside Finesse, beside a stand-in Finesse context (agent, calls).
+
+    The key comes from `?key=`; with DEBUG on and no key given, a demo key is used.
+    Otherwise the page asks for one: nothing secret is ever in a static file.
+    """
+    key = request.GET.get("key", "")
+    if not key and settings.DEBUG:
+        key = preview_demo_key()
+    config = {
+        "apiBaseUrl": _api_base(request),
+        "apiKey": key,
+        "language": _language(request.GET.get("lang")),
+        "useProxy": True,
+        "agent": {
+            "id": request.GET.get("agent", "jkowalski")[:50],
+            "firstName": request.GET.get("first", "Jan")[:50],
+            "lastName": request.GET.get("last", "Kowalski")[:50],
+        },
+    }
+    context = {
+        "assets": _asset_urls(request, ASSETS | PREVIEW_ASSETS),
+        "config": config,
+        "gadget_xml_url": request.build_absolute_uri(reverse("gadget-xml")),
+    }
+    return render(request, "gadget/preview.html", context)
+
+
+urlpatterns = [
+    path("CallbackGadget.xml", gadget_xml, name="gadget-xml"),
+    path("preview/", preview, name="gadget-preview"),
+]

@@ -1,0 +1,317 @@
+"""The gadget in headless Chromium, on the preview page of a live server.
+
+What an agent does: book standard and personal callbacks from a call, get a holiday
+error and take a suggested slot in one click, cancel and reschedule their own
+callbacks, all of it with the keyboard alone too; and the same calls made through
+Finesse's gadgets.io.makeRequest. Dates come from the API's free slots at run time.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from callbacks import states
+from callbacks.models import Callback, EventKind, Status
+from callbacks.validation import CAMPAIGN_DISABLED, DUPLICATE_PENDING, UNKNOWN_CAMPAIGN
+from scheduling.models import CustomHoliday, HolidayCalendar
+from scheduling.rules import Code
+
+from .conftest import book, next_free_slots, save_screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIRST_SLOT = "#cbg-when-slots button >> nth=0"
+
+
+def start_call(page, kind: str, number: str, **fields) -> None:
+    """Make the stand-in Finesse ring: kind is outbound, inbound or callback."""
+    page.fill("#pv-number", number)
+    for field, value in fields.items():
+        page.fill(f"#pv-{field}", value)
+    page.click(f"#pv-{kind}")
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def confirmation_of(page) -> Callback:
+    confirmation = page.locator("#cbg-confirmation")
+    expect(confirmation).to_be_visible()
+    account = confirmation.get_attribute("data-account")
+    expect(confirmation).to_contain_text(account)
+    return Callback.objects.select_related("campaign").get(account_number=account)
+
+
+def test_it_books_a_standard_callback_from_an_inbound_call(open_gadget, tmp_path):
+    page = open_gadget()
+    start_call(page, "inbound", "12")  # the customer's number, badly caught
+
+    phone_error = page.locator("#cbg-phone-error")
+    expect(phone_error).to_contain_text("number")  # the API's own words, next to the field
+    expect(page.locator("#cbg-phone")).to_have_attribute("aria-invalid", "true")
+    page.fill("#cbg-phone", "22 600 00 01")
+    page.select_option("#cbg-campaign", "Callback_Main")
+    slot = page.locator(FIRST_SLOT)
+    start, time = slot.get_attribute("data-start"), slot.get_attribute("data-time")
+    slot.click()
+    expect(slot).to_have_attribute("aria-pressed", "true")
+    expect(phone_error).to_be_empty()
+    page.fill("#cbg-first", "Anna")
+    page.fill("#cbg-last", "Nowak")
+    page.click("#cbg-submit")
+
+    callback = confirmation_of(page)
+    save_screenshot(page, tmp_path, "gadget-standard-callback.png")
+    expect(page.locator("#cbg-confirmation")).to_contain_text(time)
+    expect(page.locator("#cbg-confirmation")).to_contain_text("Europe/Warsaw")
+    assert callback.phone_number == "+48226000001"
+    assert callback.scheduled_at == utc(start)
+    assert (callback.kind, callback.agent_id, callback.source) == ("standard", "", "gadget")
+    assert (callback.first_name, callback.last_name) == ("Anna", "Nowak")
+    assert callback.campaign.name == "Callback_Main"
+    expect(page.locator("#cbg-phone")).to_have_value("")  # ready for the next customer
+
+
+def test_it_books_a_personal_callback_from_an_outbound_dialer_call(open_gadget):
+    page = open_gadget()
+    start_call(
+        page,
+        "outbound",
+        "+48 22 600 00 02",
+        **{"ba-account": "ACC-77", "ba-campaign": "Callback_Premium"},
+    )
+
+    expect(page.locator("#cbg-phone")).to_have_value("+48 22 600 00 02")  # the toAddress
+    expect(page.locator("#cbg-campaign")).to_have_value("Callback_Premium")  # from BACampaign
+    expect(page.locator("#cbg-call")).to_contain_text("ACC-77")
+    page.check("#cbg-kind-personal")
+    second_free_day = page.locator('#cbg-when-days button[data-available="true"]').nth(1)
+    second_free_day.click()
+    slot = page.locator(FIRST_SLOT)
+    start = slot.get_attribute("data-start")
+    slot.click()
+    page.click("#cbg-submit")
+
+    callback = confirmation_of(page)
+    expect(page.locator("#cbg-confirmation")).to_contain_text("It will come to you.")
+    assert callback.scheduled_at == utc(start)
+    assert (callback.agent_id, callback.agent_name) == ("jkowalski", "Jan Kowalski")
+    assert callback.origin_account_number == "ACC-77"
+    assert callback.campaign.name == "Callback_Premium"
+    mine = page.locator(f'#cbg-mine-list li[data-account="{callback.account_number}"]')
+    expect(mine).to_be_visible()
+
+
+def make_holiday(day: dt.date) -> None:
+    calendar = HolidayCalendar.objects.get(name="Poland")
+    CustomHoliday.objects.create(calendar=calendar, name="Gadget test holiday", date=day)
+
+
+def test_a_holiday_error_then_one_click_on_a_suggested_slot_in_polish(open_gadget):
+    first = next_free_slots()[0]
+    make_holiday(first.local.date())
+    page = open_gadget(lang="pl")
+    page.fill("#cbg-phone", "22 600 00 03")
+    page.select_option("#cbg-campaign", "Callback_Main")
+
+    holiday = page.locator(f'#cbg-when-days button[data-date="{first.local.date()}"]')
+    expect(holiday).to_have_attribute("data-available", "false")
+    expect(holiday).to_contain_text("Święto")  # visibly unavailable, with the reason
+    holiday.click()
+    page.fill("#cbg-when-time", first.local.strftime("%H:%M"))
+
+    error = page.locator("#cbg-when-error")
+    expect(error).to_contain_text("Ten dzień jest świętem: kolejka Sales nie pracuje.")
+    expect(page.locator("#cbg-when-time")).to_have_attribute("aria-invalid", "true")
+    suggestion = page.locator("#cbg-when-suggestions button").first
+    chosen = suggestion.get_attribute("data-date"), suggestion.get_attribute("data-time")
+    suggestion.click()
+    expect(error).to_be_empty()
+    expect(page.locator("#cbg-when-date")).to_have_value(chosen[0])
+    expect(page.locator("#cbg-when-time")).to_have_value(chosen[1])
+    page.click("#cbg-submit")
+
+    callback = confirmation_of(page)
+    expect(page.locator("#cbg-confirmation")).to_contain_text("Zaplanowano oddzwonienie")
+    local = callback.scheduled_at.astimezone(first.local.tzinfo)
+    assert (local.date().isoformat(), local.strftime("%H:%M")) == chosen
+    assert local.date() != first.local.date()
+
+
+def test_it_cancels_one_of_the_agents_callbacks(open_gadget):
+    slot = next_free_slots()[0]
+    callback = book("+48226000004", slot, agent_id="jkowalski", first_name="Olga")
+    page = open_gadget()
+
+    item = page.locator(f'#cbg-mine-list li[data-account="{callback.account_number}"]')
+    item.locator('[data-action="cancel"]').click()
+    expect(item).to_contain_text(f"Cancel callback {callback.account_number}?")
+    item.locator('[data-action="confirm-cancel"]').click()
+
+    expect(page.locator("#cbg-mine-notice")).to_contain_text(f"{callback.account_number} cancelled")
+    expect(item).to_have_count(0)
+    callback.refresh_from_db()
+    assert callback.status == Status.CANCELLED
+
+
+def test_it_reschedules_one_of_the_agents_callbacks(open_gadget):
+    slot = next_free_slots()[0]
+    callback = book("+48226000005", slot, agent_id="jkowalski")
+    page = open_gadget()
+
+    item = page.locator(f'#cbg-mine-list li[data-account="{callback.account_number}"]')
+    item.locator('[data-action="reschedule"]').click()
+    panel = f"#cbg-move-{callback.pk}"
+    # The callback's own day is shown first; the next free day surely has other slots.
+    expect(page.locator(f"{panel}-date")).to_have_value(slot.local.date().isoformat())
+    page.locator(f'{panel}-days button[data-available="true"]').nth(1).click()
+    other = page.locator(f"{panel}-slots button").first
+    start = other.get_attribute("data-start")
+    other.click()
+    item.locator('[data-action="move"]').click()
+
+    notice = page.locator("#cbg-mine-notice")
+    expect(notice).to_contain_text("Callback moved to")
+    callback.refresh_from_db()
+    assert callback.status == Status.RESCHEDULED
+    new = Callback.objects.get(rescheduled_from=callback)
+    assert new.scheduled_at == utc(start)
+    assert new.agent_id == "jkowalski"
+    expect(notice).to_contain_text(new.account_number)
+    expect(page.locator(f'#cbg-mine-list li[data-account="{new.account_number}"]')).to_be_visible()
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab until `selector` has the focus (and fail if it never does)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focus_outline(page) -> str:
+    return page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle + ' ' + s.outlineWidth; }"
+    )
+
+
+def test_an_agent_books_a_personal_callback_with_the_keyboard_alone(open_gadget):
+    page = open_gadget()
+    keys = page.keyboard
+
+    tab_to(page, "#cbg-phone")
+    keys.type("22 600 00 06")
+    keys.press("Tab")
+    keys.press("ArrowDown")  # campaign: the first one
+    tab_to(page, "#cbg-kind-standard")
+    keys.press("ArrowDown")  # personal
+    tab_to(page, "#cbg-when-slots button")
+    assert focus_outline(page).startswith("solid")  # the focus is visible
+    keys.press("ArrowRight")
+    slot = page.locator("#cbg-when-slots button:focus")
+    start = slot.get_attribute("data-start")
+    keys.press("Space")
+    expect(slot).to_have_attribute("aria-pressed", "true")
+    tab_to(page, "#cbg-first")
+    keys.type("Piotr")
+    keys.press("Tab")
+    keys.type("Wiśniewski")
+    tab_to(page, "#cbg-submit")
+    keys.press("Enter")
+
+    callback = confirmation_of(page)
+    expect(page.locator("#cbg-confirmation")).to_be_focused()
+    assert callback.scheduled_at == utc(start)
+    assert (callback.agent_id, callback.last_name) == ("jkowalski", "Wiśniewski")
+    assert callback.campaign.name == "Callback_Main"
+
+
+# A stand-in for Finesse's Shindig proxy: forwards to fetch and records every call;
+# direct fetch calls by the gadget are recorded apart (there should be none).
+FAKE_GADGETS_IO = """
+(() => {
+  const realFetch = window.fetch.bind(window);
+  window.__direct = [];
+  window.fetch = (url, init) => { window.__direct.push(String(url)); return realFetch(url, init); };
+  window.__calls = [];
+  window.gadgets = { io: {
+    RequestParameters: { METHOD: "METHOD", HEADERS: "HEADERS", POST_DATA: "POST_DATA",
+                         CONTENT_TYPE: "CONTENT_TYPE", REFRESH_INTERVAL: "REFRESH_INTERVAL" },
+    MethodType: { GET: "GET", POST: "POST" },
+    ContentType: { TEXT: "TEXT", JSON: "JSON", DOM: "DOM" },
+    makeRequest(url, callback, params) {
+      const call = { url, method: params.METHOD, headers: params.HEADERS,
+                     body: params.POST_DATA === undefined ? null : params.POST_DATA,
+                     contentType: params.CONTENT_TYPE, refresh: params.REFRESH_INTERVAL };
+      window.__calls.push(call);
+      realFetch(url, { method: params.METHOD, headers: params.HEADERS, body: params.POST_DATA })
+        .then((r) => r.text().then((text) => {
+          call.rc = r.status;
+          callback({ rc: r.status, text });
+        }))
+        .catch(() => callback({ rc: 500, text: "", errors: ["proxy failed"] }));
+    },
+  } };
+})();
+"""
+
+
+def recorded_calls(page) -> list[dict]:
+    return page.evaluate("() => window.__calls")
+
+
+def test_it_works_through_make_request_and_reports_a_delivered_callback(open_gadget, gadget_key):
+    dialed = book("+48226000008", next_free_slots()[0], agent_id="jkowalski")
+    states.transition(dialed, Status.EXPORTING, event=EventKind.EXPORT_STARTED, actor="test")
+    states.transition(dialed, Status.IN_DIALER, event=EventKind.EXPORTED, actor="test")
+    page = open_gadget(init_script=FAKE_GADGETS_IO)
+    expect(page.locator("#cbg")).to_have_attribute("data-transport", "makeRequest")
+
+    start_call(page, "outbound", "+48 22 600 00 07", **{"ba-campaign": "Callback_Main"})
+    page.locator(FIRST_SLOT).click()
+    page.click("#cbg-submit")
+    created = confirmation_of(page)
+    # Flow step 13: the callback call reaches this agent with its account number.
+    start_call(page, "callback", "+48 22 600 00 08", **{"callback-account": dialed.account_number})
+    expect(page.locator("#cbg-mine-notice")).to_contain_text(f"{dialed.account_number} reached you")
+
+    dialed.refresh_from_db()
+    assert dialed.status == Status.COMPLETED
+    assert dialed.delivered_at is not None
+    assert dialed.events.filter(kind=EventKind.DELIVERED, details__agent_id="jkowalski").exists()
+    assert created.phone_number == "+48226000007"
+    page.wait_for_function("() => window.__calls.every((call) => 'rc' in call)")
+    calls = recorded_calls(page)
+    paths = {(c["method"], c["url"].split("/api/v1")[1].split("?")[0]) for c in calls}
+    assert {
+        ("GET", "/config"),
+        ("GET", "/slots"),
+        ("GET", "/callbacks"),
+        ("POST", "/callbacks"),
+        ("POST", f"/callbacks/{dialed.pk}/delivered"),
+    } <= paths
+    assert all(c["headers"]["Authorization"] == f"Api-Key {gadget_key}" for c in calls)
+    assert all(c["rc"] in (200, 201) for c in calls)
+    assert all(c["contentType"] == "TEXT" and c["refresh"] == 0 for c in calls)
+    create = next(c for c in calls if c["method"] == "POST" and c["url"].endswith("/callbacks"))
+    assert create["headers"]["Idempotency-Key"]
+    assert json.loads(create["body"])["phone_number"] == "+48 22 600 00 07"
+    assert not [url for url in page.evaluate("() => window.__direct") if "/api/" in url]
+
+
+def test_every_text_and_violation_code_is_in_both_languages(open_gadget):
+    page = open_gadget()
+
+    catalogue = page.evaluate("() => window.CallbackGadget.i18n.CATALOGUE")
+
+    english, polish = catalogue["en"], catalogue["pl"]
+    assert set(english) == set(polish)
+    engine = {value for name, value in vars(Code).items() if name.isupper()}
+    codes = engine | {UNKNOWN_CAMPAIGN, CAMPAIGN_DISABLED, DUPLICATE_PENDING}
+    assert len(codes) == 17  # ARCHITECTURE.md §3
+    assert codes <= set(polish["codes"])
