@@ -30,6 +30,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from scheduling.forms import WALL_TIME
 from scheduling.phones import PhoneError, e164_for_search
 from scheduling.rules import RulesConfig
+from uccx_integration.admin import DirectoryChoicesAdmin, purge_selected
+from uccx_integration.models import DirectoryKind
 
 from . import services
 from .dialplan import dial_string_for
@@ -75,8 +77,10 @@ DIAL_PLAN_EXAMPLES = ("+48221234567", "+12125550100")
 
 
 @admin.register(CallbackCampaign)
-class CallbackCampaignAdmin(SimpleHistoryAdmin):
+class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
     form = CallbackCampaignForm
+    directory_fields = {"uccx_campaign_id": DirectoryKind.CAMPAIGN}
+    actions = (purge_selected,)
     list_display = (
         "name",
         "campaign_id",
@@ -93,7 +97,9 @@ class CallbackCampaignAdmin(SimpleHistoryAdmin):
         (
             "UCCX campaign",
             {
-                "description": "The outbound IVR campaign in UCCX that dials these callbacks.",
+                "description": "The outbound IVR campaign in UCCX that dials these callbacks. "
+                "The ID field offers the campaigns UCCX knows (synced hourly); a number "
+                "typed by hand is accepted too.",
                 "fields": ("name", "uccx_campaign_id", "presented_number"),
             },
         ),

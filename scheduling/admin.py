@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from uccx_integration.admin import DirectoryChoicesAdmin
+from uccx_integration.models import DirectoryKind
+
 from . import views
 from .forms import GlobalRulesForm, HolidayCalendarForm, OpeningPeriodFormSet, SkillForm
 from .models import (
@@ -214,8 +217,10 @@ class SpecialDayAdmin(EditedOnParentAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(SimpleHistoryAdmin):
+class SkillAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
     form = SkillForm
+    # The ids are offered from the UCCX directory (synced hourly) and may be typed by hand.
+    directory_fields = {"uccx_skill_id": DirectoryKind.SKILL, "uccx_csq_id": DirectoryKind.CSQ}
     list_display = ("name", "enabled", "business_hours", "skill_id", "csq_id")
     list_editable = ("enabled",)
     list_filter = ("enabled", "business_hours")
