@@ -144,3 +144,10 @@ def test_the_preview_reuses_the_gadget_key_of_seed_demo(client, settings, tmp_pa
 
     assert preview_config(client)["apiKey"] == gadget
     assert ApiKey.objects.count() == 2
+
+
+def test_the_admin_index_links_to_the_preview(admin_client):
+    response = admin_client.get("/admin/")
+
+    assert response.status_code == 200
+    assert b'href="/gadget/preview/"' in response.content
