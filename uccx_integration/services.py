@@ -70,8 +70,9 @@ def release_lease(uccx_campaign_id: int, holder: str) -> None:
 @contextmanager
 def campaign_lease(
     uccx_campaign_id: int, purpose: str, *, wait_seconds: float = 0.0
-) -> Iterator[bool]:
-    """Yields whether the lease was taken (waiting up to `wait_seconds` for it)."""
+) -> Iterator[str]:
+    """Yields the holder's name when the lease was taken (waiting up to `wait_seconds`
+    for it), "" when not. Work that may outlast LEASE_TTL renews it with acquire_lease."""
     holder = f"{purpose}:{uuid.uuid4().hex[:12]}"
     deadline = time.monotonic() + wait_seconds
     taken = acquire_lease(uccx_campaign_id, holder)
@@ -79,7 +80,7 @@ def campaign_lease(
         time.sleep(1.0)
         taken = acquire_lease(uccx_campaign_id, holder)
     try:
-        yield taken
+        yield holder if taken else ""
     finally:
         if taken:
             release_lease(uccx_campaign_id, holder)
@@ -185,11 +186,11 @@ def export_due_callbacks(
         if not campaign_window_open(uccx_campaign, now()):
             summary.add("campaigns_closed")
             continue
-        with campaign_lease(campaign.uccx_campaign_id, "export") as leased:
-            if not leased:
+        with campaign_lease(campaign.uccx_campaign_id, "export") as holder:
+            if not holder:
                 summary.add("campaigns_busy")  # a purge is running: next run
                 continue
-            _export_campaign(client, campaign, config, rules, now, summary)
+            _export_campaign(client, campaign, config, rules, now, summary, holder)
     return summary
 
 
@@ -200,8 +201,14 @@ def _export_campaign(
     rules: GlobalRules,
     now: Callable[[], dt.datetime],
     summary: RunSummary,
+    holder: str,
 ) -> None:
     while True:
+        # A long export (a backlog, a slow UCCX) must not outlive its lease: a purge
+        # taking an expired lease would delete contacts posted but not yet recorded.
+        if not acquire_lease(campaign.uccx_campaign_id, holder):
+            summary.errors.append(f"{campaign}: the export lost its lease to a purge")
+            return
         moment = now()
         claimed = dialing.callbacks_claim_due(
             campaign=campaign, window=DueWindow.at(moment, rules), limit=campaign.batch_size

@@ -4,7 +4,6 @@ against the in-process simulator over real HTTP."""
 
 import threading
 from collections import Counter
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections
@@ -85,18 +84,13 @@ def test_two_exporters_import_each_callback_once(campaign, simulator, make_clien
     assert_exported_exactly_once(simulator, by_campaign)
 
 
-@contextmanager
-def lease_always_granted(*args, **kwargs):
-    yield True
-
-
 def test_without_the_lease_the_row_claim_alone_keeps_each_callback_to_one_import(
     campaign, simulator, make_client, monkeypatch
 ):
     """As when an exporter's lease ran out while it still worked: both exporters on one
     campaign at once, kept apart only by SELECT ... FOR UPDATE SKIP LOCKED and the
     conditional state change. (Failure injection: the lease is taken out.)"""
-    monkeypatch.setattr(services, "campaign_lease", lease_always_granted)
+    monkeypatch.setattr(services, "acquire_lease", lambda *args, **kwargs: True)
     callbacks = due_callbacks(TOTAL, at=MONDAY_10)
 
     summaries = export_twice_at_once(make_client)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 
 from callbacks.models import Callback, EventKind, Status
@@ -312,3 +313,42 @@ def test_a_failure_right_after_the_delete(campaign, simulator, client, informix,
     export(client, PURGE + AFTER_STALE + MINUTE)
 
     assert_all_in_the_dialer_once(simulator, callbacks)
+
+
+# --- an export that outlives its lease ---------------------------------------------------------
+class PurgeDuringSecondImport:
+    """Wraps the exporter's add_contacts: UCCX takes so long over the first batch that
+    the lease's time runs out before the second (a slow UCCX, a big backlog), and while
+    UCCX takes the second the nightly purge starts. Failure injection: time and the
+    purge are put between real requests."""
+
+    def __init__(self, client, traveller, purge_client, informix) -> None:
+        self.add_contacts, self.calls, self.traveller = client.add_contacts, 0, traveller
+        self.purge_client, self.informix = purge_client, informix
+        self.purge_summary = None
+        client.add_contacts = self
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        result = self.add_contacts(*args, **kwargs)
+        if self.calls == 1:
+            self.traveller.shift(services.LEASE_TTL + MINUTE)
+        elif self.calls == 2:
+            self.purge_summary = services.purge_dialing_lists(
+                client=self.purge_client, informix=self.informix, wait_seconds=0
+            )
+        return result
+
+
+def test_an_export_that_outlives_its_lease_loses_nothing_to_a_purge(
+    campaign, simulator, client, make_client, informix
+):
+    callbacks = batches_of_two(campaign, 4)
+
+    with time_machine.travel(BEFORE, tick=False) as traveller:
+        racing = PurgeDuringSecondImport(client, traveller, make_client(), informix)
+        services.export_due_callbacks(client=client)
+
+    assert_none_lost_none_twice(simulator, callbacks)
+    assert_all_in_the_dialer_once(simulator, callbacks)
+    assert "an export held the dialing list" in racing.purge_summary.errors[0]
