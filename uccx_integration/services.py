@@ -259,8 +259,8 @@ def reconcile_exports(
         by_campaign.setdefault(callback.campaign, []).append(callback)
     for campaign, callbacks in by_campaign.items():
         try:
-            present = _accounts_in_uccx(client, informix, campaign, callbacks)
-        except (UccxError, InformixError) as error:
+            present, db_cra_error = _accounts_in_uccx(client, informix, campaign, callbacks)
+        except UccxError as error:
             summary.errors.append(f"{campaign}: {error}")
             summary.add("undecided", len(callbacks))
             continue
@@ -269,6 +269,11 @@ def reconcile_exports(
         summary.add(
             "found", len(dialing.callbacks_mark_exported(found, batch_ref="", source="reconcile"))
         )
+        if db_cra_error is not None:
+            # What the REST lists showed is placed; the rest may be closed in db_cra.
+            summary.errors.append(f"{campaign}: {db_cra_error}")
+            summary.add("undecided", len(missing))
+            continue
         summary.add(
             "returned",
             len(
@@ -286,18 +291,23 @@ def _accounts_in_uccx(
     informix: InformixClient | None,
     campaign: CallbackCampaign,
     callbacks: list[Callback],
-) -> set[str]:
+) -> tuple[set[str], InformixError | None]:
+    """The callbacks' account numbers UCCX has, and db_cra's error if it could not say
+    about those the REST lists do not show."""
     wanted = {c.account_number or "" for c in callbacks}
     present: set[str] = set()
     for status in m.REST_STATUS_FILTERS.values():
         contacts = client.list_contacts(campaign.uccx_campaign_id, status)
         present.update(c.account_number for c in contacts if c.account_number in wanted)
     if informix is not None and wanted - present:
-        rows = informix.dialing_rows_for_accounts(
-            campaign.uccx_campaign_id, sorted(wanted - present)
-        )
+        try:
+            rows = informix.dialing_rows_for_accounts(
+                campaign.uccx_campaign_id, sorted(wanted - present)
+            )
+        except InformixError as error:
+            return present, error
         present.update(row.account_number for row in rows)
-    return present
+    return present, None
 
 
 def _settle_unknown_batches(older_than: dt.datetime) -> None:

@@ -118,7 +118,7 @@ def test_without_db_cra_a_contact_missing_from_the_rest_lists_stays_undecided(
     summary = reconcile(client, unreachable_informix)
 
     assert statuses(callbacks) == {Status.EXPORTING: 2}
-    assert summary.counts == {"undecided": 2}
+    assert summary.counts == {"found": 0, "undecided": 2}
     assert "cannot connect to db_cra" in summary.errors[0]
 
 
@@ -158,3 +158,16 @@ def test_it_asks_each_campaign_about_its_own_contacts(campaign, simulator, clien
 
     assert statuses(main) == {Status.IN_DIALER: 1}
     assert statuses(premium) == {Status.SCHEDULED: 1}
+
+
+def test_what_the_rest_lists_show_is_placed_even_while_db_cra_is_down(
+    campaign, simulator, client, unreachable_informix
+):
+    received, unknown = stuck_exporting(2)
+    import_behind_our_back(client, [received])
+
+    summary = reconcile(client, unreachable_informix)
+
+    assert statuses([received]) == {Status.IN_DIALER: 1}
+    assert statuses([unknown]) == {Status.EXPORTING: 1}
+    assert summary.counts == {"found": 1, "undecided": 1}
