@@ -131,6 +131,22 @@ def test_it_skips_a_campaign_whose_dialing_list_a_purge_holds(campaign, simulato
     assert posts(simulator) == 0
 
 
+def test_a_batch_uccx_refuses_returns_to_the_schedule(campaign, simulator, client):
+    # UCCX answers 400 when the name does not match its campaign: surely not imported.
+    campaign.name = "Callback_Renamed"
+    campaign.save()
+    due = due_callbacks(2, campaign="Callback_Renamed")
+
+    summary = export(client)
+
+    assert statuses(due) == {Status.SCHEDULED: 2}
+    assert [e.kind for e in events(due[0])] == [EventKind.EXPORT_STARTED, EventKind.EXPORT_RETRY]
+    batch = ExportBatch.objects.get()
+    assert (batch.state, batch.http_status) == (BatchState.REFUSED, 400)
+    assert summary.counts["returned"] == 2 and "HTTP 400" in summary.errors[0]
+    assert not contacts(simulator)
+
+
 # --- dial-time re-check ----------------------------------------------------------------------
 def moved_to(callback: Callback) -> Callback:
     return Callback.objects.get(rescheduled_from=callback)

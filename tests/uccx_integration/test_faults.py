@@ -112,12 +112,16 @@ def test_a_server_error_on_the_second_of_three_batches(campaign, simulator, clie
 
 
 @pytest.mark.parametrize(
-    ("switches", "imported"),
-    [({"delay_seconds": 0.6}, True), ({"timeout": True}, False)],
-    ids=["answered-too-late", "never-answered"],
+    ("switches", "imported", "error"),
+    [
+        ({"delay_seconds": 0.6}, True, "timed out"),
+        ({"timeout": True}, False, "timed out"),
+        ({"accept_then_drop": 1}, True, "Connection aborted"),
+    ],
+    ids=["answered-too-late", "never-answered", "accepted-then-dropped"],
 )
-def test_a_timeout_on_the_second_of_three_batches(
-    campaign, simulator, make_client, informix, switches, imported
+def test_no_answer_to_the_second_of_three_batches(
+    campaign, simulator, make_client, informix, switches, imported, error
 ):
     client = make_client(read_timeout=0.2)
     callbacks = batches_of_two(campaign, 6)
@@ -125,7 +129,7 @@ def test_a_timeout_on_the_second_of_three_batches(
 
     summary = export(client, BEFORE)
 
-    assert "timed out" in summary.errors[0]
+    assert error in summary.errors[0]
     assert statuses(callbacks[2:4]) == {Status.EXPORTING: 2}
     if imported:  # UCCX carries on after the client gave up
         wait_until(lambda: len(contacts(simulator)) == 4)
