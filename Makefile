@@ -1,6 +1,6 @@
 # The Campaign Manager's commands. On a fresh Debian 12 machine two are enough:
-#   make run    installs what is missing, migrates, loads demo data, serves the admin
-#   make test   installs what is missing, lints, runs the tests on SQLite and PostgreSQL
+#   make run    installs what is missing, migrates, loads demo data, starts web + worker + simulator
+#   make test   installs what is missing, lints, runs the tests on SQLite and PostgreSQL (+ Redis)
 # Everything runs with the virtualenv's Python (.venv), made by scripts/bootstrap.sh.
 
 SHELL := /bin/bash
@@ -16,12 +16,16 @@ PYTEST := $(PYTHON) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 # CM_VAR_DIR: a developer's var/ and DATABASE_URL are left alone.
 TEMP_VAR := scripts/with-temp-var.sh
 WITH_POSTGRES := scripts/with-postgres.sh
+# A throw-away Redis (REDIS_URL) for the PostgreSQL pass, where the real Celery worker
+# test runs (tests/uccx_integration/test_celery_e2e.py).
+WITH_REDIS := scripts/with-redis.sh
 
 .PHONY: help bootstrap run test lint bench clean
 
 help:
-	@echo "make run    install what is missing, migrate, load demo data, serve http://127.0.0.1:8000/admin/"
-	@echo "make test   install what is missing, lint, run the tests on SQLite and on PostgreSQL"
+	@echo "make run    install what is missing, migrate, load demo data, start the web server, the Celery"
+	@echo "            worker and the UCCX simulator: http://127.0.0.1:8000/admin/"
+	@echo "make test   install what is missing, lint, run the tests on SQLite and on PostgreSQL (+ Redis)"
 	@echo "make lint   ruff check, ruff format --check, mypy, manage.py check, makemigrations --check"
 	@echo "make bench  run every bench/*.py"
 	@echo "make clean  remove var/ and .venv"
@@ -40,29 +44,13 @@ lint: bootstrap
 test: bootstrap lint
 	@echo "== tests on SQLite"
 	$(TEMP_VAR) $(PYTEST)
-	@echo "== tests on PostgreSQL $$($(WITH_POSTGRES) --version)"
-	$(TEMP_VAR) $(WITH_POSTGRES) $(PYTEST)
+	@echo "== tests on PostgreSQL $$($(WITH_POSTGRES) --version) with Redis"
+	$(TEMP_VAR) $(WITH_POSTGRES) $(WITH_REDIS) $(PYTEST)
 
+# Web server, Celery worker with beat, and the UCCX simulator under one supervisor
+# (honcho, Procfile); see scripts/run-demo.sh.
 run: bootstrap
-	@export DEBUG=true; \
-	echo "$(PYTHON) manage.py migrate --noinput"; \
-	$(PYTHON) manage.py migrate --noinput; \
-	echo "$(PYTHON) manage.py seed_demo --demo"; \
-	$(PYTHON) manage.py seed_demo --demo; \
-	keys="$${CM_VAR_DIR:-var}/demo-api-keys.txt"; \
-	echo; \
-	echo "=================================================================="; \
-	echo " Campaign Manager: http://127.0.0.1:8000/admin/"; \
-	echo "   login: admin / password: admin"; \
-	echo " Check a time: http://127.0.0.1:8000/admin/scheduling/skill/check-time/"; \
-	echo " API docs:     http://127.0.0.1:8000/api/docs/"; \
-	echo " Demo API keys ($$keys):"; \
-	sed 's/^/   /' "$$keys"; \
-	echo "   curl -H \"Authorization: Api-Key <gadget key>\" http://127.0.0.1:8000/api/v1/config"; \
-	echo " (Ctrl-C stops the server)"; \
-	echo "=================================================================="; \
-	echo; \
-	exec $(PYTHON) manage.py runserver 127.0.0.1:8000
+	@scripts/run-demo.sh
 
 bench: bootstrap
 	@shopt -s nullglob; \

@@ -1,13 +1,16 @@
 """Management commands: seed_demo (idempotent) and create_api_key."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from callbacks.management.commands.create_api_key import Command as CreateApiKey
+from callbacks.management.commands.seed_demo import DEMO_CALLBACKS, LIVE_CALLBACKS
 from callbacks.models import ApiKey, ApiScope, Callback, CallbackCampaign, Status
 from scheduling.models import BusinessHours, GlobalRules, HolidayCalendar, Skill
 
@@ -121,9 +124,52 @@ def test_it_loads_demo_callbacks_and_working_keys_with_demo(db, frozen_now, sett
     keys = dict(
         line.split("=", 1) for line in (tmp_path / "demo-api-keys.txt").read_text().splitlines()
     )
-    assert Callback.objects.count() == 5
-    assert Callback.objects.filter(status=Status.SCHEDULED).count() == 5
+    assert Callback.objects.count() == len(DEMO_CALLBACKS) + len(LIVE_CALLBACKS)
+    assert Callback.objects.exclude(status=Status.SCHEDULED).count() == 0
     assert ApiKey.objects.count() == 2
     assert ApiKey.objects.get_from_key(keys["gadget"]).scope == ApiScope.GADGET
     assert ApiKey.objects.get_from_key(keys["ivr"]).scope == ApiScope.IVR
     assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+LIVE_PHONES = [phone for phone, *_ in LIVE_CALLBACKS]
+
+
+def live_callbacks():
+    return Callback.objects.filter(phone_number__in=LIVE_PHONES).order_by("pk")
+
+
+def test_it_books_the_live_demo_callbacks_due_in_a_minute_once(db, frozen_now, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+    output = run("seed_demo", "--demo")
+    again = run("seed_demo", "--demo")
+
+    due = frozen_now + dt.timedelta(minutes=1)
+    assert [(c.scheduled_at, c.status) for c in live_callbacks()] == [(due, Status.SCHEDULED)] * 2
+    assert {c.campaign.name for c in live_callbacks()} == {"Callback_Main", "Callback_Premium"}
+    assert output.count("Live demo callback") == again.count("Live demo callback") == 2
+
+
+def test_it_books_new_live_demo_callbacks_once_the_last_ones_are_finished(
+    db, frozen_now, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    run("seed_demo", "--demo")
+    live_callbacks().update(status=Status.COMPLETED)
+
+    run("seed_demo", "--demo")
+
+    assert live_callbacks().count() == 4
+    assert live_callbacks().filter(status=Status.SCHEDULED).count() == 2
+
+
+def test_at_night_the_live_demo_callbacks_take_the_first_valid_slot(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    # Friday 23:30 in Warsaw: callbacks only from 08:00.
+    with time_machine.travel(dt.datetime(2026, 11, 20, 22, 30, tzinfo=dt.UTC), tick=False):
+        output = run("seed_demo", "--demo")
+
+    saturday_8 = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+    assert [c.scheduled_at for c in live_callbacks()] == [saturday_8] * 2
+    assert "not in a minute" in output and "outside the callback hours" in output

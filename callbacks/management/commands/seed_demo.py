@@ -1,20 +1,33 @@
 """Load the demo installation: scheduling configuration and callback campaigns.
 
 Idempotent. The demo superuser (admin / admin) is created only with
---demo-superuser; --demo adds it, a few callbacks and two API keys (written to
-$CM_VAR_DIR/demo-api-keys.txt, since keys are stored hashed). `make run` passes --demo;
-production never gets any of it by default.
+--demo-superuser; --demo adds it, a few callbacks, two API keys (written to
+$CM_VAR_DIR/demo-api-keys.txt, since keys are stored hashed) and the "live" demo
+callbacks. `make run` passes --demo; production never gets any of it by default.
+
+The live demo callbacks are due a minute after the command ran, so that `make run`
+shows the whole UCCX flow (export, dial, IVR lookup, result) within about two minutes.
+They go through the normal booking service and its rules with one exception, for demo
+data only: they are booked as if GlobalRules' minimum lead time had already passed
+(the service's `now` is set that far back). Outside the rules' hours (night, holidays)
+they take the first valid slot instead, and the command says when that is.
 """
+
+import datetime as dt
+from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from callbacks.models import ApiKey, ApiScope, Callback, CallbackCampaign, Source
-from callbacks.services import CustomerDetails, callback_schedule
+from callbacks.models import PENDING, ApiKey, ApiScope, Callback, CallbackCampaign, Source
+from callbacks.services import CallbackRejected, CustomerDetails, callback_schedule
 from callbacks.validation import CallbackRequest
 from scheduling.demo import load_scheduling_demo
+from scheduling.models import GlobalRules
 from scheduling.rules import Candidate, suggest
 
 DEMO_CALLBACKS = [
@@ -25,6 +38,14 @@ DEMO_CALLBACKS = [
     ("+48 502 111 222", "Callback_Premium", "Support", "", "", "Tomasz", "Lewandowski"),
     ("+1 212 555 0100", "Callback_Main", "Support", "asmith", "Alice Smith", "John", "Doe"),
 ]
+# Booked again by every `seed_demo --demo` once the previous ones are finished; Support
+# is open every day. Callback_Premium hands an answered call to its external script.
+LIVE_CALLBACKS = [
+    # phone (E.164, as stored), campaign, skill, first name, last name
+    ("+48225550101", "Callback_Main", "Support", "Ewa", "Zielińska"),
+    ("+48225550102", "Callback_Premium", "Support", "Adam", "Kamiński"),
+]
+LIVE_DUE_IN = dt.timedelta(minutes=1)
 KEYS_FILE = "demo-api-keys.txt"
 
 CAMPAIGNS = [
@@ -66,6 +87,7 @@ class Command(BaseCommand):
             self._superuser()
         if demo:
             self._callbacks()
+            self._live_callbacks()
             self._keys()
         self.stdout.write(self.style.SUCCESS("Demo configuration loaded."))
 
@@ -83,6 +105,44 @@ class Command(BaseCommand):
                 actor="seed_demo",
             )
         self.stdout.write(f"Demo callbacks: {Callback.objects.count()}")
+
+    def _live_callbacks(self) -> None:
+        why_later: set[str] = set()
+        for phone, campaign, skill, first, last in LIVE_CALLBACKS:
+            waiting = Callback.objects.filter(phone_number=phone, status__in=PENDING).first()
+            callback = waiting or self._book_live(
+                CallbackRequest(phone, "", campaign, skill),
+                CustomerDetails(first_name=first, last_name=last, notes="make run live demo"),
+                why_later,
+            )
+            if callback is not None:
+                when = timezone.localtime(callback.scheduled_at)
+                self.stdout.write(
+                    f"Live demo callback {callback.account_number} ({campaign}, {skill}, "
+                    f"{callback.status}): due {when:%Y-%m-%d %H:%M:%S %Z}"
+                )
+        for reason in sorted(why_later):
+            self.stdout.write(f"  (not in a minute: {reason})")
+
+    def _book_live(
+        self, request: CallbackRequest, details: CustomerDetails, why_later: set[str]
+    ) -> Callback | None:
+        """Due in a minute if the rules allow it now, else at the first valid slot (the
+        reason added to `why_later`)."""
+        now = timezone.now().replace(microsecond=0)
+        lead = dt.timedelta(minutes=GlobalRules.load().min_lead_minutes)
+        book = partial(callback_schedule, details=details, source=Source.ADMIN, actor="seed_demo")
+        try:
+            return book(
+                request=replace(request, scheduled_at=now + LIVE_DUE_IN),
+                now=min(now, now + LIVE_DUE_IN - lead),  # demo only: the lead time waived
+            )
+        except CallbackRejected as rejected:
+            why_later.add(rejected.violations[0].message)
+        slots = suggest(Candidate(request.skill, "", request.phone_number), count=1)
+        if not slots:
+            return None
+        return book(request=replace(request, scheduled_at=slots[0].start))
 
     def _keys(self) -> None:
         path = settings.VAR_DIR / KEYS_FILE

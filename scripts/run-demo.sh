@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Usage: scripts/run-demo.sh      (what `make run` does after bootstrap)
+#
+# The whole Campaign Manager on one machine, on the embedded defaults: migrates the
+# database, loads the demo (seed_demo --demo: admin / admin, campaigns, skills, callbacks,
+# two API keys), then starts under ONE supervisor (honcho, with the Procfile):
+#   web        manage.py runserver 127.0.0.1:8000
+#   worker     Celery worker with embedded beat (the schedule in django-celery-beat), on
+#              CELERY_BROKER_URL or, unset, the embedded filesystem broker under var/
+#   simulator  the UCCX simulator on 127.0.0.1:8089, dialing every 5 s and calling the
+#              IVR API with the demo IVR key, its dialing list in var/
+# so that a callback booked in the admin or the API is exported, dialed, routed by the
+# IVR and closed on its own. Ctrl-C (or SIGTERM) stops all three.
+# Run-time files go to CM_VAR_DIR (default var/ in the repository).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON=.venv/bin/python
+WEB_PORT=8000
+SIMULATOR_PORT=8089
+BASE="http://127.0.0.1:$WEB_PORT"
+
+say() { printf 'run: %s\n' "$*" >&2; }
+
+export DEBUG=true
+export PYTHONUNBUFFERED=1 # honcho reads the processes' output through pipes
+CM_VAR_DIR="$(mkdir -p "${CM_VAR_DIR:-$ROOT/var}" && cd "${CM_VAR_DIR:-$ROOT/var}" && pwd)"
+export CM_VAR_DIR
+
+# A second `make run` would start and then stop at once, taking this one's ports.
+for port in "$WEB_PORT" "$SIMULATOR_PORT"; do
+    if { exec 8<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+        exec 8<&- 8>&-
+        say "127.0.0.1:$port is already in use (another make run?): stop it first"
+        exit 1
+    fi
+done
+
+echo "$PYTHON manage.py migrate --noinput"
+"$PYTHON" manage.py migrate --noinput
+echo "$PYTHON manage.py seed_demo --demo"
+seeded="$("$PYTHON" manage.py seed_demo --demo)"
+echo "$seeded"
+
+KEYS="$CM_VAR_DIR/demo-api-keys.txt"
+CM_IVR_API_KEY="$(sed -n 's/^ivr=//p' "$KEYS")"
+if [ -z "$CM_IVR_API_KEY" ]; then
+    say "no ivr= line in $KEYS: delete it and run again to get new demo keys"
+    exit 1
+fi
+export CM_IVR_API_KEY
+
+# The simulator stands in for UCCX: its REST API and its db_cra-shaped dialing list,
+# which the poll task reads through unixODBC's SQLite3 driver as it would Informix.
+export CM_SIMULATOR_DB="$CM_VAR_DIR/uccx-simulator.sqlite3"
+export UCCX_URL="http://127.0.0.1:$SIMULATOR_PORT"
+export UCCX_USERNAME=administrator
+export UCCX_PASSWORD=ciscocisco
+export INFORMIX_DSN="DRIVER=SQLite3;Database=$CM_SIMULATOR_DB;NoCreat=1"
+
+# Seconds between runs of export and poll, as stored (an administrator may change them).
+read -r EXPORT_EVERY POLL_EVERY < <(DJANGO_SETTINGS_MODULE=campaign_manager.settings "$PYTHON" -c "
+import django
+django.setup()
+from django_celery_beat.models import PeriodicTask
+def every(name):
+    t = PeriodicTask.objects.filter(task='uccx_integration.' + name, enabled=True).first()
+    return t.interval.every if t and t.interval and t.interval.period == 'seconds' else '?'
+print(every('export_due_callbacks'), every('poll_dialer_results'))")
+
+cat <<EOF
+
+==================================================================
+ Campaign Manager: $BASE/admin/   login: admin / password: admin
+   Callbacks and their timeline: $BASE/admin/callbacks/callback/
+   Beat schedule:                $BASE/admin/django_celery_beat/periodictask/
+   Check a time:                 $BASE/admin/scheduling/skill/check-time/
+ API docs: $BASE/api/docs/
+ Demo API keys ($KEYS):
+$(sed 's/^/   /' "$KEYS")
+   curl -H "Authorization: Api-Key <gadget key>" $BASE/api/v1/config
+ UCCX simulator: $UCCX_URL/adminapi/campaign (administrator / ciscocisco),
+   $UCCX_URL/simulator/stats; dialing list in $CM_SIMULATOR_DB
+ How a callback goes (no step by hand):
+   the worker exports it to UCCX up to a minute before its time (every ${EXPORT_EVERY} s),
+   the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),
+   an answered call asks the IVR API where to go (in_ivr), and the results are read
+   every ${POLL_EVERY} s: completed or failed, all in the callback's timeline.
+   A callback you book is due at least the minimum lead time (GlobalRules) ahead; the
+   live demo callbacks below are due a minute after start and so end about two
+   minutes after start (the first export run, then the first results poll):
+$(grep '^Live demo\|^  (not in a minute' <<<"$seeded" | sed 's/^/   /')
+ Ctrl-C stops the web server, the worker and the simulator.
+==================================================================
+
+EOF
+
+exec .venv/bin/honcho start --no-colour --procfile "$ROOT/Procfile" --app-root "$ROOT"
