@@ -134,6 +134,20 @@
     });
   }
 
+  /** Redraw a group's buttons without losing the keyboard focus (same data-key). */
+  function keepingFocus(group, key, draw) {
+    var active = doc.activeElement;
+    var had = active && group.contains(active) ? active.getAttribute(key) : null;
+    draw();
+    if (had !== null) {
+      var again = group.querySelector("button[" + key + '="' + had + '"]') || group.querySelector("button");
+      if (again) {
+        setTabStop(Array.prototype.slice.call(group.querySelectorAll("button")), again);
+        again.focus();
+      }
+    }
+  }
+
   function rovingFocus(group) {
     group.addEventListener("keydown", function (event) {
       var items = Array.prototype.slice.call(group.querySelectorAll("button"));
@@ -344,8 +358,13 @@
       })[0];
       keep = firstFree ? firstFree.date : "";
     }
-    this.renderDays();
-    this.selectDay(keep, true);
+    var self = this;
+    keepingFocus(this.dayList, "data-date", function () {
+      self.renderDays();
+      keepingFocus(self.slotList, "data-time", function () {
+        self.selectDay(keep, true);
+      });
+    });
     this.gadget.resize();
   };
 
