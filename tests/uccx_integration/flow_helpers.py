@@ -168,7 +168,7 @@ def dial_round(simulator: Simulator, result: CallResult, *, script: bool = False
         simulator.campaigns,
         mix={result: 1},
         contacts_per_round=10_000,
-        ivr=ScriptTakesOver() if script else None,  # type: ignore[arg-type]
+        ivr=ScriptTakesOver() if script else None,
     )
     return dialer.dial_round()
 
@@ -213,7 +213,7 @@ class FaultOnImport:
         self.simulator, self.n, self.switches = simulator, n, switches
         self.calls = 0
         self._add_contacts = client.add_contacts
-        client.add_contacts = self  # type: ignore[method-assign]
+        client.add_contacts = self
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
