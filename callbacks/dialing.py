@@ -115,8 +115,11 @@ def callback_move_to_next_slot(
     )
 
 
-def callbacks_mark_exported(ids: list[int], *, batch_ref: str, source: str = "") -> list[int]:
-    """UCCX accepted these callbacks' contacts."""
+def callbacks_mark_exported(
+    ids: list[int], *, batch_ref: str, source: str = "", new_contact: bool = True
+) -> list[int]:
+    """UCCX has these callbacks' contacts. `new_contact`: UCCX just accepted them as new
+    contacts, whose dial attempts count from 0 (also after a purge's re-import)."""
     return states.transition_many(
         ids,
         Status.EXPORTING,
@@ -124,6 +127,7 @@ def callbacks_mark_exported(ids: list[int], *, batch_ref: str, source: str = "")
         event=EventKind.EXPORTED,
         actor=ACTOR,
         details={"batch": batch_ref, **({"by": source} if source else {})},
+        **({"dialer_attempts": 0} if new_contact else {}),
     )
 
 
@@ -248,6 +252,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             "account_number",
             "status",
             "attempts",
+            "dialer_attempts",
             "last_result",
             "first_dialed_at",
             "campaign__external_script",
@@ -259,19 +264,22 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     failed: dict[str, list[int]] = {}
     for callback in callbacks:
         seen = by_account[callback.account_number or ""]
-        if seen.attempts > callback.attempts:
-            for number in range(callback.attempts + 1, seen.attempts + 1):
+        new = _new_attempts(seen.attempts, callback.dialer_attempts)
+        before = (callback.attempts, callback.dialer_attempts, callback.last_result)
+        if new:
+            total = callback.attempts + new
+            for number in range(callback.attempts + 1, total + 1):
                 details: dict[str, Any] = {"attempt": number}
-                if number == seen.attempts:
+                if number == total:
                     details["result"] = seen.last_result
                 attempt_events.append((callback, details))
-            callback.attempts = seen.attempts
-            callback.last_result = seen.last_result
+            callback.attempts = total
             if callback.first_dialed_at is None:
                 callback.first_dialed_at = seen.last_attempt_at or timezone.now()
-            changed.append(callback)
-        elif seen.last_result and seen.last_result != callback.last_result:
+        callback.dialer_attempts = seen.attempts
+        if seen.last_result:
             callback.last_result = seen.last_result
+        if (callback.attempts, callback.dialer_attempts, callback.last_result) != before:
             changed.append(callback)
         if seen.closed:
             took_over = seen.answered and bool(callback.campaign.external_script)
@@ -282,7 +290,9 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     with transaction.atomic():
         if changed:
             Callback.objects.bulk_update(
-                changed, ["attempts", "last_result", "first_dialed_at"], batch_size=500
+                changed,
+                ["attempts", "dialer_attempts", "last_result", "first_dialed_at"],
+                batch_size=500,
             )
         if attempt_events:
             states.record_events(
@@ -321,6 +331,12 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     summary.updated = len(changed)
     summary.attempts = len(attempt_events)
     return summary
+
+
+def _new_attempts(seen: int, last_seen: int) -> int:
+    """Dial attempts made since the last poll. The dialer counts per contact; fewer than
+    last time means a new contact (a purge imported it again), counting from 0."""
+    return seen - last_seen if seen >= last_seen else seen
 
 
 # --- expiry --------------------------------------------------------------------------

@@ -197,6 +197,12 @@ class Callback(models.Model):
     agent_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     attempts = models.PositiveIntegerField(default=0)
+    dialer_attempts = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Attempts the dialer shows for the current UCCX contact; a purge imports "
+        "a new contact, whose count starts again at 0 (attempts keeps the total).",
+    )
     last_result = models.CharField(max_length=40, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
     created_by = models.CharField(max_length=100, blank=True)

@@ -267,7 +267,12 @@ def reconcile_exports(
         found = [c.pk for c in callbacks if c.account_number in present]
         missing = [c.pk for c in callbacks if c.account_number not in present]
         summary.add(
-            "found", len(dialing.callbacks_mark_exported(found, batch_ref="", source="reconcile"))
+            "found",
+            len(
+                dialing.callbacks_mark_exported(
+                    found, batch_ref="", source="reconcile", new_contact=False
+                )
+            ),
         )
         if db_cra_error is not None:
             # What the REST lists showed is placed; the rest may be closed in db_cra.

@@ -131,13 +131,6 @@ def test_it_gives_up_on_a_campaign_an_export_holds(campaign, simulator, client, 
     assert statuses(callbacks) == {Status.IN_DIALER: 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN BUG, not fixed here: UCCX counts a re-imported contact's attempts from 0, "
-    "and the poll compares them with the callback's total, so attempts after a purge go "
-    "unrecorded until they exceed the earlier ones. Needs a field on Callback (the current "
-    "contact's attempts at the last poll), i.e. a callbacks migration.",
-)
 def test_attempts_after_a_purge_keep_counting(campaign, simulator, client, informix):
     (callback,) = in_dialer(client, 1)
     with at(DIALED):
