@@ -120,6 +120,7 @@ def callbacks_mark_exported(
 ) -> list[int]:
     """UCCX has these callbacks' contacts. `new_contact`: UCCX just accepted them as new
     contacts, whose dial attempts count from 0 (also after a purge's re-import)."""
+    fresh: dict[str, Any] = {"dialer_attempts": 0} if new_contact else {}
     return states.transition_many(
         ids,
         Status.EXPORTING,
@@ -127,7 +128,7 @@ def callbacks_mark_exported(
         event=EventKind.EXPORTED,
         actor=ACTOR,
         details={"batch": batch_ref, **({"by": source} if source else {})},
-        **({"dialer_attempts": 0} if new_contact else {}),
+        **fresh,
     )
 
 
