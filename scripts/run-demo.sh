@@ -76,6 +76,7 @@ cat <<EOF
    Callbacks and their timeline: $BASE/admin/callbacks/callback/
    Beat schedule:                $BASE/admin/django_celery_beat/periodictask/
    Check a time:                 $BASE/admin/scheduling/skill/check-time/
+ Finesse gadget preview: $BASE/gadget/preview/
  API docs: $BASE/api/docs/
  Demo API keys ($KEYS):
 $(sed 's/^/   /' "$KEYS")
