@@ -139,9 +139,11 @@ class Campaign:
     pending_contacts: int | None
 
     def window_open(self, now: time_of_day) -> bool:
-        """Is `now` (UCCX server time) inside the start/end window?"""
+        """Is `now` (UCCX server time) inside the start/end window? Windows are whole
+        minutes (HH:MM): an end of 23:59 includes 23:59:59."""
         if self.start_time is None or self.end_time is None:
             return True
+        now = now.replace(second=0, microsecond=0)
         if self.start_time <= self.end_time:
             return self.start_time <= now <= self.end_time
         return now >= self.start_time or now <= self.end_time  # window over midnight

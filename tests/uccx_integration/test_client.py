@@ -5,7 +5,7 @@ import pytest
 
 from tests.uccx_integration.conftest import contact
 from uccx_integration import mapping
-from uccx_integration.client import UccxClient, UccxError
+from uccx_integration.client import Campaign, UccxClient, UccxError
 from uccx_integration.mapping import CallResult, CallStatus
 
 CONTACTS_PATH = "/adminapi/campaign/1/contacts"
@@ -148,6 +148,25 @@ def test_it_reads_a_campaign(client):
     assert campaign.max_dial_attempts == 3
     assert campaign.pending_contacts == 2
     assert campaign.window_open(time(12, 0))
+    assert campaign.window_open(time(23, 59, 59))  # the whole last minute, as UCCX dials it
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "now", "open_"),
+    [
+        (time(8, 0), time(20, 0), time(7, 59, 59), False),
+        (time(8, 0), time(20, 0), time(8, 0), True),
+        (time(8, 0), time(20, 0), time(20, 0, 30), True),
+        (time(8, 0), time(20, 0), time(20, 1), False),
+        (time(22, 0), time(6, 0), time(23, 30), True),  # over midnight
+        (time(22, 0), time(6, 0), time(6, 0, 59), True),
+        (time(22, 0), time(6, 0), time(12, 0), False),
+    ],
+)
+def test_a_campaign_window_is_whole_minutes(start, end, now, open_):
+    campaign = Campaign(1, "c", True, start, end, "Europe/Warsaw", "IVR", 3, 0)
+
+    assert campaign.window_open(now) is open_
 
 
 def test_it_reports_an_unknown_campaign_as_permanent(client):
