@@ -23,9 +23,15 @@ SALES_WEEK = {day: [(8, 20)] for day in range(Weekday.MONDAY, Weekday.FRIDAY + 1
     Weekday.SATURDAY: [(9, 14)]
 }
 SUPPORT_WEEK = {day: [(7, 22)] for day in Weekday.values}
+DEMO_SKILLS = ("Sales", "Support")
 
 
 def load_scheduling_demo() -> dict[str, Skill]:
+    """The demo configuration, loaded once: when its skills exist, what administrators
+    changed since (hours, rules) is kept, so `make run` can be restarted safely."""
+    existing = {skill.name: skill for skill in Skill.objects.filter(name__in=DEMO_SKILLS)}
+    if len(existing) == len(DEMO_SKILLS):
+        return existing
     poland, _ = HolidayCalendar.objects.update_or_create(
         name="Poland", defaults={"country": "PL", "subdivision": ""}
     )

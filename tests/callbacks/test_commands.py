@@ -38,14 +38,21 @@ def test_it_seeds_the_demo_twice_without_duplicates(db):
     assert not User.objects.exists()
 
 
-def test_it_restores_the_demo_campaigns_when_run_again(demo):
+def test_it_keeps_what_administrators_changed_when_run_again(demo):
+    """make run calls seed_demo on every start: edits made in the admin must survive."""
     CallbackCampaign.objects.filter(name="Callback_Premium").update(external_script="")
+    rules = GlobalRules.load()
+    rules.slot_capacity = 3
+    rules.save()
+    Skill.objects.filter(name="Sales").update(enabled=False)
 
     run("seed_demo")
 
     premium = CallbackCampaign.objects.get(name="Callback_Premium")
-    assert premium.external_script == "PremiumCustomerLookup.aef"
+    assert premium.external_script == ""
     assert premium.fallback_skill == Skill.objects.get(name="Support")
+    assert GlobalRules.load().slot_capacity == 3
+    assert Skill.objects.get(name="Sales").enabled is False
 
 
 def test_it_creates_one_demo_superuser_only_when_asked(db):

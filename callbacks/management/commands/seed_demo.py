@@ -79,7 +79,7 @@ class Command(BaseCommand):
         skills = load_scheduling_demo()
         for spec in CAMPAIGNS:
             fields = {k: v for k, v in spec.items() if k != "name"}
-            CallbackCampaign.objects.update_or_create(
+            CallbackCampaign.objects.get_or_create(  # an administrator's edits are kept
                 name=spec["name"],
                 defaults={"home_region": "PL", "fallback_skill": skills["Support"], **fields},
             )
