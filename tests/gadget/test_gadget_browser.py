@@ -1,10 +1,12 @@
 """The gadget in headless Chromium, on the preview page of a live server.
 
 What an agent does: book standard and personal callbacks from a call, get a holiday
-error and take a suggested slot in one click, cancel and reschedule their own
-callbacks, all of it with the keyboard alone too; the same calls made through
-Finesse's gadgets.io.makeRequest; and the gadget XML's own content run in a stand-in
-Finesse container. Dates come from the API's free slots at run time.
+error and take a suggested slot in one click, keep what they chose when an answer of
+the API comes late, cancel and reschedule their own callbacks, all of it with the
+keyboard alone too; the same calls made through Finesse's gadgets.io.makeRequest; and
+the gadget XML's own content run in a stand-in Finesse container. Dates come from the
+API's free slots at run time; what the page books is never today's, whose next slots
+can run out (turn too soon) while a test runs.
 """
 
 import datetime as dt
@@ -20,7 +22,7 @@ from callbacks import states
 from callbacks.models import Callback, EventKind, Status
 from callbacks.validation import CAMPAIGN_DISABLED, DUPLICATE_PENDING, UNKNOWN_CAMPAIGN
 from scheduling.models import CustomHoliday, HolidayCalendar
-from scheduling.rules import Code
+from scheduling.rules import Code, Slot
 
 from .conftest import book, next_free_slots, save_screenshot
 
@@ -35,6 +37,15 @@ def start_call(page, kind: str, number: str, **fields) -> None:
     for field, value in fields.items():
         page.fill(f"#pv-{field}", value)
     page.click(f"#pv-{kind}")
+
+
+def take_a_later_free_day(page) -> str:
+    """The week's second free day (its date): never today, whose next slot could turn
+    too soon (within the minimum lead time) while the test runs."""
+    day = page.locator('#cbg-when-days button[data-available="true"] >> nth=1')
+    date = day.get_attribute("data-date")
+    day.click()
+    return date
 
 
 def utc(text: str) -> dt.datetime:
@@ -58,6 +69,7 @@ def test_it_books_a_standard_callback_from_an_inbound_call(open_gadget, tmp_path
     expect(page.locator("#cbg-phone")).to_have_attribute("aria-invalid", "true")
     page.fill("#cbg-phone", "22 600 00 01")
     page.select_option("#cbg-campaign", "Callback_Main")
+    take_a_later_free_day(page)
     slot = page.locator(FIRST_SLOT)
     start, time = slot.get_attribute("data-start"), slot.get_attribute("data-time")
     slot.click()
@@ -92,8 +104,7 @@ def test_it_books_a_personal_callback_from_an_outbound_dialer_call(open_gadget):
     expect(page.locator("#cbg-campaign")).to_have_value("Callback_Premium")  # from BACampaign
     expect(page.locator("#cbg-call")).to_contain_text("ACC-77")
     page.check("#cbg-kind-personal")
-    second_free_day = page.locator('#cbg-when-days button[data-available="true"]').nth(1)
-    second_free_day.click()
+    take_a_later_free_day(page)
     slot = page.locator(FIRST_SLOT)
     start = slot.get_attribute("data-start")
     slot.click()
@@ -114,28 +125,107 @@ def make_holiday(day: dt.date) -> None:
     CustomHoliday.objects.create(calendar=calendar, name="Gadget test holiday", date=day)
 
 
-def test_a_holiday_error_then_one_click_on_a_suggested_slot_in_polish(open_gadget):
-    first = next_free_slots()[0]
-    make_holiday(first.local.date())
-    page = open_gadget(lang="pl")
-    page.fill("#cbg-phone", "22 600 00 03")
-    page.select_option("#cbg-campaign", "Callback_Main")
+# Holds back the next slots request whose query has `part` (after window.__held.arm)
+# until window.__held.release(): "its answer comes after the agent acted" then happens
+# on every run, not by chance. state: idle, armed, held, handled.
+HOLD_BACK_SLOTS = """
+(() => {
+  const realFetch = window.fetch.bind(window);
+  const held = (window.__held = { state: "idle", part: "", release: null });
+  held.arm = (part) => { held.state = "armed"; held.part = part; };
+  window.fetch = (url, init) => {
+    const target = new URL(String(url), location.href);
+    const wanted = target.pathname.endsWith("/slots") && target.search.includes(held.part);
+    if (held.state !== "armed" || !wanted) {
+      return realFetch(url, init);
+    }
+    held.state = "held";
+    return new Promise((resolve) => { held.release = resolve; })
+      .then(() => realFetch(url, init))
+      .then((response) => {
+        const read = response.text.bind(response);
+        response.text = () => read().then((text) => {
+          // A task runs after every promise callback: the gadget has used the answer.
+          setTimeout(() => { held.state = "handled"; });
+          return text;
+        });
+        return response;
+      });
+  };
+})();
+"""
 
+
+def hold_back_slots(page, part: str) -> None:
+    """The next slots request with `part` in its query (e.g. "phone=") is held back."""
+    page.evaluate("(part) => window.__held.arm(part)", part)
+
+
+def slots_held(page) -> None:
+    page.wait_for_function("() => window.__held.state === 'held'")
+
+
+def release_slots(page) -> None:
+    """The held answer comes now; returns once the gadget has used it."""
+    page.evaluate("() => window.__held.release()")
+    page.wait_for_function("() => window.__held.state === 'handled'")
+
+
+def validated(page, scheduled_at: str):
+    """Expect the live check of exactly this date and time (YYYY-MM-DDTHH:MM)."""
+
+    def of_it(response) -> bool:
+        request = response.request
+        return request.url.endswith("/callbacks/validate") and (
+            json.loads(request.post_data or "{}").get("scheduled_at") == scheduled_at
+        )
+
+    return page.expect_response(of_it)
+
+
+def holiday_error(page, first: Slot):
+    """Ask for `first`'s time on its day, a holiday: the error and its suggestions."""
+    page.select_option("#cbg-campaign", "Callback_Main")
     holiday = page.locator(f'#cbg-when-days button[data-date="{first.local.date()}"]')
     expect(holiday).to_have_attribute("data-available", "false")
     expect(holiday).to_contain_text("Święto")  # visibly unavailable, with the reason
     holiday.click()
     page.fill("#cbg-when-time", first.local.strftime("%H:%M"))
-
     error = page.locator("#cbg-when-error")
     expect(error).to_contain_text("Ten dzień jest świętem: kolejka Sales nie pracuje.")
     expect(page.locator("#cbg-when-time")).to_have_attribute("aria-invalid", "true")
     suggestion = page.locator("#cbg-when-suggestions button").first
     chosen = suggestion.get_attribute("data-date"), suggestion.get_attribute("data-time")
-    suggestion.click()
-    expect(error).to_be_empty()
-    expect(page.locator("#cbg-when-date")).to_have_value(chosen[0])
-    expect(page.locator("#cbg-when-time")).to_have_value(chosen[1])
+    return suggestion, chosen
+
+
+def expect_taken(page, date: str, time: str) -> None:
+    """Exactly this day and slot are chosen, and the live check found nothing wrong."""
+    expect(page.locator("#cbg-when-date")).to_have_value(date)
+    expect(page.locator("#cbg-when-time")).to_have_value(time)
+    expect(page.locator('#cbg-when-days button[aria-pressed="true"]')).to_have_attribute(
+        "data-date", date
+    )
+    expect(page.locator('#cbg-when-slots button[aria-pressed="true"]')).to_have_attribute(
+        "data-time", time
+    )
+    expect(page.locator("#cbg-when-error")).to_be_empty()
+
+
+def test_a_holiday_error_then_one_click_on_a_suggested_slot_in_polish(open_gadget):
+    first = next_free_slots()[0]
+    make_holiday(first.local.date())
+    page = open_gadget(lang="pl", init_script=HOLD_BACK_SLOTS)
+    hold_back_slots(page, "phone=")  # the week redrawn for the customer's number
+    page.fill("#cbg-phone", "22 600 00 03")
+
+    suggestion, chosen = holiday_error(page, first)
+    slots_held(page)
+    with validated(page, "T".join(chosen)):  # exactly the suggestion is checked
+        suggestion.click()
+    expect(page.locator("#cbg-when-error")).to_be_empty()
+    release_slots(page)  # its late answer must not take the agent back to the holiday
+    expect_taken(page, *chosen)
     page.click("#cbg-submit")
 
     callback = confirmation_of(page)
@@ -143,6 +233,41 @@ def test_a_holiday_error_then_one_click_on_a_suggested_slot_in_polish(open_gadge
     local = callback.scheduled_at.astimezone(first.local.tzinfo)
     assert (local.date().isoformat(), local.strftime("%H:%M")) == chosen
     assert local.date() != first.local.date()
+
+
+def test_a_suggestion_taken_while_the_next_week_loads_stays_taken(open_gadget):
+    first = next_free_slots()[0]
+    make_holiday(first.local.date())
+    page = open_gadget(lang="pl", init_script=HOLD_BACK_SLOTS)
+    with page.expect_response(lambda r: "/slots?" in r.url and "phone=" in r.url):
+        page.fill("#cbg-phone", "22 600 00 11")  # the week redrawn for the number is in
+    suggestion, chosen = holiday_error(page, first)
+    shown = page.locator("#cbg-when-days button").first.get_attribute("data-date")
+    next_week = dt.date.fromisoformat(shown) + dt.timedelta(days=7)
+
+    hold_back_slots(page, f"date={next_week}")
+    page.click("#cbg-when-later")  # the agent pages on, then takes the suggestion after all
+    slots_held(page)
+    with validated(page, "T".join(chosen)):
+        suggestion.click()
+    release_slots(page)
+
+    expect_taken(page, *chosen)
+
+
+def test_a_late_redraw_of_the_week_keeps_the_day_and_slot_the_agent_took(open_gadget):
+    page = open_gadget(init_script=HOLD_BACK_SLOTS)
+    hold_back_slots(page, "phone=")
+    page.fill("#cbg-phone", "22 600 00 10")
+    page.select_option("#cbg-campaign", "Callback_Main")
+    slots_held(page)
+    date = take_a_later_free_day(page)
+    time = page.locator(FIRST_SLOT).get_attribute("data-time")
+    with validated(page, f"{date}T{time}"):
+        page.locator(FIRST_SLOT).click()
+    release_slots(page)  # redrawn for the number after the agent took a slot
+
+    expect_taken(page, date, time)
 
 
 def test_it_cancels_one_of_the_agents_callbacks(open_gadget):
@@ -197,6 +322,15 @@ def tab_to(page, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def arrow_to_a_later_free_day(page, limit: int = 7) -> None:
+    """ArrowRight from the selected day to the next free one (and fail if none)."""
+    for _ in range(limit):
+        page.keyboard.press("ArrowRight")
+        if page.evaluate("() => document.activeElement.dataset.available") == "true":
+            return
+    raise AssertionError("no later free day in the week")
+
+
 def focus_outline(page) -> str:
     return page.evaluate(
         "() => { const s = getComputedStyle(document.activeElement);"
@@ -216,6 +350,10 @@ def test_an_agent_books_a_personal_callback_with_the_keyboard_alone(open_gadget)
     keys.press("ArrowDown")  # campaign: the first one
     tab_to(page, "#cbg-kind-standard")
     keys.press("ArrowDown")  # personal
+    tab_to(page, '#cbg-when-days button[aria-pressed="true"]')
+    arrow_to_a_later_free_day(page)  # today may have fewer than three slots left
+    keys.press("Enter")
+    expect(page.locator('#cbg-when-days button[aria-pressed="true"]')).to_be_focused()
     tab_to(page, "#cbg-when-slots button")
     assert focus_outline(page).startswith("solid")  # the focus is visible
     keys.press("ArrowRight")
@@ -283,6 +421,7 @@ def test_it_works_through_make_request_and_reports_a_delivered_callback(open_gad
     expect(page.locator("#cbg")).to_have_attribute("data-transport", "makeRequest")
 
     start_call(page, "outbound", "+48 22 600 00 07", **{"ba-campaign": "Callback_Main"})
+    take_a_later_free_day(page)
     page.locator(FIRST_SLOT).click()
     page.click("#cbg-submit")
     created = confirmation_of(page)

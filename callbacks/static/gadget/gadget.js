@@ -186,6 +186,7 @@
     this.days = [];
     this.selected = "";
     this.loadSeq = 0;
+    this.shownSeq = 0;
     this.build(host, options.id);
   }
 
@@ -287,14 +288,22 @@
     this.markSlot();
   };
 
-  /** Show the week holding `dateStr`, select that day and put `time` in. */
+  /** Whether a week asked for is still on its way. */
+  Picker.prototype.loading = function () {
+    return this.shownSeq !== this.loadSeq;
+  };
+
+  /**
+   * Show the week holding `dateStr`, select that day and put `time` in. A week still on
+   * its way is asked for again, so that its late answer cannot move the day away from
+   * the one the agent just chose (a suggestion, the date input).
+   */
   Picker.prototype.goTo = function (dateStr, time) {
     var self = this;
-    var ready = this.days.some(function (d) {
+    var shown = this.days.some(function (d) {
       return d.date === dateStr;
-    })
-      ? Promise.resolve()
-      : this.load(this.weekOf(dateStr), dateStr);
+    });
+    var ready = shown && !this.loading() ? Promise.resolve() : this.load(this.weekOf(dateStr), dateStr);
     return ready.then(function () {
       self.selectDay(dateStr);
       self.time.value = time || "";
@@ -303,7 +312,11 @@
     });
   };
 
-  /** Load a week of slots; `want` (a date) or the first free day is then selected. */
+  /**
+   * Load a week of slots, then select `want` (a date). Without `want` the day selected
+   * when the answer comes stays selected (else the first free day): an answer can come
+   * after the agent chose another day, and must not undo that choice.
+   */
   Picker.prototype.load = function (start, want) {
     var skill = this.options.skill();
     if (!skill || !this.gadget.config) {
@@ -336,7 +349,13 @@
     });
   };
 
+  /** The week the agent sees, free slots changed (a booking, the customer's number). */
+  Picker.prototype.reload = function () {
+    return this.load(this.start);
+  };
+
   Picker.prototype.show = function (start, answer, want) {
+    this.shownSeq = this.loadSeq;
     this.slotList.removeAttribute("aria-busy");
     if (!answer.ok) {
       this.gadget.reportFailure(answer);
@@ -359,12 +378,16 @@
       keep = firstFree ? firstFree.date : "";
     }
     var self = this;
+    var before = this.value();
     keepingFocus(this.dayList, "data-date", function () {
       self.renderDays();
       keepingFocus(self.slotList, "data-time", function () {
         self.selectDay(keep, true);
       });
     });
+    if (this.value() !== before) {
+      this.options.onChange(); // another day with the same time: check that one
+    }
     this.gadget.resize();
   };
 
@@ -755,7 +778,7 @@
 
   Gadget.prototype.phoneChanged = function () {
     if (this.picker) {
-      this.picker.load(this.picker.start, this.picker.selected);
+      this.picker.reload();
     }
     this.validateSoon();
   };
@@ -947,7 +970,7 @@
     confirmation.hidden = false;
     this.resetForm();
     confirmation.focus();
-    this.picker.load(this.picker.start, this.picker.selected);
+    this.picker.reload();
     this.loadMine();
   };
 
@@ -1219,7 +1242,7 @@
         }
         self.notice(t.t("mine.cancelled", { account: callback.account_number }));
         self.loadMine();
-        self.picker.load(self.picker.start, self.picker.selected);
+        self.picker.reload();
       });
     });
     setTimeout(function () {
@@ -1273,7 +1296,7 @@
         if (answer.ok) {
           self.notice(t.t("mine.moved", { when: self.when(answer.data), account: answer.data.account_number }));
           self.loadMine();
-          self.picker.load(self.picker.start, self.picker.selected);
+          self.picker.reload();
           return;
         }
         var params = self.messageParams(callback.skill);
