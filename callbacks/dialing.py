@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from scheduling.models import GlobalRules
@@ -290,11 +291,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
                 failed.setdefault(callback.status, []).append(callback.pk)
     with transaction.atomic():
         if changed:
-            Callback.objects.bulk_update(
-                changed,
-                ["attempts", "dialer_attempts", "last_result", "first_dialed_at"],
-                batch_size=500,
-            )
+            _save_dialing_progress(changed)
         if attempt_events:
             states.record_events(
                 [
@@ -338,6 +335,42 @@ def _new_attempts(seen: int, last_seen: int) -> int:
     """Dial attempts made since the last poll. The dialer counts per contact; fewer than
     last time means a new contact (a purge imported it again), counting from 0."""
     return seen - last_seen if seen >= last_seen else seen
+
+
+# Parameters a row: two per field, one for the IN list. 100 rows stay under SQLite's 999
+# (older builds) and SQL Server's 2,100.
+_PROGRESS_FIELDS = ("attempts", "dialer_attempts", "last_result")
+_CASE_ROWS = 100
+
+
+def _save_dialing_progress(changed: list[Callback]) -> None:
+    """The dialing fields of many callbacks, one UPDATE per 100 callbacks.
+
+    Not bulk_update: it builds and resolves a When(pk=...) per row and field, 0.2-0.4 ms
+    each, which was 80 % of a poll (bench/poll.py). The same CASE written as SQL text
+    costs microseconds; the values still go through each field's own conversion.
+    """
+    for start in range(0, len(changed), _CASE_ROWS):
+        chunk = changed[start : start + _CASE_ROWS]
+        values = {
+            name: _case_by_pk(name, {c.pk: getattr(c, name) for c in chunk})
+            for name in _PROGRESS_FIELDS
+        }
+        first_dialed = {c.pk: c.first_dialed_at for c in chunk if c.first_dialed_at}
+        if first_dialed:
+            values["first_dialed_at"] = _case_by_pk("first_dialed_at", first_dialed)
+        Callback.objects.filter(pk__in=[c.pk for c in chunk]).update(**values)
+
+
+def _case_by_pk(name: str, values: dict[int, Any]) -> RawSQL:
+    """`CASE id WHEN <pk> THEN <value> ... ELSE <column> END` for one field."""
+    field, column = states.table_column(Callback, name)
+    _, pk = states.table_column(Callback, "id")
+    whens = " ".join("WHEN %s THEN %s" for _ in values)
+    params = [
+        p for key, value in values.items() for p in (key, field.get_db_prep_save(value, connection))
+    ]
+    return RawSQL(f"CASE {pk} {whens} ELSE {column} END", params, output_field=field)
 
 
 # --- expiry --------------------------------------------------------------------------

@@ -6,10 +6,13 @@ same callback therefore cannot both move it: the loser's UPDATE matches no row a
 gets `False` / `TransitionRefused`, never a double export or a lost update.
 """
 
+import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from .models import Callback, CallbackEvent, EventKind, Status
@@ -139,16 +142,19 @@ def transition_many(
                     status=target, updated_at=now, **fields
                 )
             moved.extend(found)
-        CallbackEvent.objects.bulk_create(
-            CallbackEvent(
-                callback_id=pk,
-                kind=event,
-                from_status=source,
-                to_status=target,
-                actor=actor,
-                details={**(details or {}), **(details_by_id or {}).get(pk, {})},
-            )
-            for pk in moved
+        insert_events(
+            (
+                (
+                    pk,
+                    event,
+                    source,
+                    target,
+                    {**(details or {}), **(details_by_id or {}).get(pk, {})},
+                )
+                for pk in moved
+            ),
+            actor=actor,
+            at=now,
         )
     return moved
 
@@ -174,18 +180,78 @@ def record_event(
 def record_events(
     observations: Iterable[tuple[Callback, str, dict[str, Any]]], *, actor: str = ""
 ) -> None:
-    """Many observations at once (one INSERT): (callback, kind, details) each."""
-    CallbackEvent.objects.bulk_create(
-        CallbackEvent(
-            callback_id=callback.pk,
-            kind=kind,
-            from_status=callback.status,
-            to_status=callback.status,
-            actor=actor,
-            details=details,
-        )
-        for callback, kind, details in observations
+    """Many observations at once: (callback, kind, details) each."""
+    insert_events(
+        (
+            (callback.pk, kind, callback.status, callback.status, details)
+            for callback, kind, details in observations
+        ),
+        actor=actor,
     )
+
+
+def insert_events(
+    events: Iterable[tuple[int, str, str, str, dict[str, Any]]],
+    *,
+    actor: str = "",
+    at: dt.datetime | None = None,
+) -> None:
+    """Events (callback id, kind, from status, to status, details) of many callbacks.
+
+    Events that differ only in their callback are written by one INSERT ... SELECT over
+    the callbacks' ids. bulk_create builds a model and prepares seven values per event,
+    ~50 µs each: most of an export or a poll (bench/export.py, bench/poll.py). A batch
+    has few distinct details (attempt numbers, results), so the statements grow with
+    those, not with the rows. A callback's n-th event goes in round n: its events keep
+    their order (by `at`, then pk).
+    """
+    rounds: list[dict[tuple[str, str, str, str], tuple[dict[str, Any], list[int]]]] = []
+    position: dict[int, int] = {}
+    for callback_id, kind, source, target, details in events:
+        n = position[callback_id] = position.get(callback_id, -1) + 1
+        if n == len(rounds):
+            rounds.append({})
+        key = (kind, source, target, json.dumps(details, sort_keys=True))
+        rounds[n].setdefault(key, (details, []))[1].append(callback_id)
+    at = at or timezone.now()
+    for groups in rounds:
+        for (kind, source, target, _), (details, ids) in groups.items():
+            for start in range(0, len(ids), _IN_CHUNK):
+                _insert_select_events(
+                    ids[start : start + _IN_CHUNK], (at, kind, source, target, actor, details)
+                )
+
+
+_EVENT_COLUMNS = ("at", "kind", "from_status", "to_status", "actor", "details")
+
+
+def _insert_select_events(callback_ids: list[int], values: tuple[Any, ...]) -> None:
+    columns = [table_column(CallbackEvent, name) for name in ("callback", *_EVENT_COLUMNS)]
+    _, pk = table_column(Callback, "id")
+    sql = (
+        f"INSERT INTO {quote_name(CallbackEvent._meta.db_table)} "
+        f"({', '.join(column for _, column in columns)}) "
+        f"SELECT {pk}, {', '.join('%s' for _ in values)} "
+        f"FROM {quote_name(Callback._meta.db_table)} "
+        f"WHERE {pk} IN ({', '.join('%s' for _ in callback_ids)}) ORDER BY {pk}"
+    )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for (field, _), value in zip(columns[1:], values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *callback_ids])
+
+
+def table_column(model: type[Model], name: str) -> tuple[Field, str]:
+    """A field stored in the model's own table, and its quoted column name (raw SQL)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return field, quote_name(field.column)
+
+
+def quote_name(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def record_creation(callback: Callback, *, actor: str, details: dict[str, Any]) -> None:

@@ -68,13 +68,16 @@ def _parse(raw: str, default_region: str) -> PhoneNumber:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         raise PhoneError("invalid_phone", f"'{raw}' is not a phone number.") from None
-    if not phonenumbers.is_valid_number(number):
+    # number_type() is UNKNOWN exactly when is_valid_number() is False: asking both
+    # matched the number against its country's patterns twice (bench/export.py).
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         raise PhoneError(
             "invalid_phone",
             f"'{raw}' is not a valid phone number (numbers without a country code are "
             f"read as {default_region} numbers).",
         )
-    number_type = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    number_type = _TYPE_NAMES.get(kind, "unknown")
     zones: tuple[str, ...] = ()
     if number_type in GEOGRAPHIC_TYPES:
         zones = tuple(z for z in phone_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
