@@ -13,16 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import IntegrationStatus
+from .schedule import DEFAULT_SCHEDULE
 
 # Task name → how old its last success may be before it counts as stale: three of its
-# default periods (ARCHITECTURE.md §5), the purge a day and a few hours.
+# default periods (schedule.py), a daily crontab a day and three hours.
 MAX_AGE: dict[str, dt.timedelta] = {
-    "export_due_callbacks": dt.timedelta(minutes=3),
-    "poll_dialer_results": dt.timedelta(minutes=6),
-    "reconcile_exports": dt.timedelta(minutes=15),
-    "expire_overdue": dt.timedelta(minutes=15),
-    "purge_dialing_lists": dt.timedelta(hours=27),
-    "sync_uccx_directory": dt.timedelta(hours=3),
+    task.removeprefix("uccx_integration."): (
+        dt.timedelta(seconds=3 * when) if isinstance(when, int) else dt.timedelta(hours=27)
+    )
+    for task, when in DEFAULT_SCHEDULE.values()
 }
 
 
