@@ -46,19 +46,21 @@ def save_screenshot(page, directory: pathlib.Path, name: str) -> pathlib.Path:
     return path
 
 
-def _playwright_or_skip():
+def _playwright_or_fail():
+    # make test installs both (bootstrap.sh: the chromium package, requirements-dev.txt:
+    # playwright): a missing one is a broken setup, reported as a failure, never a skip.
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; bootstrap installs it)")
+        pytest.fail(f"{CHROMIUM} is missing (Debian package chromium; bootstrap installs it)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("the playwright package is missing (requirements-dev.txt installs it)")
+        pytest.fail("the playwright package is missing (requirements-dev.txt installs it)")
     return sync_playwright
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    sync_playwright = _playwright_or_skip()
+    sync_playwright = _playwright_or_fail()
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
