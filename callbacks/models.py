@@ -5,6 +5,10 @@ that changes a status (conditional UPDATE + CallbackEvent in one transaction). N
 else writes `status`.
 """
 
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey
@@ -171,6 +175,29 @@ class CallbackCampaign(models.Model):
                 raise ValidationError({name: "Digits only."})
 
 
+def local_promise(scheduled_at: dt.datetime, time_zone: str) -> tuple[dt.date, int]:
+    """The promised day and UTC offset (minutes) in the skill's zone, for reports: SQL
+    engines cannot all read IANA zones, so the views add the stored offset to UTC."""
+    local = scheduled_at.astimezone(ZoneInfo(time_zone))
+    offset = local.utcoffset() or dt.timedelta(0)
+    return local.date(), int(offset.total_seconds() // 60)
+
+
+class CallbackQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Iterable["Callback"], *args, **kwargs) -> list["Callback"]:
+        objs = list(objs)
+        missing = [c for c in objs if c.local_date is None]
+        if missing:
+            zones = dict(
+                Skill.objects.filter(pk__in={c.skill_id for c in missing}).values_list(
+                    "pk", "business_hours__time_zone"
+                )
+            )
+            for callback in missing:
+                callback.set_local_promise(zones[callback.skill_id])
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Callback(models.Model):
     """A promise to call a customer back at a time, through a skill or one agent."""
 
@@ -187,6 +214,15 @@ class Callback(models.Model):
     first_name = models.CharField(max_length=50, blank=True)
     last_name = models.CharField(max_length=50, blank=True)
     scheduled_at = models.DateTimeField(help_text="Promised time (stored in UTC).")
+    # Derived from scheduled_at and the skill's zone when the callback is stored (a
+    # callback's time never changes: a reschedule makes a new callback).
+    local_date = models.DateField(
+        editable=False, help_text="The promised day in the skill's time zone (reports)."
+    )
+    local_offset_minutes = models.SmallIntegerField(
+        editable=False,
+        help_text="The skill zone's UTC offset at the promised time, in minutes (reports).",
+    )
     campaign = models.ForeignKey(
         CallbackCampaign, on_delete=models.PROTECT, related_name="callbacks"
     )
@@ -221,9 +257,15 @@ class Callback(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CallbackQuerySet.as_manager()
+
     class Meta:
         ordering = ["-scheduled_at"]
         indexes = [
+            # Reports: a range of promised days, per campaign and skill.
+            models.Index(
+                fields=["local_date", "campaign", "skill"], name="callback_report_day"
+            ),
             # The exporter's "due" query: scheduled callbacks by time.
             models.Index(
                 fields=["scheduled_at"],
@@ -238,6 +280,14 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return self.account_number or f"callback #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.local_date is None:
+            self.set_local_promise(self.skill.business_hours.time_zone)
+        super().save(*args, **kwargs)
+
+    def set_local_promise(self, time_zone: str) -> None:
+        self.local_date, self.local_offset_minutes = local_promise(self.scheduled_at, time_zone)
 
     @property
     def kind(self) -> str:

@@ -68,7 +68,7 @@ def _create(
     # A valid verdict has resolved all of these.
     assert campaign and booked.phone and booked.scheduled_at and booked.skill
     e164 = booked.phone.e164
-    callback = Callback.objects.create(
+    callback = Callback(
         phone_number=e164,
         dial_number=dial_string_for(e164, campaign),
         first_name=details.first_name,
@@ -84,6 +84,8 @@ def _create(
         origin_account_number=details.origin_account_number,
         rescheduled_from=rescheduled_from,
     )
+    callback.set_local_promise(booked.skill.zone.key)
+    callback.save(force_insert=True)
     callback.account_number = Callback.account_number_for(callback.pk)
     Callback.objects.filter(pk=callback.pk).update(account_number=callback.account_number)
     states.record_creation(

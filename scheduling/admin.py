@@ -319,10 +319,11 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            "Retention",
+            "Reports and retention",
             {
-                "description": "How long finished callbacks stay in the database for reports.",
-                "fields": ("retention_days",),
+                "description": "When a callback counts as on time in the reports, and how "
+                "long finished callbacks stay in the database for them.",
+                "fields": ("on_time_minutes", "retention_days"),
             },
         ),
     )

@@ -83,6 +83,7 @@ GLOBAL_RULES_LABELS = {
     "blocked_prefixes": "Blocked prefixes",
     "export_lead_minutes": "Send to dialer (minutes before)",
     "expiry_minutes": "Give up after (minutes late)",
+    "on_time_minutes": "On time within (± minutes)",
     "retention_days": "Keep finished callbacks (days)",
 }
 

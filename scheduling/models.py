@@ -366,6 +366,12 @@ class GlobalRules(models.Model):
         default=60,
         help_text="A callback not dialed within this many minutes after its time expires.",
     )
+    on_time_minutes = models.PositiveIntegerField(
+        default=5,
+        validators=[MaxValueValidator(240)],
+        help_text="Reports count a callback as on time when its first dial came within "
+        "this many minutes before or after the promised time.",
+    )
     retention_days = models.PositiveIntegerField(
         default=365,
         validators=[MinValueValidator(1)],

@@ -142,7 +142,7 @@ def test_it_groups_the_global_rules_in_fieldsets(staff_client):
         "Customer's local calling window",
         "Phone numbers",
         "Dialer and purge",
-        "Retention",
+        "Reports and retention",
     ]
 
 
