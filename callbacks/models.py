@@ -263,9 +263,7 @@ class Callback(models.Model):
         ordering = ["-scheduled_at"]
         indexes = [
             # Reports: a range of promised days, per campaign and skill.
-            models.Index(
-                fields=["local_date", "campaign", "skill"], name="callback_report_day"
-            ),
+            models.Index(fields=["local_date", "campaign", "skill"], name="callback_report_day"),
             # The exporter's "due" query: scheduled callbacks by time.
             models.Index(
                 fields=["scheduled_at"],
