@@ -140,6 +140,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 # Only the Finesse servers' origins may call the API from a browser (the gadget).
+# Database users or roles (e.g. the CUIC login) that get SELECT on the report views each
+# time migrate rebuilds them (reporting/sql.py). Ignored on SQLite.
+REPORT_VIEW_READERS = read_list("REPORT_VIEW_READERS", [])
+
 CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key"]
