@@ -39,9 +39,15 @@ def drop_before_migrating(*, using: str, plan: list | None = None, **_: Any) -> 
         views_drop(using=using)
 
 
-def create_after_migrating(*, using: str, verbosity: int = 1, **_: Any) -> None:
+def create_after_migrating(
+    *, using: str, plan: list | None = None, verbosity: int = 1, **_: Any
+) -> None:
     if connections[using].vendor not in sql.DIALECTS:
         log.warning("No report views for %s databases.", connections[using].vendor)
+        return
+    if any(backwards for _migration, backwards in plan or ()):
+        # The views describe the current code's tables, which an older schema lacks.
+        log.warning("Migrated backwards: report views are rebuilt by the next forward migrate.")
         return
     views_create(using=using)
     if verbosity >= 2:
