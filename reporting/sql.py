@@ -119,11 +119,12 @@ def _result_code(name: str) -> str:
     )
 
 
-def _on_time_minutes() -> str:
+def _rules() -> str:
+    """One row holding the on-time tolerance, even before the rules row exists."""
     default = GlobalRules._meta.get_field("on_time_minutes").default
     return (
-        "COALESCE((SELECT g.on_time_minutes FROM scheduling_globalrules g "
-        f"WHERE g.id = {GlobalRules.SINGLETON_ID}), {default})"
+        f"(SELECT COALESCE(MAX(on_time_minutes), {default}) AS on_time_minutes "
+        f"FROM scheduling_globalrules WHERE id = {GlobalRules.SINGLETON_ID}) g"
     )
 
 
@@ -135,7 +136,7 @@ def callback_report(d: Dialect) -> str:
         "WHEN c.connected_at IS NULL OR c.first_dialed_at <= c.connected_at "
         "THEN c.first_dialed_at ELSE c.connected_at END"
     )
-    tolerance = f"60 * {_on_time_minutes()}"
+    tolerance = "60 * g.on_time_minutes"
     late = d.seconds("c.scheduled_at", first_dial)
     withdrawn = _in("c.status", [Status.CANCELLED, Status.RESCHEDULED])
     # On time: first dial within +-N minutes of the promise. Late (0): dialed outside
@@ -197,7 +198,8 @@ def callback_report(d: Dialect) -> str:
 FROM callbacks_callback c
 JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id
-LEFT JOIN callbacks_callback p ON p.id = c.rescheduled_from_id"""
+LEFT JOIN callbacks_callback p ON p.id = c.rescheduled_from_id
+CROSS JOIN {_rules()}"""
 
 
 def attempt_report(d: Dialect) -> str:

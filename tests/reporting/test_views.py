@@ -417,3 +417,26 @@ def _rate(value) -> float | None:
 
 def _expected_rate(part: int, whole: int) -> float | None:
     return None if whole == 0 else round_half_up(part / whole, 4)
+
+
+def test_it_judges_with_the_default_tolerance_before_the_rules_row_exists(demo):
+    GlobalRules.objects.all().delete()
+    promised = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    Callback.objects.bulk_create(
+        [
+            Callback(
+                phone_number="+48221234567",
+                dial_number="221234567",
+                scheduled_at=promised,
+                first_dialed_at=promised + dt.timedelta(minutes=minutes),
+                campaign=CallbackCampaign.objects.get(name="Callback_Main"),
+                skill=Skill.objects.get(name="Sales"),
+                status=Status.FAILED,
+            )
+            for minutes in (5, 6)
+        ]
+    )
+
+    rows = sorted(fetch("cm_callback_report"), key=lambda r: r["callback_id"])
+
+    assert [(r["minutes_late"], r["on_time"]) for r in rows] == [(5, 1), (6, 0)]
