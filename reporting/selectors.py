@@ -7,7 +7,7 @@ vendor functions) and takes %s parameters: it runs on SQLite, PostgreSQL and SQL
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Max, QuerySet
@@ -18,6 +18,8 @@ from . import sql
 from .models import CallbackReport
 
 PERSONAL = f"r.kind = '{Kind.PERSONAL.value}'"
+# Broken promises by: (key column, name column); a name may change, the key does not.
+GROUPS = {"agent": ("r.agent_id", "r.agent_name"), "skill": ("r.skill_id", "r.skill_name")}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,35 +102,19 @@ class BrokenPromises:
 
 
 def report_totals(*, filter: ReportFilter) -> ReportTotals:
-    d = _dialect()
-    where, params = _where(filter)
-    fell_back = f"{PERSONAL} AND r.fell_back_to_skill = 1"
-    row = _fetch(
-        f"SELECT {sql.select_measures(d)},\n"
-        f"    {_count(PERSONAL)} AS personal,\n"
-        f"    {_count(fell_back)} AS personal_fell_back\n"
-        f"FROM cm_callback_report r WHERE {where}",
-        params,
-    )[0]
-    personal, fell_back_count = int(row["personal"] or 0), int(row["personal_fell_back"] or 0)
+    row = _fetch(*report_totals_sql(_dialect(), filter))[0]
+    personal, fell_back = int(row["personal"] or 0), int(row["personal_fell_back"] or 0)
     return ReportTotals(
         measures=Measures.from_row(row),
         personal=personal,
-        personal_fell_back=fell_back_count,
-        personal_fell_back_rate=round(fell_back_count / personal, 4) if personal else None,
+        personal_fell_back=fell_back,
+        personal_fell_back_rate=round(fell_back / personal, 4) if personal else None,
     )
 
 
 def report_by_day(*, filter: ReportFilter) -> list[DayMeasures]:
     """One entry per day of the range, in order; a day without callbacks has zeros."""
-    d = _dialect()
-    where, params = _where(filter)
-    rows = _fetch(
-        f"SELECT r.promised_date AS promised_date, {sql.select_measures(d)}\n"
-        f"FROM cm_callback_report r WHERE {where}\n"
-        "GROUP BY r.promised_date",
-        params,
-    )
+    rows = _fetch(*report_by_day_sql(_dialect(), filter))
     found = {_date(row["promised_date"]): Measures.from_row(row) for row in rows}
     empty = Measures.from_row(dict.fromkeys(f.name for f in fields(Measures)))
     return [DayMeasures(day=day, measures=found.get(day, empty)) for day in filter.days]
@@ -136,11 +122,12 @@ def report_by_day(*, filter: ReportFilter) -> list[DayMeasures]:
 
 def broken_promises_by_agent(*, filter: ReportFilter) -> list[BrokenPromises]:
     """Agents of personal callbacks with any judged promise, most broken first."""
-    return _broken_promises(filter, key="r.agent_id", name="r.agent_name")
+    return _broken_promises(broken_promises_sql(_dialect(), filter, by="agent"))
 
 
 def broken_promises_by_skill(*, filter: ReportFilter) -> list[BrokenPromises]:
-    return _broken_promises(filter, key="r.skill_id", name="r.skill_name")
+    """Skills with any judged promise, most broken first."""
+    return _broken_promises(broken_promises_sql(_dialect(), filter, by="skill"))
 
 
 def report_rows(*, filter: ReportFilter) -> QuerySet[CallbackReport]:
@@ -169,12 +156,40 @@ def agent_choices() -> list[tuple[str, str]]:
     return [(a["agent_id"], a["name"]) for a in agents]
 
 
-def _broken_promises(filter: ReportFilter, *, key: str, name: str) -> list[BrokenPromises]:
-    measure = dict(sql.measures(_dialect()))
+# The SQL of the selectors above, for a dialect: (statement with %s, parameters).
+
+
+def report_totals_sql(d: sql.Dialect, filter: ReportFilter) -> tuple[str, list[Any]]:
+    where, params = _where(filter)
+    fell_back = f"{PERSONAL} AND r.fell_back_to_skill = 1"
+    return (
+        f"SELECT {sql.select_measures(d)},\n"
+        f"    {_count(PERSONAL)} AS personal,\n"
+        f"    {_count(fell_back)} AS personal_fell_back\n"
+        f"FROM cm_callback_report r WHERE {where}",
+        params,
+    )
+
+
+def report_by_day_sql(d: sql.Dialect, filter: ReportFilter) -> tuple[str, list[Any]]:
+    where, params = _where(filter)
+    return (
+        f"SELECT r.promised_date AS promised_date, {sql.select_measures(d)}\n"
+        f"FROM cm_callback_report r WHERE {where}\n"
+        "GROUP BY r.promised_date",
+        params,
+    )
+
+
+def broken_promises_sql(
+    d: sql.Dialect, filter: ReportFilter, *, by: Literal["agent", "skill"]
+) -> tuple[str, list[Any]]:
+    key, name = GROUPS[by]
+    measure = dict(sql.measures(d))
     judged = f"({measure['on_time']}) + ({measure['late']})"
     where, params = _where(filter)
     # Ties: fewer judged first, i.e. the higher share broken.
-    rows = _fetch(
+    return (
         f"SELECT {key} AS group_key, MAX({name}) AS group_name,\n"
         f"    {judged} AS judged, {measure['late']} AS broken\n"
         f"FROM cm_callback_report r WHERE {where} AND {key} IS NOT NULL\n"
@@ -182,6 +197,9 @@ def _broken_promises(filter: ReportFilter, *, key: str, name: str) -> list[Broke
         f"ORDER BY broken DESC, judged, {key}",
         params,
     )
+
+
+def _broken_promises(statement: tuple[str, list[Any]]) -> list[BrokenPromises]:
     return [
         BrokenPromises(
             key=str(row["group_key"]),
@@ -189,7 +207,7 @@ def _broken_promises(filter: ReportFilter, *, key: str, name: str) -> list[Broke
             judged=int(row["judged"]),
             broken=int(row["broken"]),
         )
-        for row in rows
+        for row in _fetch(*statement)
     ]
 
 
