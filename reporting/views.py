@@ -80,8 +80,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context |= {
         "start": month.start,
         "end": month.end,
-        "totals": totals,
-        "today_totals": today_totals,
         "tiles": _tiles(totals, today_totals),
         "days": days,
         "agents": selectors.broken_promises_by_agent(filter=month),
