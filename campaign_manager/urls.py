@@ -11,6 +11,8 @@ admin.site.site_title = "Campaign Manager"
 admin.site.index_title = "Callbacks for UCCX outbound IVR campaigns"
 
 urlpatterns = [
+    # Before admin.site.urls, whose catch-all would take /admin/reports/.
+    path("admin/reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("callbacks.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

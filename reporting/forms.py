@@ -1,0 +1,87 @@
+"""The filters of the reports dashboard and the CSV export (GET parameters)."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from callbacks.models import CallbackCampaign
+from scheduling.models import Skill
+
+from .selectors import ReportFilter, agent_choices
+
+ISO_DATE = ["%Y-%m-%d"]
+DEFAULT_DAYS = 30  # without a start: the 30 days up to the end (default today)
+
+
+class ReportFilterForm(forms.Form):
+    """campaign, skill (ids), agent (Finesse id), start and end (YYYY-MM-DD): all optional.
+
+    end defaults to `today`, start to 29 days before end.
+    """
+
+    campaign = forms.ModelChoiceField(
+        queryset=CallbackCampaign.objects.order_by("name"),
+        required=False,
+        empty_label="All campaigns",
+    )
+    skill = forms.ModelChoiceField(
+        queryset=Skill.objects.order_by("name"), required=False, empty_label="All skills"
+    )
+    agent = forms.ChoiceField(required=False)
+    start = forms.DateField(
+        required=False,
+        input_formats=ISO_DATE,
+        help_text="First promised day (YYYY-MM-DD).",
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
+    )
+    end = forms.DateField(
+        required=False,
+        input_formats=ISO_DATE,
+        help_text="Last promised day (YYYY-MM-DD), included.",
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        agent = self.fields["agent"]
+        assert isinstance(agent, forms.ChoiceField)
+        agent.choices = [
+            ("", "All agents"),
+            *((key, f"{name} ({key})" if name else key) for key, name in agent_choices()),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        end = data["end"] = data.get("end") or self.today
+        start = data["start"] = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise forms.ValidationError(
+                f"The start day ({start}) is after the end day ({end}).", code="invalid_range"
+            )
+        return data
+
+    def report_filter(self) -> ReportFilter:
+        """The valid form's filter."""
+        data = self.cleaned_data
+        campaign, skill = data.get("campaign"), data.get("skill")
+        return ReportFilter(
+            start=data["start"],
+            end=data["end"],
+            campaign_id=campaign.pk if campaign else None,
+            skill_id=skill.pk if skill else None,
+            agent_id=data.get("agent") or None,
+        )
+
+    def query(self) -> dict[str, str]:
+        """The valid form's campaign, skill and agent as GET parameters (those set)."""
+        data = self.cleaned_data
+        values = {
+            "campaign": data["campaign"].pk if data.get("campaign") else None,
+            "skill": data["skill"].pk if data.get("skill") else None,
+            "agent": data.get("agent") or None,
+        }
+        return {name: str(value) for name, value in values.items() if value is not None}

@@ -1,0 +1,229 @@
+"""The reports dashboard and the CSV export, two admin pages (reporting/urls.py).
+
+Both need the `reporting.view_dashboard` permission and read through selectors.py;
+`forms.ReportFilterForm` reads their filters from the query string.
+"""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from callbacks.models import Status
+from scheduling.models import GlobalRules
+
+from . import charts, export, selectors
+from .forms import ReportFilterForm
+from .selectors import DayMeasures, Measures, ReportTotals
+from .templatetags.reporting_format import decimal1, percent
+
+PERMISSION = "reporting.view_dashboard"
+TITLE = "Callback reports"
+DASHBOARD_DAYS = 30
+
+# Outcome stacks, bottom-up; together they are every requested callback.
+OUTCOMES = [
+    charts.Series("completed", Status.COMPLETED.label),
+    charts.Series("failed", Status.FAILED.label),
+    charts.Series("expired", Status.EXPIRED.label),
+    charts.Series("cancelled", Status.CANCELLED.label),
+    charts.Series("rescheduled", Status.RESCHEDULED.label),
+    charts.Series("pending", "Pending"),
+]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tile:
+    key: str
+    label: str
+    value: str  # the last 30 days
+    today: str
+    note: str  # what the value is made of, e.g. "4 of 7 judged"
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_permission(request)
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    form = ReportFilterForm(request.GET, today=today)
+    context: dict[str, Any] = {
+        **admin.site.each_context(request),
+        "title": TITLE,
+        "form": form,
+        "today": today,
+        "time_zone": settings.TIME_ZONE,
+        "on_time_minutes": _on_time_minutes(),
+        "outcomes": OUTCOMES,
+    }
+    if not form.is_valid():
+        return TemplateResponse(request, "reporting/dashboard.html", context, status=400)
+    chosen = form.report_filter()
+    month = dataclasses.replace(
+        chosen, start=today - dt.timedelta(days=DASHBOARD_DAYS - 1), end=today
+    )
+    totals = selectors.report_totals(filter=month)
+    today_totals = selectors.report_totals(
+        filter=dataclasses.replace(month, start=today, end=today)
+    )
+    days = selectors.report_by_day(filter=month)
+    query = form.query()
+    context |= _chart_context(days, totals)
+    context |= {
+        "start": month.start,
+        "end": month.end,
+        "tiles": _tiles(totals, today_totals),
+        "days": days,
+        "agents": selectors.broken_promises_by_agent(filter=month),
+        "skills": selectors.broken_promises_by_skill(filter=month),
+        "query": query,
+        "csv_url": _url("reporting:callbacks_csv", query),
+        "csv_start": chosen.start,
+        "csv_end": chosen.end,
+    }
+    return TemplateResponse(request, "reporting/dashboard.html", context)
+
+
+def callbacks_csv(request: HttpRequest) -> HttpResponseBase:
+    """cm_callback_report rows as CSV, streamed; 400 with the reasons for bad filters."""
+    _require_permission(request)
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    form = ReportFilterForm(request.GET, today=today)
+    if not form.is_valid():
+        return _invalid_filter(form)
+    chosen = form.report_filter()
+    rows = (
+        selectors.report_rows(filter=chosen)
+        .values_list(*export.COLUMNS)
+        .iterator(chunk_size=export.CHUNK_SIZE)
+    )
+    response = StreamingHttpResponse(export.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = export.csv_filename(chosen.start, chosen.end)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _require_permission(request: HttpRequest) -> None:
+    # admin_view (urls.py) already sent anyone not staff to the login page.
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+def _invalid_filter(form: ReportFilterForm) -> JsonResponse:
+    """The API's error shape: {"errors": [{"field", "code", "message"}]}."""
+    errors = [
+        {
+            "field": None if name == "__all__" else name,
+            "code": error.code or "invalid",
+            "message": " ".join(error.messages),
+        }
+        for name, field_errors in form.errors.as_data().items()
+        for error in field_errors
+    ]
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def _on_time_minutes() -> int:
+    stored = GlobalRules.objects.values_list("on_time_minutes", flat=True).first()
+    return stored if stored is not None else GlobalRules().on_time_minutes
+
+
+def _url(name: str, query: dict[str, str]) -> str:
+    return reverse(name) + (f"?{urlencode(query)}" if query else "")
+
+
+def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
+    def tile(key: str, label: str, show: Callable[[ReportTotals], str], note: str) -> Tile:
+        return Tile(key=key, label=label, value=show(month), today=show(today), note=note)
+
+    def count(name: str) -> Callable[[ReportTotals], str]:
+        return lambda totals: str(getattr(totals.measures, name))
+
+    m = month.measures
+    return [
+        tile("requested", "Requested", count("requested"), "callbacks promised for these days"),
+        tile("completed", "Completed", count("completed"), "reached an agent or the script"),
+        tile("failed", "Failed", count("failed"), "dialed, never answered"),
+        tile("expired", "Expired", count("expired"), "too late to dial"),
+        tile("cancelled", "Cancelled", count("cancelled"), "withdrawn before the call"),
+        tile(
+            "on_time_rate",
+            "On-time rate",
+            lambda t: percent(t.measures.on_time_rate),
+            f"{m.on_time} of {m.judged} judged",
+        ),
+        tile("late", "Broken promises", count("late"), "not dialed on time"),
+        tile(
+            "first_attempt_reach_rate",
+            "First-attempt reach rate",
+            lambda t: percent(t.measures.first_attempt_reach_rate),
+            f"{m.reached_first_attempt} of {m.dialed} dialed",
+        ),
+        tile(
+            "avg_minutes_to_contact",
+            "Avg minutes request → contact",
+            lambda t: decimal1(t.measures.avg_minutes_to_contact),
+            "from booking to the answered call",
+        ),
+        tile(
+            "personal_fell_back",
+            "Personal fell back to skill",
+            lambda t: str(t.personal_fell_back),
+            f"{percent(month.personal_fell_back_rate)} of {month.personal} personal",
+        ),
+    ]
+
+
+def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, Any]:
+    """Both charts, what a screen reader says of them, and their numbers as table rows."""
+    dates = [d.day for d in days]
+    outcomes = [[getattr(d.measures, s.key) for s in OUTCOMES] for d in days]
+    busiest = max(days, key=lambda d: d.measures.requested)
+    span = f"{dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
+    m = totals.measures
+    return {
+        "outcome_chart": charts.stacked_bars(
+            dates,
+            [{s.key: n for s, n in zip(OUTCOMES, counts, strict=True)} for counts in outcomes],
+            OUTCOMES,
+        ),
+        "outcome_label": f"Callbacks per promised day by outcome, {span}",
+        "outcome_desc": (
+            f"Stacked bars, one per day: {', '.join(s.label.lower() for s in OUTCOMES)}. "
+            f"{m.requested} callbacks in all"
+            + (
+                f"; the most on {busiest.day:%a %Y-%m-%d} ({busiest.measures.requested})."
+                if busiest.measures.requested
+                else "."
+            )
+            + " The table below the chart gives every number."
+        ),
+        "rate_chart": charts.rate_line(
+            dates,
+            [d.measures.on_time_rate for d in days],
+            [f"{d.day:%a %Y-%m-%d}: {_on_time_text(d.measures)}" for d in days],
+        ),
+        "rate_label": f"On-time rate per promised day, {span}",
+        "rate_desc": (
+            "A line of the share of judged callbacks first dialed on time, one point per "
+            "day; days with nothing judged have no point. "
+            f"All {len(days)} days: {_on_time_text(m)}. "
+            "The table below the chart gives every number."
+        ),
+        "day_rows": [
+            {"day": d.day, "outcomes": counts, "measures": d.measures}
+            for d, counts in zip(days, outcomes, strict=True)
+        ],
+    }
+
+
+def _on_time_text(m: Measures) -> str:
+    return f"{percent(m.on_time_rate)} on time ({m.on_time} of {m.judged} judged)"
