@@ -4,9 +4,17 @@ django-environ parses leniently (``DEBUG=maybe`` silently becomes False, an unkn
 database scheme is accepted). A contact-center system must not start half-configured,
 so every value is checked here and a bad one stops start-up with ImproperlyConfigured
 naming the variable, the bad value and what is accepted.
+
+Every variable may instead be given as a file: ``NAME_FILE=/run/secrets/name`` reads
+NAME from that file (Docker and Kubernetes secrets), so that passwords need not sit in
+the environment. Setting both NAME and NAME_FILE is refused.
 """
 
+import os
+import re
 import zoneinfo
+from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
@@ -17,15 +25,39 @@ _FALSE = {"0", "false", "no", "off", ""}
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "mssql"}
 BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory", "amqp", "sqla+sqlite"}
 
-env = environ.Env()
-
 
 def _fail(name: str, value: str, accepted: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"{name}={value!r} is not valid: {accepted}.")
 
 
+def read_str(name: str, default: str) -> str:
+    """NAME, or the content of the file NAME_FILE names (without its final line break).
+
+    Read from os.environ as it is: django-environ would take a value starting with $ for
+    the name of another variable, which a password may well start with."""
+    file_name = os.environ.get(f"{name}_FILE", "").strip()
+    if not file_name:
+        return os.environ.get(name, default)
+    if os.environ.get(name):
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: keep one of them.")
+    try:
+        return Path(file_name).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {reason}.") from None
+
+
+def export_from_files(names: Iterable[str]) -> None:
+    """For variables read straight from os.environ by other code (the UCCX and Informix
+    clients): put the content of NAME_FILE into NAME, so that the file form works there
+    too."""
+    for name in names:
+        if os.environ.get(f"{name}_FILE", "").strip():
+            os.environ[name] = read_str(name, "")
+
+
 def read_bool(name: str, default: bool) -> bool:
-    raw = env.str(name, default=str(default)).strip().lower()
+    raw = read_str(name, str(default)).strip().lower()
     if raw in _TRUE:
         return True
     if raw in _FALSE:
@@ -34,7 +66,7 @@ def read_bool(name: str, default: bool) -> bool:
 
 
 def read_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = env.str(name, default=str(default)).strip()
+    raw = read_str(name, str(default)).strip()
     try:
         value = int(raw)
     except ValueError:
@@ -45,12 +77,12 @@ def read_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 def read_list(name: str, default: list[str]) -> list[str]:
-    raw = env.str(name, default=",".join(default))
+    raw = read_str(name, ",".join(default))
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def read_time_zone(name: str, default: str) -> str:
-    raw = env.str(name, default=default).strip()
+    raw = read_str(name, default).strip()
     try:
         zoneinfo.ZoneInfo(raw)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -58,8 +90,30 @@ def read_time_zone(name: str, default: str) -> str:
     return raw
 
 
+def read_choice(name: str, default: str, choices: Iterable[str]) -> str:
+    raw = read_str(name, default).strip().lower()
+    if raw not in choices:
+        raise _fail(name, raw, f"use one of {', '.join(sorted(choices))}")
+    return raw
+
+
+_HEADER = re.compile(r"[A-Za-z0-9-]+")
+
+
+def read_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (meaning X-Forwarded-Proto: https) or ``Header: value``, as
+    SECURE_PROXY_SSL_HEADER's (META key, value); unset or empty = None."""
+    raw = read_str(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = (part.strip() for part in raw.partition(":"))
+    if not _HEADER.fullmatch(header):
+        raise _fail(name, raw, "expected a header name such as X-Forwarded-Proto")
+    return "HTTP_" + header.upper().replace("-", "_"), value or "https"
+
+
 def read_url(name: str, default: str, schemes: set[str]) -> str:
-    raw = env.str(name, default=default).strip()
+    raw = read_str(name, default).strip()
     scheme = urlsplit(raw).scheme
     if scheme not in schemes:
         raise _fail(name, raw, f"the scheme must be one of {', '.join(sorted(schemes))}")

@@ -2,30 +2,35 @@
 
 Every variable has an embedded default so that ``make run`` works on a bare machine
 (SQLite under var/, a filesystem Celery broker under var/). Production sets DEBUG=false
-and real values; see README.md for the list.
+and real values; .env.example lists every variable, docs/operations.md tells how to run
+it. Any variable may also come from a file: NAME_FILE=/run/secrets/name (envconf.py).
 """
 
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import logs
 from .envconf import (
     BROKER_SCHEMES,
-    env,
+    export_from_files,
     read_bool,
+    read_choice,
     read_database,
     read_int,
     read_list,
+    read_proxy_ssl_header,
+    read_str,
     read_time_zone,
     read_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(read_str("CM_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = read_bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY = read_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -56,7 +61,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "campaign_manager.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Production: static files (admin, gadget, API docs) from STATIC_ROOT, under gunicorn
+    # too; with DEBUG, runserver serves them from the apps as before.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "campaign_manager.middleware.GadgetFramingMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -103,7 +113,37 @@ LANGUAGES = [("en", "English"), ("pl", "Polski")]
 USE_I18N = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(read_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: `manage.py collectstatic` writes compressed copies with a content hash
+    # in their names, which whitenoise serves with far-future cache headers.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- HTTPS and security headers ------------------------------------------------------
+# Production defaults (DEBUG=false) pass `manage.py check --deploy`; each can be turned
+# off where the site's proxy already does it. Behind a TLS-terminating proxy, set
+# SECURE_PROXY_SSL_HEADER to the header it sets (X-Forwarded-Proto) and make sure it
+# overwrites that header from clients.
+SECURE_PROXY_SSL_HEADER = read_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = read_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes and scrapers inside the data center may use plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = read_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = read_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = read_bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_TRUSTED_ORIGINS = read_list("CSRF_TRUSTED_ORIGINS", [])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Nothing may be framed, except the gadget's pages by the Finesse servers
+# (middleware.GadgetFramingMiddleware: Content-Security-Policy frame-ancestors).
+X_FRAME_OPTIONS = "DENY"
 
 # --- HTTP API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -114,9 +154,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_THROTTLE_CLASSES": ["callbacks.api.auth.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "gadget": env.str("API_RATE_GADGET", default="600/min"),
-        "ivr": env.str("API_RATE_IVR", default="6000/min"),
-        "staff": env.str("API_RATE_STAFF", default="600/min"),
+        "gadget": read_str("API_RATE_GADGET", "600/min"),
+        "ivr": read_str("API_RATE_IVR", "6000/min"),
+        "staff": read_str("API_RATE_STAFF", "600/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -147,7 +187,7 @@ REPORT_VIEW_READERS = read_list("REPORT_VIEW_READERS", [])
 CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key"]
-CORS_EXPOSE_HEADERS = ["idempotent-replay"]
+CORS_EXPOSE_HEADERS = ["idempotent-replay", "x-request-id"]
 
 CELERY_BROKER_URL = read_url("CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES)
 if CELERY_BROKER_URL == "filesystem://":
@@ -174,10 +214,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# Logs on the console (stderr): JSON lines with the request id, account number and task
+# id in production (LOG_FORMAT=json), text lines with DEBUG (logs.py).
+LOG_FORMAT = logs.log_format()
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOGGING = logs.logging_config(
+    level=read_choice("LOG_LEVEL", "info", LOG_LEVELS).upper(), fmt=LOG_FORMAT, access_log=not DEBUG
+)
+# With text logs the worker keeps Celery's own format; with JSON, Django's handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "text"
+
+# Read by the UCCX and Informix clients (uccx_integration) from os.environ, not from
+# these settings; listed so that their NAME_FILE form works as everywhere else.
+INTEGRATION_ENVIRONMENT = (
+    "UCCX_URL",
+    "UCCX_SECONDARY_URL",
+    "UCCX_USERNAME",
+    "UCCX_USER",
+    "UCCX_PASSWORD",
+    "UCCX_CA_BUNDLE",
+    "UCCX_VERIFY_TLS",
+    "UCCX_CONNECT_TIMEOUT",
+    "UCCX_READ_TIMEOUT",
+    "INFORMIX_DSN",
+    "INFORMIX_TIMEOUT",
+)
+export_from_files(INTEGRATION_ENVIRONMENT)
