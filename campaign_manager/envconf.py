@@ -6,6 +6,7 @@ so every value is checked here and a bad one stops start-up with ImproperlyConfi
 naming the variable, the bad value and what is accepted.
 """
 
+import ipaddress
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -64,6 +65,21 @@ def read_url(name: str, default: str, schemes: set[str]) -> str:
     if scheme not in schemes:
         raise _fail(name, raw, f"the scheme must be one of {', '.join(sorted(schemes))}")
     return raw
+
+
+def read_networks(
+    name: str, default: list[str]
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks: 127.0.0.1, ::1, 10.0.0.0/8."""
+    networks = []
+    for item in read_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise _fail(
+                name, item, "expected IP addresses or networks such as 10.0.0.0/8"
+            ) from None
+    return networks
 
 
 def read_database(name: str, default: str) -> dict:
