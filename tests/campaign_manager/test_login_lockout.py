@@ -9,7 +9,9 @@ import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 
 from tests.callbacks.api_helpers import key_client, new_key
 
@@ -113,3 +115,19 @@ def test_it_never_counts_or_locks_api_keys(clock, client, boss):
     assert wrong == [401] * 10
     assert AccessAttempt.objects.count() == attempts
     assert key_client(key).get("/api/v1/ping").status_code == 200
+
+
+def test_a_callback_administrator_unlocks_by_deleting_the_access_attempt(clock, client, boss):
+    lock_out(client)
+    admin = get_user_model().objects.create_user("ops", is_staff=True)
+    admin.groups.add(Group.objects.get(name="Callback administrators"))
+    browser = Client()
+    browser.force_login(admin)
+    attempt = AccessAttempt.objects.get(username="boss")
+
+    answer = browser.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert answer.status_code == 302
+    assert log_in(client, "boss", "right-pw").status_code == 302
