@@ -6,7 +6,6 @@ so every value is checked here and a bad one stops start-up with ImproperlyConfi
 naming the variable, the bad value and what is accepted.
 """
 
-import ipaddress
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -67,10 +66,11 @@ def read_url(name: str, default: str, schemes: set[str]) -> str:
     return raw
 
 
-def read_networks(
-    name: str, default: list[str]
-) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Comma-separated addresses or networks: 127.0.0.1, ::1, 10.0.0.0/8."""
+def read_ip_networks(name: str, default: list[str]) -> list:
+    """Comma-separated addresses or networks (127.0.0.1, ::1, 10.0.0.0/8) as a list of
+    ipaddress networks."""
+    import ipaddress  # here, not on top: only this reader needs it
+
     networks = []
     for item in read_list(name, default):
         try:

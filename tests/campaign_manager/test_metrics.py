@@ -15,7 +15,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from callbacks.models import Status
-from campaign_manager.envconf import read_networks
+from campaign_manager.envconf import read_ip_networks
 from campaign_manager.metrics import exposition
 from tests.callbacks.api_helpers import key_client, new_key
 from uccx_integration.health import PartialFailure, track
@@ -93,7 +93,7 @@ def test_it_refuses_a_setting_that_is_not_a_network(monkeypatch):
     monkeypatch.setenv("METRICS_ALLOWED_IPS", "127.0.0.1,localhost")
 
     with pytest.raises(ImproperlyConfigured, match="METRICS_ALLOWED_IPS='localhost'"):
-        read_networks("METRICS_ALLOWED_IPS", [])
+        read_ip_networks("METRICS_ALLOWED_IPS", [])
 
 
 # --- request latency -------------------------------------------------------------------
