@@ -274,6 +274,12 @@ class Callback(models.Model):
             models.Index(fields=["agent_id", "status"], name="callback_agent"),
             models.Index(fields=["skill", "scheduled_at"], name="callback_skill_time"),
             models.Index(fields=["status", "scheduled_at"], name="callback_status_time"),
+            # Retention: finished callbacks by age (callbacks.retention).
+            models.Index(
+                fields=["finished_at"],
+                name="callback_finished",
+                condition=models.Q(finished_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

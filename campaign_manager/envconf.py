@@ -120,6 +120,22 @@ def read_url(name: str, default: str, schemes: set[str]) -> str:
     return raw
 
 
+def read_ip_networks(name: str, default: list[str]) -> list:
+    """Comma-separated addresses or networks (127.0.0.1, ::1, 10.0.0.0/8) as a list of
+    ipaddress networks."""
+    import ipaddress  # here, not on top: only this reader needs it
+
+    networks = []
+    for item in read_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise _fail(
+                name, item, "expected IP addresses or networks such as 10.0.0.0/8"
+            ) from None
+    return networks
+
+
 def read_database(name: str, default: str) -> dict:
     url = read_url(name, default, DATABASE_SCHEMES)
     if url.startswith("mssql"):

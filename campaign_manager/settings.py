@@ -6,6 +6,8 @@ and real values; .env.example lists every variable, docs/operations.md tells how
 it. Any variable may also come from a file: NAME_FILE=/run/secrets/name (envconf.py).
 """
 
+import datetime as dt
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,6 +20,7 @@ from .envconf import (
     read_choice,
     read_database,
     read_int,
+    read_ip_networks,
     read_list,
     read_proxy_ssl_header,
     read_str,
@@ -103,6 +106,40 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = read_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Operations: /readyz, /metrics, admin login lockout ----------------------------------
+# (README.md, "Operations endpoints and permissions")
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE = [
+    # First, so that it times the whole request, whatever answers it.
+    "campaign_manager.metrics.RequestMetricsMiddleware",
+    *MIDDLEWARE,
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user name + address before any password is checked. API keys
+    # never pass through here (callbacks.api.auth), so they are never locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = read_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=read_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "campaign_manager.views.login_locked_out"
+# Whether a failing or stale integration task (one that has succeeded before) makes
+# /readyz answer 503; the tasks are reported either way.
+READYZ_REQUIRE_TASKS = read_bool("READYZ_REQUIRE_TASKS", default=True)
+READYZ_BROKER_TIMEOUT = read_int("READYZ_BROKER_TIMEOUT", 3, minimum=1)
+# Who may scrape /metrics: these addresses (REMOTE_ADDR), or anyone with the token.
+METRICS_ALLOWED_IPS = read_ip_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# prometheus_client's multi-process mode (read by the library itself): the web server's
+# processes and the Celery worker's write their metrics there, /metrics adds them up.
+METRICS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+if METRICS_MULTIPROC_DIR:
+    os.makedirs(METRICS_MULTIPROC_DIR, exist_ok=True)
 
 # Times are stored in UTC; TIME_ZONE is only how the admin shows them. Business hours
 # carry their own IANA zone, and customers are reached in their number's zone.

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("gadget/", include("callbacks.gadget")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     # Unknown /api/ paths answer JSON even with DEBUG on (handler404 covers DEBUG off).
     re_path(r"^api/", json_404),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
+from prometheus_client import Counter, Histogram
 
 from .models import IntegrationStatus
 from .schedule import DEFAULT_SCHEDULE
@@ -23,6 +24,21 @@ MAX_AGE: dict[str, dt.timedelta] = {
     )
     for task, when in DEFAULT_SCHEDULE.values()
 }
+
+
+# Recorded in the process that runs the task (the Celery worker); /metrics adds up the
+# processes sharing PROMETHEUS_MULTIPROC_DIR. Seen from every machine: IntegrationStatus.
+TASK_DURATION = Histogram(
+    "campaign_manager_task_duration_seconds",
+    "How long integration task runs took, failed ones included.",
+    ["task"],
+    buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
+TASK_FAILURES = Counter(
+    "campaign_manager_task_failures_total",
+    "Integration task runs that failed, wholly or partly.",
+    ["task"],
+)
 
 
 class PartialFailure(Exception):
@@ -55,9 +71,13 @@ def track(task: str) -> Iterator[dict[str, Any]]:
 
 def _finish(task: str, clock: float, counts: dict[str, Any], *, error: str | None) -> None:
     now = timezone.now()
+    seconds = time.monotonic() - clock
+    TASK_DURATION.labels(task).observe(seconds)
+    if error is not None:
+        TASK_FAILURES.labels(task).inc()
     common = {
         "last_counts": counts,
-        "last_duration_ms": int((time.monotonic() - clock) * 1000),
+        "last_duration_ms": int(seconds * 1000),
         "runs": F("runs") + 1,
     }
     if error is None:

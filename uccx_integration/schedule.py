@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign_manager import beat
+
 # name shown in the admin → (task, every N seconds | crontab "minute hour")
-DEFAULT_SCHEDULE: dict[str, tuple[str, int | str]] = {
+DEFAULT_SCHEDULE: beat.Schedule = {
     "Export due callbacks to UCCX": ("uccx_integration.export_due_callbacks", 60),
     "Poll UCCX dialing results": ("uccx_integration.poll_dialer_results", 120),
     "Reconcile unanswered exports": ("uccx_integration.reconcile_exports", 300),
@@ -19,32 +21,8 @@ DEFAULT_SCHEDULE: dict[str, tuple[str, int | str]] = {
 def ensure_periodic_tasks(
     periodic_task: Any, interval_schedule: Any, crontab_schedule: Any, time_zone: str
 ) -> list[str]:
-    """Create the default periodic tasks that do not exist (by task); never change one an
-    administrator edited. Takes the models (historical ones in a migration). Returns the
-    names created. A crontab runs in `time_zone` (02:30 local, not UTC)."""
-    created = []
-    existing = set(periodic_task.objects.values_list("task", flat=True))
-    for name, (task, when) in DEFAULT_SCHEDULE.items():
-        if task in existing:
-            continue
-        options: dict[str, Any] = {}
-        if isinstance(when, int):
-            options["interval"], _ = interval_schedule.objects.get_or_create(
-                every=when, period="seconds"
-            )
-            # A message the worker could not take in time is dropped, not piled up: the
-            # next run does the same work.
-            options["expire_seconds"] = when
-        else:
-            minute, hour = when.split()
-            options["crontab"], _ = crontab_schedule.objects.get_or_create(
-                minute=minute,
-                hour=hour,
-                day_of_week="*",
-                day_of_month="*",
-                month_of_year="*",
-                timezone=time_zone,
-            )
-        periodic_task.objects.create(name=name, task=task, **options)
-        created.append(name)
-    return created
+    """Write DEFAULT_SCHEDULE into django-celery-beat (campaign_manager.beat: missing
+    tasks only, never one an administrator edited). Returns the names created."""
+    return beat.ensure_periodic_tasks(
+        DEFAULT_SCHEDULE, periodic_task, interval_schedule, crontab_schedule, time_zone
+    )
