@@ -134,7 +134,7 @@ READYZ_REQUIRE_TASKS = read_bool("READYZ_REQUIRE_TASKS", default=True)
 READYZ_BROKER_TIMEOUT = read_int("READYZ_BROKER_TIMEOUT", 3, minimum=1)
 # Who may scrape /metrics: these addresses (REMOTE_ADDR), or anyone with the token.
 METRICS_ALLOWED_IPS = read_ip_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_TOKEN = read_str("METRICS_TOKEN", "")
 # prometheus_client's multi-process mode (read by the library itself): the web server's
 # processes and the Celery worker's write their metrics there, /metrics adds them up.
 METRICS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
