@@ -29,6 +29,11 @@ ALWAYS = (401, 403, 406, 429)
 class ApiSchema(AutoSchema):
     """Views add statuses of their own with `error_statuses = {"post": (409,)}`."""
 
+    def map_parsers(self):
+        # The contract is JSON. Form posts are still read (a plain HTML form, a UCCX
+        # script), but a form has no types to hold a client to: it stays undocumented.
+        return ["application/json"]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for status in sorted(self._error_statuses()):
