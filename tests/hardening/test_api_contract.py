@@ -198,9 +198,8 @@ def test_it_answers_401_without_a_key_on_every_documented_operation(document, ca
             assert response.status_code == 401, (method, path)
 
 
-
 def test_it_documents_json_request_bodies_only(document):
     for path, operations in document["paths"].items():
-        for method, operation in operations.items():
+        for operation in operations.values():
             if "requestBody" in operation:
                 assert list(operation["requestBody"]["content"]) == ["application/json"], path
