@@ -5,6 +5,8 @@ Every DRF exception (400, 401, 403, 404, 405, 406, 415, 429) goes through
 so a client never receives an HTML page.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -49,6 +51,10 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Raised when DRF reads the body: without this Django's HTML 400 page answers.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response("request_too_large", f"The request body is over {limit} bytes.", 413)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's handler500 answers JSON under /api/

@@ -18,6 +18,7 @@ DESCRIPTIONS = {
     404: "No such callback (or page).",
     406: "The Accept header or ?format= asks for a format this endpoint cannot answer.",
     409: "The callback's status does not allow this (e.g. already cancelled).",
+    413: "The request body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE).",
     415: "The body is not JSON (or form data).",
     422: "This Idempotency-Key was used for a different request.",
     429: "Too many requests for this key; retry after Retry-After seconds.",
@@ -47,7 +48,7 @@ class ApiSchema(AutoSchema):
     def _error_statuses(self) -> set[int]:
         statuses = set(ALWAYS)
         if self.method == "POST":
-            statuses |= {400, 415}
+            statuses |= {400, 413, 415}
         if "{" in self.path:
             statuses.add(404)
         extra = getattr(self.view, "error_statuses", {})

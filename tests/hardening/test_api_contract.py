@@ -34,7 +34,7 @@ def test_it_documents_the_error_statuses_of_every_operation(document):
             documented = set(operation["responses"])
             expected = {"401", "403", "406", "429"}
             if method == "post":
-                expected |= {"400", "415"}
+                expected |= {"400", "413", "415"}
             if "{" in path:
                 expected.add("404")
             assert expected <= documented, (method, path, sorted(documented))
@@ -203,3 +203,14 @@ def test_it_documents_json_request_bodies_only(document):
         for operation in operations.values():
             if "requestBody" in operation:
                 assert list(operation["requestBody"]["content"]) == ["application/json"], path
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["debug-on", "debug-off"])
+def test_it_answers_json_413_to_a_body_over_the_upload_limit(gadget, settings, debug):
+    settings.DEBUG = debug
+    big = json.dumps({"notes": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+
+    response = gadget.post("/api/v1/callbacks/validate", big, content_type="application/json")
+
+    assert response.status_code == 413
+    assert codes(response) == [(None, "request_too_large")]
