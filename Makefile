@@ -20,7 +20,13 @@ WITH_POSTGRES := scripts/with-postgres.sh
 # test runs (tests/uccx_integration/test_celery_e2e.py).
 WITH_REDIS := scripts/with-redis.sh
 
-.PHONY: help bootstrap run test lint bench clean
+# make fuzz: examples per API operation, and the seed (a new one each run unless given).
+FUZZ_EXAMPLES ?= 300
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell date +%s)
+endif
+
+.PHONY: help bootstrap run test lint bench fuzz audit clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, start the web server, the Celery"
@@ -28,6 +34,10 @@ help:
 	@echo "make test   install what is missing, lint, run the tests on SQLite and on PostgreSQL (+ Redis)"
 	@echo "make lint   ruff check, ruff format --check, mypy, manage.py check, makemigrations --check"
 	@echo "make bench  run every bench/*.py"
+	@echo "make fuzz   fuzz every API operation from its OpenAPI document (schemathesis, a few"
+	@echo "            minutes; FUZZ_EXAMPLES=$(FUZZ_EXAMPLES), FUZZ_SEED=<n> repeats a run)"
+	@echo "make audit  bandit on the apps (accepted findings: docs/bandit-baseline.json) and"
+	@echo "            pip-audit on both requirements files (needs PyPI's advisory data)"
 	@echo "make clean  remove var/ and .venv"
 
 bootstrap:
@@ -60,6 +70,21 @@ bench: bootstrap
 		echo "== $$script"; \
 		DJANGO_SETTINGS_MODULE=campaign_manager.settings $(TEMP_VAR) $(PYTHON) "$$script"; \
 	done
+
+# The fuzz test of the normal suite, with the coverage phase and many more examples.
+fuzz: bootstrap
+	@echo "== fuzzing the API: $(FUZZ_EXAMPLES) examples per operation, seed $(FUZZ_SEED)"
+	$(TEMP_VAR) env FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) \
+		FUZZ_PHASES=examples,coverage,fuzzing $(PYTEST) -s tests/hardening/test_fuzz_api.py
+
+# bandit first (offline); pip-audit --strict fails when a package could not be checked,
+# instead of reporting "no known vulnerabilities" for packages it never looked up.
+audit: bootstrap
+	@echo "== bandit"
+	$(PYTHON) -m bandit -q -c pyproject.toml -b docs/bandit-baseline.json \
+		-r campaign_manager callbacks scheduling uccx_integration reporting
+	@echo "== pip-audit"
+	$(PYTHON) -m pip_audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
 clean:
 	rm -rf var .venv

@@ -272,7 +272,9 @@ def _default_campaign(hint: str | None) -> CallbackCampaign | None:
         by_name = campaigns.filter(name=hint).first()
         if by_name is not None:
             return by_name
-        by_id = campaigns.filter(uccx_campaign_id=int(hint)).first() if hint.isdigit() else None
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        is_id = hint.isascii() and hint.isdigit() and len(hint) <= 9
+        by_id = campaigns.filter(uccx_campaign_id=int(hint)).first() if is_id else None
         if by_id is not None:
             return by_id
     return campaigns.filter(enabled=True).order_by("pk").first()

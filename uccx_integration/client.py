@@ -20,13 +20,11 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
-try:  # XML from the network: defusedxml refuses entity-expansion and external-entity tricks
-    from defusedxml import ElementTree
-except ImportError:  # pragma: no cover - defusedxml is in requirements.txt
-    # Fallback only: the stdlib parser still expands internal entities (billion laughs).
-    from xml.etree import ElementTree  # type: ignore[no-redef]
+# XML from the network is read with defusedxml only: it refuses entity expansion
+# (billion laughs) and external entities with a ValueError (DefusedXmlException).
+from defusedxml import ElementTree
+from urllib3.exceptions import NewConnectionError
 
 from uccx_integration import mapping
 from uccx_integration.mapping import Rest

@@ -5,7 +5,10 @@ Every DRF exception (400, 401, 403, 404, 405, 406, 415, 429) goes through
 so a client never receives an HTML page.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -48,6 +51,10 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Raised when DRF reads the body: without this Django's HTML 400 page answers.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response("request_too_large", f"The request body is over {limit} bytes.", 413)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's handler500 answers JSON under /api/
@@ -66,26 +73,19 @@ def exception_handler(exc, context):
             code = CODES.get(response.status_code, code or "error")
         if isinstance(exc, exceptions.AuthenticationFailed):
             code = "invalid_api_key"
-        message = str(detail) or _unknown_format_message(context) or "Not found."
+        message = str(detail) or "Not found."
         errors = [error(None, code, message)]
     response.data = {"errors": errors}
     return response
-
-
-def _unknown_format_message(context) -> str | None:
-    request = context.get("request")
-    wanted = request.query_params.get("format") if request is not None else None
-    if not wanted:
-        return None
-    view = context.get("view")
-    known = sorted({r.format for r in getattr(view, "renderer_classes", []) if r.format != "api"})
-    return f"This endpoint cannot answer in '{wanted}'; it answers {', '.join(known)}."
 
 
 def error_response(code: str, message: str, http_status: int, field: str | None = None):
     return Response({"errors": [error(field, code, message)]}, status=http_status)
 
 
+# No CSRF check: it changes nothing, and a POST to an unknown path must get this JSON
+# 404, not the CSRF failure's HTML 403 (the API's own views are CSRF-exempt too).
+@csrf_exempt
 def json_404(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(

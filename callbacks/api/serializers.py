@@ -5,6 +5,7 @@ in the skill's zone (DRF's DateTimeField would read it in the server's zone).
 """
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
@@ -18,6 +19,43 @@ def iso_utc(value) -> str | None:
     return value.astimezone(ZoneInfo("UTC")).isoformat().replace("+00:00", "Z") if value else None
 
 
+# Not storable (lone surrogates cannot be UTF-8) or not sendable to the IVR (XML 1.0 has
+# no C0 control characters but tab, newline and carriage return).
+_UNACCEPTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class Text(serializers.CharField):
+    """A text input: a JSON string only (DRF would take 42 for "42", which the OpenAPI
+    document does not allow), without control characters or lone surrogates."""
+
+    default_error_messages = {
+        "invalid": "Must be a string.",
+        "unacceptable": "Must not contain control characters.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if _UNACCEPTABLE.search(data):
+            self.fail("unacceptable")
+        return super().to_internal_value(data)
+
+
+class QuerySerializer(serializers.Serializer):
+    """Query parameters: an empty one (`?status=`) is refused, not read as absent (DRF's
+    form rule), so `?agent_id=` cannot quietly list every agent's callbacks."""
+
+    def to_internal_value(self, data):
+        blank = {
+            name: [serializers.ErrorDetail("This field may not be blank.", code="blank")]
+            for name, field in self.fields.items()
+            if data.get(name) == "" and not getattr(field, "allow_blank", False)
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
+
 def slot_data(slot: Slot) -> dict:
     return {
         "start": iso_utc(slot.start),
@@ -28,31 +66,29 @@ def slot_data(slot: Slot) -> dict:
 
 
 class CallbackInput(serializers.Serializer):
-    phone_number = serializers.CharField(max_length=40, help_text="Any common format.")
-    scheduled_at = serializers.CharField(
+    phone_number = Text(max_length=40, help_text="Any common format.")
+    scheduled_at = Text(
         max_length=40,
         help_text="ISO 8601. Without an offset it is read in the skill's time zone.",
     )
-    campaign = serializers.CharField(max_length=40, help_text="Callback campaign name.")
-    skill = serializers.CharField(max_length=100, help_text="Skill name; its hours apply.")
-    agent_id = serializers.CharField(
+    campaign = Text(max_length=40, help_text="Callback campaign name.")
+    skill = Text(max_length=100, help_text="Skill name; its hours apply.")
+    agent_id = Text(
         max_length=50,
         required=False,
         default="",
         allow_blank=True,
         help_text="Finesse login id: present = personal callback.",
     )
-    agent_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
-    first_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
-    last_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
-    notes = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-    origin_account_number = serializers.CharField(
-        max_length=40, required=False, default="", allow_blank=True
-    )
+    agent_name = Text(max_length=100, required=False, default="", allow_blank=True)
+    first_name = Text(max_length=50, required=False, default="", allow_blank=True)
+    last_name = Text(max_length=50, required=False, default="", allow_blank=True)
+    notes = Text(max_length=2000, required=False, default="", allow_blank=True)
+    origin_account_number = Text(max_length=40, required=False, default="", allow_blank=True)
 
 
 class IvrCallbackInput(CallbackInput):
-    scheduled_at = serializers.CharField(
+    scheduled_at = Text(
         max_length=40,
         required=False,
         default="",
@@ -62,20 +98,20 @@ class IvrCallbackInput(CallbackInput):
 
 
 class RescheduleInput(serializers.Serializer):
-    scheduled_at = serializers.CharField(max_length=40)
+    scheduled_at = Text(max_length=40)
 
 
 class CancelInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    reason = Text(max_length=500, required=False, default="", allow_blank=True)
 
 
 class DeliveredInput(serializers.Serializer):
-    agent_id = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    agent_id = Text(max_length=50, required=False, default="", allow_blank=True)
 
 
 class OutcomeInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.values)
-    scheduled_at = serializers.CharField(
+    scheduled_at = Text(
         max_length=40,
         required=False,
         default="",
@@ -84,14 +120,14 @@ class OutcomeInput(serializers.Serializer):
     )
 
 
-class SlotsQuery(serializers.Serializer):
-    campaign = serializers.CharField(
+class SlotsQuery(QuerySerializer):
+    campaign = Text(
         max_length=40, required=False, default="", help_text="Optional: checked if given."
     )
-    skill = serializers.CharField(max_length=100)
+    skill = Text(max_length=100)
     date = serializers.DateField()
     days = serializers.IntegerField(min_value=1, max_value=31, required=False, default=1)
-    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    phone = Text(max_length=40, required=False, default="", allow_blank=True)
 
     def validate_date(self, value):
         if not in_calendar(value) or not in_calendar(value + dt.timedelta(days=31)):
@@ -99,9 +135,9 @@ class SlotsQuery(serializers.Serializer):
         return value
 
 
-class ListQuery(serializers.Serializer):
-    agent_id = serializers.CharField(max_length=50, required=False)
-    phone = serializers.CharField(max_length=40, required=False)
+class ListQuery(QuerySerializer):
+    agent_id = Text(max_length=50, required=False)
+    phone = Text(max_length=40, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
 
 
@@ -160,7 +196,7 @@ class EventOutput(serializers.ModelSerializer):
 class CallbackDetailOutput(CallbackOutput):
     events = EventOutput(many=True, read_only=True)
     rescheduled_from = serializers.CharField(
-        source="rescheduled_from.account_number", read_only=True, default=None
+        source="rescheduled_from.account_number", read_only=True, default=None, allow_null=True
     )
 
     class Meta(CallbackOutput.Meta):
@@ -188,3 +224,93 @@ class RouteOutput(serializers.Serializer):
     campaign = serializers.CharField()
     callback_id = serializers.IntegerField(allow_null=True)
     account_number = serializers.CharField()
+
+
+# --- Shapes of the answers built as plain dicts (OpenAPI only) ------------------------
+# The views build these answers directly (the gadget calls /slots on every change); the
+# fuzz test (tests/hardening/test_fuzz_api.py) checks every answer against them.
+
+
+class SlotOutput(serializers.Serializer):
+    start = serializers.CharField(help_text="UTC, ISO 8601 with Z.")
+    local = serializers.CharField(help_text="The skill's local time, with its offset.")
+    capacity = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class ErrorItem(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, help_text="The input field, or null.")
+    code = serializers.CharField(help_text="Machine-readable, e.g. holiday, not_found.")
+    message = serializers.CharField()
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every error answer; a refused booking also proposes the next valid slots."""
+
+    # The metaclass moves declared fields off the class: no clash with Serializer.errors.
+    errors = ErrorItem(many=True)  # type: ignore[assignment]
+    suggestions = SlotOutput(many=True, required=False)
+
+
+class _CampaignSummary(serializers.Serializer):
+    name = serializers.CharField()
+    presented_number = serializers.CharField()
+    external_script = serializers.CharField()
+
+
+class _SkillSummary(serializers.Serializer):
+    name = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class _RulesSummary(serializers.Serializer):
+    slot_minutes = serializers.IntegerField()
+    slot_capacity = serializers.IntegerField()
+    min_lead_minutes = serializers.IntegerField()
+    max_days_ahead = serializers.IntegerField()
+    default_region = serializers.CharField()
+
+
+class ConfigOutput(serializers.Serializer):
+    campaigns = _CampaignSummary(many=True)
+    skills = _SkillSummary(many=True)
+    rules = _RulesSummary()
+    server_time = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
+class _Reason(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class _DayOutput(serializers.Serializer):
+    date = serializers.DateField()
+    available = serializers.BooleanField()
+    reason = _Reason(allow_null=True, help_text="Why the day has no slot, or null.")
+    slots = SlotOutput(many=True)
+
+
+class SlotsOutput(serializers.Serializer):
+    skill = serializers.CharField()
+    time_zone = serializers.CharField()
+    days = _DayOutput(many=True)
+
+
+class ValidateOutput(serializers.Serializer):
+    valid = serializers.BooleanField()
+    # The metaclass moves declared fields off the class: no clash with Serializer.errors.
+    errors = ErrorItem(many=True)  # type: ignore[assignment]
+    suggestions = SlotOutput(many=True)
+
+
+class OutcomeOutput(serializers.Serializer):
+    account_number = serializers.CharField(help_text="The new callback's when rescheduled.")
+    status = serializers.CharField()
+    scheduled_at = serializers.CharField(allow_null=True)
+    rescheduled = serializers.BooleanField()
+
+
+class PingOutput(serializers.Serializer):
+    ok = serializers.BooleanField()
+    time = serializers.CharField()

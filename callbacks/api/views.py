@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -25,23 +24,37 @@ from . import examples as ex
 from .auth import GadgetScope, IvrScope
 from .errors import error_response, violation_errors
 from .idempotency import idempotent
-from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer
+from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer, FormatNegotiation
+from .schema import ApiSchema
 from .serializers import (
     CallbackDetailOutput,
     CallbackInput,
     CallbackOutput,
     CancelInput,
+    ConfigOutput,
     DeliveredInput,
     IvrCallbackInput,
     ListQuery,
     OutcomeInput,
+    OutcomeOutput,
+    PingOutput,
     RescheduleInput,
     RouteOutput,
+    SlotsOutput,
     SlotsQuery,
+    ValidateOutput,
     iso_utc,
     slot_data,
 )
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "maxLength": 100},
+    OpenApiParameter.HEADER,
+    required=False,
+    description="At most 100 characters: a retry with the same key and body returns the "
+    "first answer (header Idempotent-Replay: true) instead of booking again.",
+)
 CALLBACKS = Callback.objects.select_related("campaign", "skill__business_hours")
 
 
@@ -105,6 +118,9 @@ def _create(request, data: dict, *, source: str, earliest: bool = False) -> Resp
 class ApiView(APIView):
     """Staff may browse the API in HTML, but errors are always JSON (or XML)."""
 
+    schema = ApiSchema()
+    content_negotiation_class = FormatNegotiation
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400 and isinstance(
@@ -133,7 +149,7 @@ class IvrView(ApiView):
 class ConfigView(GadgetView):
     @extend_schema(
         summary="Campaigns, skills, rules and server time for the gadget",
-        responses={200: OpenApiTypes.OBJECT},
+        responses=ConfigOutput,
         examples=[ex.CONFIG],
     )
     def get(self, request):
@@ -168,10 +184,12 @@ class ConfigView(GadgetView):
 
 
 class SlotsView(GadgetView):
+    error_statuses = {"get": (400,)}
+
     @extend_schema(
         summary="Free slots with capacity left (same rules as validation)",
         parameters=[SlotsQuery],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=SlotsOutput,
         examples=[ex.SLOTS],
     )
     def get(self, request):
@@ -220,7 +238,7 @@ class ValidateView(GadgetView):
     @extend_schema(
         summary="Dry run of create: every violation and suggested slots",
         request=CallbackInput,
-        responses={200: OpenApiTypes.OBJECT},
+        responses=ValidateOutput,
         examples=[ex.CREATE_REQUEST, ex.VALIDATE_INVALID],
     )
     def post(self, request):
@@ -238,6 +256,8 @@ class ValidateView(GadgetView):
 
 class CallbackListCreateView(GadgetView, generics.GenericAPIView):
     serializer_class = CallbackOutput
+    # GET: a bad filter (400) or a page past the end (404); POST: Idempotency-Key reused.
+    error_statuses = {"get": (400, 404), "post": (422,)}
 
     @extend_schema(
         summary="List callbacks (newest first), filtered by agent, phone or status",
@@ -262,9 +282,7 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         summary="Create a callback (validated; Idempotency-Key makes retries safe)",
         request=CallbackInput,
         responses={201: CallbackOutput},
-        parameters=[
-            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
-        ],
+        parameters=[IDEMPOTENCY_KEY],
         examples=[ex.CREATE_REQUEST, ex.CALLBACK, ex.REJECTED],
     )
     def post(self, request):
@@ -292,6 +310,8 @@ class CallbackDetailView(GadgetView):
 
 
 class RescheduleView(GadgetView):
+    error_statuses = {"post": (409,)}
+
     @extend_schema(
         summary="Reschedule: a new callback takes over, the old one is kept as history",
         request=RescheduleInput,
@@ -317,6 +337,8 @@ class RescheduleView(GadgetView):
 
 
 class CancelView(GadgetView):
+    error_statuses = {"post": (409,)}
+
     @extend_schema(
         summary="Cancel a scheduled (or already dialing) callback",
         request=CancelInput,
@@ -337,6 +359,8 @@ class CancelView(GadgetView):
 
 
 class DeliveredView(GadgetView):
+    error_statuses = {"post": (409,)}
+
     @extend_schema(
         summary="The callback call reached the agent (flow step 13)",
         request=DeliveredInput,
@@ -383,10 +407,12 @@ class IvrRouteView(IvrView):
 
 
 class IvrOutcomeView(IvrView):
+    error_statuses = {"post": (409,)}
+
     @extend_schema(
         summary="What the IVR script did with the call",
         request=OutcomeInput,
-        responses={200: OpenApiTypes.OBJECT},
+        responses=OutcomeOutput,
         examples=[ex.OUTCOME_REQUEST, ex.OUTCOME_RESULT],
     )
     def post(self, request, account_number: str):
@@ -414,10 +440,13 @@ class IvrOutcomeView(IvrView):
 
 
 class IvrCreateView(IvrView):
+    error_statuses = {"post": (422,)}
+
     @extend_schema(
         summary="Inbound IVR creates a callback (no scheduled_at: earliest free slot)",
         request=IvrCallbackInput,
         responses={201: CallbackOutput},
+        parameters=[IDEMPOTENCY_KEY],
         examples=[ex.IVR_CREATE_REQUEST, ex.CALLBACK, ex.REJECTED],
     )
     def post(self, request):
@@ -431,8 +460,6 @@ class IvrCreateView(IvrView):
 class PingView(GadgetView):
     """A trivial authenticated endpoint: the floor for API benchmarks."""
 
-    @extend_schema(
-        summary="Authenticated no-op (benchmark floor)", responses={200: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(summary="Authenticated no-op (benchmark floor)", responses=PingOutput)
     def get(self, request):
         return Response({"ok": True, "time": iso_utc(dt.datetime.now(ZoneInfo("UTC")))})
