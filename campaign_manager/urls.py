@@ -26,5 +26,6 @@ urlpatterns = [
 ]
 
 # JSON, never an HTML page, for errors under /api/.
+handler400 = "callbacks.api.errors.json_400"
 handler404 = "callbacks.api.errors.json_404"
 handler500 = "callbacks.api.errors.json_500"

@@ -97,6 +97,26 @@ def json_404(request, exception=None):
     return page_not_found(request, exception)
 
 
+def json_400(request, exception=None):
+    """Requests Django refuses before any view (e.g. a Host not in ALLOWED_HOSTS)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"errors": [error(None, "bad_request", "The request was refused: " + _why(exception))]},
+            status=400,
+        )
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+
+def _why(exception) -> str:
+    from django.core.exceptions import DisallowedHost
+
+    if isinstance(exception, DisallowedHost):
+        return "this server does not answer to that host name (ALLOWED_HOSTS)."
+    return "it is malformed."
+
+
 def json_500(request):
     if request.path.startswith("/api/"):
         return JsonResponse(

@@ -326,3 +326,19 @@ def test_it_answers_every_gadget_failure_in_the_error_shape(gadget, method, path
     errors = response.json()["errors"]
     assert errors
     assert all(set(e) == {"field", "code", "message"} for e in errors)
+
+
+def test_it_answers_an_unknown_host_with_json(client):
+    response = client.get("/api/v1/config", HTTP_HOST="evil.example.com")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "bad_request"
+    assert "ALLOWED_HOSTS" in response.json()["errors"][0]["message"]
+
+
+def test_it_keeps_the_html_page_for_an_unknown_host_outside_the_api(client):
+    response = client.get("/admin/", HTTP_HOST="evil.example.com")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
