@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -131,8 +132,9 @@ def test_it_loads_demo_callbacks_and_working_keys_with_demo(db, frozen_now, sett
     keys = dict(
         line.split("=", 1) for line in (tmp_path / "demo-api-keys.txt").read_text().splitlines()
     )
-    assert Callback.objects.count() == len(DEMO_CALLBACKS) + len(LIVE_CALLBACKS)
-    assert Callback.objects.exclude(status=Status.SCHEDULED).count() == 0
+    waiting = Callback.objects.exclude(notes="demo history")
+    assert waiting.count() == len(DEMO_CALLBACKS) + len(LIVE_CALLBACKS)
+    assert waiting.exclude(status=Status.SCHEDULED).count() == 0
     assert ApiKey.objects.count() == 2
     assert ApiKey.objects.get_from_key(keys["gadget"]).scope == ApiScope.GADGET
     assert ApiKey.objects.get_from_key(keys["ivr"]).scope == ApiScope.IVR
@@ -180,3 +182,29 @@ def test_at_night_the_live_demo_callbacks_take_the_first_valid_slot(db, settings
     saturday_8 = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
     assert [c.scheduled_at for c in live_callbacks()] == [saturday_8] * 2
     assert "not in a minute" in output and "outside the callback hours" in output
+
+
+def test_it_loads_a_month_of_finished_callbacks_once_for_the_reports(
+    db, frozen_now, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+
+    call_command("seed_demo", "--demo", stdout=io.StringIO())
+    call_command("seed_demo", "--demo", stdout=io.StringIO())
+
+    history = Callback.objects.filter(notes="demo history")
+    days = {c.local_date for c in history}
+    today = frozen_now.astimezone(ZoneInfo("Europe/Warsaw")).date()
+    assert history.count() > 900
+    assert set(history.values_list("status", flat=True)) == {
+        Status.COMPLETED,
+        Status.FAILED,
+        Status.EXPIRED,
+        Status.CANCELLED,
+        Status.RESCHEDULED,
+    }
+    assert min(days) == today - dt.timedelta(days=30) and max(days) < today
+    sunday = next(d for d in days if d.weekday() == 6)
+    assert not history.filter(skill__name="Sales", local_date=sunday).exists()  # closed
+    assert history.filter(skill__name="Support", local_date=sunday).exists()
+    assert all(c.events.filter(kind="created").count() == 1 for c in history[:50])

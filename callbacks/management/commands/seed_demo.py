@@ -1,7 +1,8 @@
 """Load the demo installation: scheduling configuration and callback campaigns.
 
 Idempotent. The demo superuser (admin / admin) is created only with
---demo-superuser; --demo adds it, a few callbacks, two API keys (written to
+--demo-superuser; --demo adds it, a few callbacks, a month of finished ones for the
+reports (callbacks/demo_history.py), two API keys (written to
 $CM_VAR_DIR/demo-api-keys.txt, since keys are stored hashed) and the "live" demo
 callbacks. `make run` passes --demo; production never gets any of it by default.
 
@@ -23,6 +24,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from callbacks.demo_history import demo_history_load
 from callbacks.models import PENDING, ApiKey, ApiScope, Callback, CallbackCampaign, Source
 from callbacks.services import CallbackRejected, CustomerDetails, callback_schedule
 from callbacks.validation import CallbackRequest
@@ -105,6 +107,8 @@ class Command(BaseCommand):
                 actor="seed_demo",
             )
         self.stdout.write(f"Demo callbacks: {Callback.objects.count()}")
+        history = demo_history_load()
+        self.stdout.write(f"Demo history for the reports: {history} finished callbacks")
 
     def _live_callbacks(self) -> None:
         why_later: set[str] = set()
