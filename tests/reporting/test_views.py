@@ -120,9 +120,10 @@ def _callback(rng, anchor, created, campaigns, skills) -> Callback:
 def _link_reschedules(rng, made) -> None:
     old = [c for c in made if c.status == Status.RESCHEDULED]
     new = [c for c in made if c.status != Status.RESCHEDULED]
-    for before, after in zip(old, rng.sample(new, len(old)), strict=True):
+    successors = rng.sample(new, len(old))
+    for before, after in zip(old, successors, strict=True):
         after.rescheduled_from = before
-    Callback.objects.bulk_update(new, ["rescheduled_from"])
+    Callback.objects.bulk_update(successors, ["rescheduled_from"])
 
 
 def _record_events(rng, made) -> None:
