@@ -357,6 +357,17 @@ def secondary_indexes(cursor, tables: tuple[str, ...]) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def local_promises_differing(every: int = 97) -> tuple[int, int]:
+    """(checked, differing): the SQL-made promised day and offset of every `every`-th
+    callback against callbacks.models.local_promise, which the application uses."""
+    from callbacks.models import Callback, local_promise
+
+    sample = Callback.objects.filter(id__in=range(1, Callback.objects.count() + 1, every))
+    rows = sample.values_list("scheduled_at", "local_date", "local_offset_minutes")
+    differing = sum(local_promise(at, "Europe/Warsaw") != (day, offset) for at, day, offset in rows)
+    return len(rows), differing
+
+
 @dataclass
 class Load:
     seconds: float
@@ -727,6 +738,11 @@ def run_here(args: argparse.Namespace) -> None:
             f"{data.seconds:.1f} s; sizes {data.sizes}"
         )
         print("generation steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in data.steps.items()))
+        checked, differing = local_promises_differing()
+        print(
+            f"local_date and local_offset_minutes of {checked:,} callbacks against "
+            f"callbacks.models.local_promise: {differing} differ"
+        )
         print(f"callbacks by status: {data.by_status}")
         print(f"events by kind: {data.by_kind}")
         last = today - dt.timedelta(days=1)
