@@ -41,12 +41,10 @@ shared machine vary with its load, buffers do not):
   (c) attempt report, 1 day   SELECT * FROM cm_callback_attempt_report WHERE promised_date = %s
   (d) one agent, 30 days      the dashboard's measures per day for one agent_id
   (e) callback report, 7 days a weekly detail report
-All first without the report indexes of callbacks migration 0005, then with them (built
-by Django's schema editor from the models' Meta, timed). A missed target prints the
-EXPLAIN (ANALYZE, BUFFERS) summary; --explain prints every plan. --proposed-view adds a
-third round with a change to cm_callback_report that reporting/sql.py does not have and
-one more index (see COUNT_FORM). (b) is also read through Django's connection, as the
-dashboard and the CSV export read.
+All first without the report indexes (callbacks migrations 0007 and 0008), then with them
+(built by Django's schema editor from the models' Meta, timed). A missed target prints
+the EXPLAIN (ANALYZE, BUFFERS) summary; --explain prints every plan. (b) is also read
+through Django's connection, as the dashboard and the CSV export read.
 """
 
 import argparse
@@ -76,9 +74,14 @@ AGENTS = 40
 RUNS = 7
 SUMMARY_DAYS = 30
 EXPLAIN_LINES = 40
-# Indexes of callbacks migration 0005 (the Meta indexes named here), measured without and with.
-REPORT_INDEXES = ("callback_report_agent", "callbackevent_report_attempt")
-SHIPPED = "with 0005"  # the round the targets judge: the views and indexes as migrated
+# The report indexes (callbacks migrations 0007, 0008: the Meta indexes named here),
+# measured without and with.
+REPORT_INDEXES = (
+    "callback_report_agent",
+    "callbackevent_report_attempt",
+    "callbackevent_report_outcome",
+)
+SHIPPED = "with indexes"  # the round the targets judge: the views and indexes as migrated
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -382,7 +385,7 @@ class Load:
 
 
 def load(cast: Cast, callbacks: int, today: dt.date) -> Load:
-    """The year of callbacks and events. Indexes other than those of 0005 rebuilt after."""
+    """The year of callbacks and events. Indexes other than the report ones rebuilt after."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -508,54 +511,6 @@ def queries(day: dt.date, week: dt.date, first: dt.date, last: dt.date, agent: s
     ]
 
 
-# What --proposed-view measures; neither is in reporting/sql.py or a migration.
-# fell_back_to_skill as a counting scalar subquery instead of EXISTS: for a range of days
-# PostgreSQL may run the EXISTS as a hashed subplan over every 'queued_skill' IVR outcome
-# of all time (it estimates 0.5 % of the outcomes where 70 % are), and whether it does
-# flips with the statistics and the indexes at hand. A scalar subquery is never hashed:
-# it probes the events of each personal callback, through the partial index below (with
-# EXISTS, that index makes the hashed plan look cheaper still). The same SQL on SQL Server
-# and SQLite.
-EXISTS_FORM = ("AND EXISTS (SELECT 1 FROM callbacks_callbackevent f", "= 'queued_skill') THEN 1")
-COUNT_FORM = ("AND (SELECT COUNT(*) FROM callbacks_callbackevent f", "= 'queued_skill') > 0 THEN 1")
-OUTCOME_INDEX = (
-    "CREATE INDEX callbackevent_report_outcome ON callbacks_callbackevent (callback_id) "
-    "WHERE kind = 'ivr_outcome'"
-)
-
-
-def create_proposed_views() -> bool:
-    """The report views with COUNT_FORM, and OUTCOME_INDEX; False when the view has no
-    EXISTS_FORM (any more)."""
-    from django.db import connection, transaction
-
-    from reporting import sql
-
-    statements = sql.create_statements("postgresql")
-    report = statements[sql.VIEWS.index("cm_callback_report")]
-    if not all(part in report for part in EXISTS_FORM):
-        return False
-    for old, new in zip(EXISTS_FORM, COUNT_FORM, strict=True):
-        report = report.replace(old, new)
-    statements[sql.VIEWS.index("cm_callback_report")] = report
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in [*sql.drop_statements("postgresql"), *statements, OUTCOME_INDEX]:
-            cursor.execute(statement)
-        cursor.execute("ANALYZE callbacks_callbackevent")
-    return True
-
-
-def drop_proposed_views() -> None:
-    """Back to what migrate left (for --here: the database outlives the bench)."""
-    from django.db import connection
-
-    from reporting import install
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX IF EXISTS callbackevent_report_outcome")
-    install.views_create()
-
-
 @dataclass
 class Timing:
     rows: int
@@ -674,7 +629,7 @@ def measure(label: str, plan: list[Query], runs: int, show_plans: bool) -> dict[
 
 
 def build_report_indexes() -> list[tuple[str, float]]:
-    """Create 0005's indexes as its migration does; (name, seconds) each."""
+    """Create the report indexes as their migrations do; (name, seconds) each."""
     from django.db import connection
 
     built = []
@@ -754,18 +709,12 @@ def run_here(args: argparse.Namespace) -> None:
             f"warm cache, {args.runs} runs after one untimed run; (a)/(d) {first} .. {last}, "
             f"(b)/(c) {day}, (d) agent07, (e) {week} .. {last}"
         )
-        phases = {"before 0005": measure("before 0005", plan, args.runs, args.explain)}
+        phases = {"no indexes": measure("no indexes", plan, args.runs, args.explain)}
         built = build_report_indexes()
         names = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in built)
         print(f"\nreport indexes built (+ ANALYZE): {names or 'none declared'}")
         phases[SHIPPED] = measure(SHIPPED, plan, args.runs, args.explain)
         via_django = django_fetch(plan[1], args.runs)
-        if args.proposed_view:
-            if create_proposed_views():
-                phases["proposed view"] = measure("proposed view", plan, args.runs, args.explain)
-            else:
-                print("\n--proposed-view: cm_callback_report has no EXISTS form any more")
-            drop_proposed_views()
     print_table(plan, phases)
     print(
         f"{plan[1].label} through Django's connection (dashboard, CSV export): median "
@@ -780,18 +729,12 @@ def main() -> None:
     parser.add_argument("--callbacks", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=RUNS, help="timed runs per query")
     parser.add_argument("--explain", action="store_true", help="plans of every query")
-    parser.add_argument(
-        "--proposed-view",
-        action="store_true",
-        help="also measure cm_callback_report with fell_back_to_skill as COUNT(*) > 0 "
-        "and an index of IVR outcomes (COUNT_FORM, OUTCOME_INDEX)",
-    )
     args = parser.parse_args()
     if args.here or os.environ.get("DATABASE_URL", "").startswith("postgres"):
         run_here(args)
         return
     passthrough = [f"--callbacks={args.callbacks}", f"--runs={args.runs}", "--here"]
-    passthrough += ["--explain"] * args.explain + ["--proposed-view"] * args.proposed_view
+    passthrough += ["--explain"] * args.explain
     script = os.path.abspath(__file__)
     command = [str(ROOT / "scripts/with-postgres.sh"), sys.executable, script, *passthrough]
     subprocess.run(command, check=True)

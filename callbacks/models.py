@@ -334,6 +334,12 @@ class CallbackEvent(models.Model):
                 name="callbackevent_report_attempt",
                 condition=models.Q(kind=EventKind.DIAL_ATTEMPT),
             ),
+            # cm_callback_report's fell_back_to_skill: a personal callback's IVR outcomes.
+            models.Index(
+                fields=["callback"],
+                name="callbackevent_report_outcome",
+                condition=models.Q(kind=EventKind.IVR_OUTCOME),
+            ),
         ]
 
     def __str__(self) -> str:

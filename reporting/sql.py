@@ -148,10 +148,13 @@ def callback_report(d: Dialect) -> str:
         f"WHEN {withdrawn} THEN NULL "
         f"WHEN {d.seconds('c.scheduled_at', d.now)} > {tolerance} THEN 0 END"
     )
+    # Counted rather than EXISTS: for a range of days PostgreSQL may hash an EXISTS over
+    # every IVR outcome of all time (bench/reporting.py measured 1.4 s against 0.3 s for a
+    # week); a counting subquery probes each personal callback's outcomes by index.
     fell_back = (
-        "CASE WHEN c.agent_id <> '' AND EXISTS (SELECT 1 FROM callbacks_callbackevent f "
+        "CASE WHEN c.agent_id <> '' AND (SELECT COUNT(*) FROM callbacks_callbackevent f "
         f"WHERE f.callback_id = c.id AND f.kind = {_literal(EventKind.IVR_OUTCOME)} "
-        f"AND {d.json_text('f.details', 'outcome')} = 'queued_skill') THEN 1 ELSE 0 END"
+        f"AND {d.json_text('f.details', 'outcome')} = 'queued_skill') > 0 THEN 1 ELSE 0 END"
     )
     return f"""SELECT
     c.id AS callback_id,

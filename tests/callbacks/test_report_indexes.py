@@ -1,4 +1,4 @@
-"""The report views can use the indexes made for them (callbacks migration 0005).
+"""The report views can use the indexes made for them (callbacks migrations 0007, 0008).
 
 An expression index serves only a query with the same expression: if the view's agent_id
 stopped being NULLIF(agent_id, '') the index would silently be left unused. The figures
@@ -36,3 +36,9 @@ def test_it_reads_a_days_attempts_from_the_attempt_index():
     query = "SELECT * FROM cm_callback_attempt_report WHERE promised_date = %s"
     avoid = ("seqscan", "hashjoin", "mergejoin")
     assert "callbackevent_report_attempt" in plan(query, ["2026-11-20"], avoid=avoid)
+
+
+def test_it_looks_up_a_personal_callbacks_ivr_outcomes_in_the_outcome_index():
+    query = "SELECT fell_back_to_skill FROM cm_callback_report WHERE promised_date = %s"
+    avoid = ("seqscan", "hashjoin", "mergejoin", "bitmapscan")
+    assert "callbackevent_report_outcome" in plan(query, ["2026-11-20"], avoid=avoid)
