@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -234,9 +235,12 @@ class ApplySummary:
 FOLLOWED = (Status.IN_DIALER, Status.IN_IVR)
 
 
+@transaction.atomic
 def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -> ApplySummary:
     """Apply one batch: new attempts and results in one bulk UPDATE, one event per new
-    attempt, closures as bulk transitions. Repeating a batch changes nothing.
+    attempt, closures as bulk transitions. Repeating a batch changes nothing, and so does
+    a second poll running at the same time (a purge's poll, a redelivered task): the
+    callbacks are read locked, so it waits and then sees the attempts as already counted.
 
     A contact an agent took completes its callback (so does an answered call the
     campaign's external script took over); any other closure fails it with the last
@@ -246,8 +250,10 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     by_account = {o.account_number: o for o in observations if o.account_number}
     if not by_account:
         return summary
+    followed = Callback.objects.filter(account_number__in=list(by_account), status__in=FOLLOWED)
     callbacks = list(
-        Callback.objects.filter(account_number__in=list(by_account), status__in=FOLLOWED)
+        _for_update(followed)
+        .order_by("pk")
         .select_related("campaign")
         .only(
             "pk",
@@ -289,46 +295,50 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
                 completed.setdefault(callback.status, []).append(callback.pk)
             else:
                 failed.setdefault(callback.status, []).append(callback.pk)
-    with transaction.atomic():
-        if changed:
-            _save_dialing_progress(changed)
-        if attempt_events:
-            states.record_events(
-                [
-                    (callback, EventKind.DIAL_ATTEMPT, details)
-                    for callback, details in attempt_events
-                ],
+    if changed:
+        _save_dialing_progress(changed)
+    if attempt_events:
+        states.record_events(
+            [(callback, EventKind.DIAL_ATTEMPT, details) for callback, details in attempt_events],
+            actor="dialer",
+        )
+    for source, ids in completed.items():
+        summary.completed += len(
+            states.transition_many(
+                ids,
+                source,
+                Status.COMPLETED,
+                event=EventKind.COMPLETED,
                 actor="dialer",
+                details={"detail": "the dialer connected the customer"},
             )
-        for source, ids in completed.items():
-            summary.completed += len(
-                states.transition_many(
-                    ids,
-                    source,
-                    Status.COMPLETED,
-                    event=EventKind.COMPLETED,
-                    actor="dialer",
-                    details={"detail": "the dialer connected the customer"},
-                )
+        )
+    for source, ids in failed.items():
+        by_pk = {c.pk: c for c in callbacks}
+        summary.failed += len(
+            states.transition_many(
+                ids,
+                source,
+                Status.FAILED,
+                event=EventKind.FAILED,
+                actor="dialer",
+                details_by_id={
+                    pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
+                    for pk in ids
+                },
             )
-        for source, ids in failed.items():
-            by_pk = {c.pk: c for c in callbacks}
-            summary.failed += len(
-                states.transition_many(
-                    ids,
-                    source,
-                    Status.FAILED,
-                    event=EventKind.FAILED,
-                    actor="dialer",
-                    details_by_id={
-                        pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
-                        for pk in ids
-                    },
-                )
-            )
+        )
     summary.updated = len(changed)
     summary.attempts = len(attempt_events)
     return summary
+
+
+def _for_update(callbacks: QuerySet[Callback]) -> QuerySet[Callback]:
+    """Lock the callback rows (not their campaigns, where the database can tell them
+    apart). SQLite has no row locks: its immediate transactions serialise writers."""
+    if connection.features.has_select_for_update_of:
+        return callbacks.select_for_update(of=("self",))
+    return callbacks.select_for_update()
 
 
 def _new_attempts(seen: int, last_seen: int) -> int:
