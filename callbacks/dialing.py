@@ -134,17 +134,45 @@ def callbacks_mark_exported(
     )
 
 
-def callbacks_return_to_schedule(ids: list[int], *, reason: str, batch_ref: str = "") -> list[int]:
-    """UCCX surely did not receive them: back to `scheduled`, tried again next run."""
+def callbacks_return_to_schedule(
+    ids: list[int],
+    *,
+    reason: str,
+    batch_ref: str = "",
+    claimed_before: dt.datetime | None = None,
+) -> list[int]:
+    """UCCX surely did not receive them: back to `scheduled`, tried again next run.
+
+    `claimed_before` (reconcile): only callbacks still in a claim older than that. One
+    claimed again since (another reconcile returned it and an export took it) is that
+    export's to settle: returning it would let the export post it a second time.
+    """
     details = {"reason": reason, **({"batch": batch_ref} if batch_ref else {})}
-    return states.transition_many(
-        ids,
-        Status.EXPORTING,
-        Status.SCHEDULED,
-        event=EventKind.EXPORT_RETRY,
-        actor=ACTOR,
-        details=details,
-    )
+    with transaction.atomic():
+        if claimed_before is not None:
+            ids = _still_claimed_before(ids, claimed_before)
+        return states.transition_many(
+            ids,
+            Status.EXPORTING,
+            Status.SCHEDULED,
+            event=EventKind.EXPORT_RETRY,
+            actor=ACTOR,
+            details=details,
+        )
+
+
+def _still_claimed_before(ids: list[int], moment: dt.datetime) -> list[int]:
+    """Those of `ids` still `exporting` since before `moment`, locked until the commit."""
+    found: list[int] = []
+    for start in range(0, len(ids), 1000):  # IN lists within every database's limits
+        found += (
+            Callback.objects.select_for_update()
+            .filter(
+                pk__in=ids[start : start + 1000], status=Status.EXPORTING, updated_at__lt=moment
+            )
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 def callbacks_stuck_exporting(*, older_than: dt.datetime) -> list[Callback]:

@@ -328,3 +328,59 @@ def test_it_imports_each_callback_once_when_two_purges_overlap(
     assert len(contacts(simulator)) == 3
     assert attempts_of(callbacks) == {c.pk: (1, 0) for c in callbacks}
     assert event_counts(callbacks, EventKind.DIAL_ATTEMPT) == {c.pk: 1 for c in callbacks}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_late_reconcile_leaves_a_callback_to_the_export_that_claimed_it_again(
+    campaign, simulator, client, make_client, monkeypatch
+):
+    """Two reconciles overlap (a slow UCCX makes one outlast its period). The quicker one
+    returns a lost export to the schedule and the next export claims it again; the slower
+    one, deciding on what it saw before, must not pull it back from under that export."""
+    callbacks = due_callbacks(2)
+    with at(EXPORTED):  # claimed by an exporter that died before posting
+        dialing.callbacks_claim_due(
+            campaign=campaign, window=dialing.DueWindow.at(EXPORTED), limit=2
+        )
+    later = EXPORTED + services.STALE_AFTER + dt.timedelta(minutes=1)
+    claimed_again, first_done = threading.Event(), threading.Event()
+
+    def quicker_reconcile_then_export() -> None:
+        with db_cra(simulator) as informix:
+            services.reconcile_exports(client=make_client(), informix=informix)
+        exporter = make_client()
+        add_contacts = exporter.add_contacts
+
+        def post_once_the_slower_reconcile_decided(*args, **kwargs):
+            claimed_again.set()
+            assert first_done.wait(timeout=30)
+            return add_contacts(*args, **kwargs)
+
+        exporter.add_contacts = post_once_the_slower_reconcile_decided
+        services.export_due_callbacks(client=exporter)
+
+    overlap = Overlap(
+        dialing.callbacks_return_to_schedule,
+        quicker_reconcile_then_export,
+        blocked=claimed_again.is_set,
+    )
+
+    slower = threading.current_thread()
+
+    def return_to_schedule(*args, **kwargs):
+        try:
+            return overlap(*args, **kwargs)
+        finally:
+            if threading.current_thread() is slower:
+                first_done.set()
+
+    monkeypatch.setattr(dialing, "callbacks_return_to_schedule", return_to_schedule)
+    with at(later), db_cra(simulator) as informix:
+        services.reconcile_exports(client=client, informix=informix)
+        overlap.join()
+
+    assert statuses(callbacks) == {Status.IN_DIALER: 2}
+    assert_each_imported_once(simulator, callbacks)
+    assert posts(simulator) == 1
+    assert event_counts(callbacks, EventKind.EXPORT_RETRY) == {c.pk: 1 for c in callbacks}
