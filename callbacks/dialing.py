@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -133,17 +134,45 @@ def callbacks_mark_exported(
     )
 
 
-def callbacks_return_to_schedule(ids: list[int], *, reason: str, batch_ref: str = "") -> list[int]:
-    """UCCX surely did not receive them: back to `scheduled`, tried again next run."""
+def callbacks_return_to_schedule(
+    ids: list[int],
+    *,
+    reason: str,
+    batch_ref: str = "",
+    claimed_before: dt.datetime | None = None,
+) -> list[int]:
+    """UCCX surely did not receive them: back to `scheduled`, tried again next run.
+
+    `claimed_before` (reconcile): only callbacks still in a claim older than that. One
+    claimed again since (another reconcile returned it and an export took it) is that
+    export's to settle: returning it would let the export post it a second time.
+    """
     details = {"reason": reason, **({"batch": batch_ref} if batch_ref else {})}
-    return states.transition_many(
-        ids,
-        Status.EXPORTING,
-        Status.SCHEDULED,
-        event=EventKind.EXPORT_RETRY,
-        actor=ACTOR,
-        details=details,
-    )
+    with transaction.atomic():
+        if claimed_before is not None:
+            ids = _still_claimed_before(ids, claimed_before)
+        return states.transition_many(
+            ids,
+            Status.EXPORTING,
+            Status.SCHEDULED,
+            event=EventKind.EXPORT_RETRY,
+            actor=ACTOR,
+            details=details,
+        )
+
+
+def _still_claimed_before(ids: list[int], moment: dt.datetime) -> list[int]:
+    """Those of `ids` still `exporting` since before `moment`, locked until the commit."""
+    found: list[int] = []
+    for start in range(0, len(ids), 1000):  # IN lists within every database's limits
+        found += (
+            Callback.objects.select_for_update()
+            .filter(
+                pk__in=ids[start : start + 1000], status=Status.EXPORTING, updated_at__lt=moment
+            )
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 def callbacks_stuck_exporting(*, older_than: dt.datetime) -> list[Callback]:
@@ -234,9 +263,12 @@ class ApplySummary:
 FOLLOWED = (Status.IN_DIALER, Status.IN_IVR)
 
 
+@transaction.atomic
 def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -> ApplySummary:
     """Apply one batch: new attempts and results in one bulk UPDATE, one event per new
-    attempt, closures as bulk transitions. Repeating a batch changes nothing.
+    attempt, closures as bulk transitions. Repeating a batch changes nothing, and so does
+    a second poll running at the same time (a purge's poll, a redelivered task): the
+    callbacks are read locked, so it waits and then sees the attempts as already counted.
 
     A contact an agent took completes its callback (so does an answered call the
     campaign's external script took over); any other closure fails it with the last
@@ -246,8 +278,10 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     by_account = {o.account_number: o for o in observations if o.account_number}
     if not by_account:
         return summary
+    followed = Callback.objects.filter(account_number__in=list(by_account), status__in=FOLLOWED)
     callbacks = list(
-        Callback.objects.filter(account_number__in=list(by_account), status__in=FOLLOWED)
+        _for_update(followed)
+        .order_by("pk")
         .select_related("campaign")
         .only(
             "pk",
@@ -289,46 +323,50 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
                 completed.setdefault(callback.status, []).append(callback.pk)
             else:
                 failed.setdefault(callback.status, []).append(callback.pk)
-    with transaction.atomic():
-        if changed:
-            _save_dialing_progress(changed)
-        if attempt_events:
-            states.record_events(
-                [
-                    (callback, EventKind.DIAL_ATTEMPT, details)
-                    for callback, details in attempt_events
-                ],
+    if changed:
+        _save_dialing_progress(changed)
+    if attempt_events:
+        states.record_events(
+            [(callback, EventKind.DIAL_ATTEMPT, details) for callback, details in attempt_events],
+            actor="dialer",
+        )
+    for source, ids in completed.items():
+        summary.completed += len(
+            states.transition_many(
+                ids,
+                source,
+                Status.COMPLETED,
+                event=EventKind.COMPLETED,
                 actor="dialer",
+                details={"detail": "the dialer connected the customer"},
             )
-        for source, ids in completed.items():
-            summary.completed += len(
-                states.transition_many(
-                    ids,
-                    source,
-                    Status.COMPLETED,
-                    event=EventKind.COMPLETED,
-                    actor="dialer",
-                    details={"detail": "the dialer connected the customer"},
-                )
+        )
+    for source, ids in failed.items():
+        by_pk = {c.pk: c for c in callbacks}
+        summary.failed += len(
+            states.transition_many(
+                ids,
+                source,
+                Status.FAILED,
+                event=EventKind.FAILED,
+                actor="dialer",
+                details_by_id={
+                    pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
+                    for pk in ids
+                },
             )
-        for source, ids in failed.items():
-            by_pk = {c.pk: c for c in callbacks}
-            summary.failed += len(
-                states.transition_many(
-                    ids,
-                    source,
-                    Status.FAILED,
-                    event=EventKind.FAILED,
-                    actor="dialer",
-                    details_by_id={
-                        pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
-                        for pk in ids
-                    },
-                )
-            )
+        )
     summary.updated = len(changed)
     summary.attempts = len(attempt_events)
     return summary
+
+
+def _for_update(callbacks: QuerySet[Callback]) -> QuerySet[Callback]:
+    """Lock the callback rows (not their campaigns, where the database can tell them
+    apart). SQLite has no row locks: its immediate transactions serialise writers."""
+    if connection.features.has_select_for_update_of:
+        return callbacks.select_for_update(of=("self",))
+    return callbacks.select_for_update()
 
 
 def _new_attempts(seen: int, last_seen: int) -> int:

@@ -283,7 +283,9 @@ def reconcile_exports(
             "returned",
             len(
                 dialing.callbacks_return_to_schedule(
-                    missing, reason="not in the UCCX dialing list (reconcile)"
+                    missing,
+                    reason="not in the UCCX dialing list (reconcile)",
+                    claimed_before=now - stale_after,  # not one an export took again since
                 )
             ),
         )
