@@ -266,6 +266,9 @@ def start_everything(stack: ExitStack, var_dir: Path, keys: dict) -> dict:
     web_env = {
         **env,
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on the loopback, no proxy: no redirect to https, no access log.
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "warning",
         # Throttling is measured by the tests; here it would only turn load into 429s.
         "API_RATE_GADGET": "1000000/min",
         "API_RATE_IVR": "1000000/min",
