@@ -10,19 +10,15 @@ which needs a database another process can open: PostgreSQL only.
 """
 
 import datetime as dt
-import os
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -33,12 +29,12 @@ from django.utils import timezone
 from callbacks.models import ApiKey, ApiScope, Callback, Status
 from campaign_manager.celery import app
 from tests.callbacks.api_helpers import body, key_client
-from tests.uccx_integration.flow_helpers import contacts, sqlite_dsn
+from tests.uccx_integration.flow_helpers import contacts
 from tests.uccx_integration.test_celery_e2e import (
     SKILL,
+    celery_worker,
     fast_schedule,
     open_round_the_clock,
-    test_database_url,
 )
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
@@ -163,51 +159,6 @@ def test_it_books_callbacks_and_queues_nothing_while_the_broker_is_down_then_que
 
 
 # --- a real worker with beat through an outage --------------------------------------------------
-@contextmanager
-def worker_with_beat(broker: RedisServer, simulator, tmp_path: Path) -> Iterator[Path]:
-    """`celery worker -B` as a process in its own session on `broker` and the PostgreSQL
-    test database; yields its log file; stopped (TERM, then KILL to the group) at the end."""
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": broker.url,
-        "CM_VAR_DIR": str(tmp_path / "worker-var"),
-        "UCCX_URL": simulator.url,
-        "UCCX_USERNAME": simulator.username,
-        "UCCX_PASSWORD": simulator.password,
-        "INFORMIX_DSN": sqlite_dsn(simulator.store.path),
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "campaign_manager", "worker", "-B",
-        "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-        "--loglevel", "info", "--pool", "solo",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield log
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=15)
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
-        print(f"--- worker log tail ---\n{tail}")
-
-
 def wait_until(condition: Callable[[], bool], log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -236,7 +187,8 @@ def test_it_exports_what_was_booked_during_an_outage_once_the_broker_is_back(
     assert created.status_code == 201, created.content
     booked = Callback.objects.get(pk=created.json()["id"])
 
-    with worker_with_beat(broker, simulator, tmp_path) as log:
+    with celery_worker(simulator, tmp_path, broker_url=broker.url) as worker:
+        log = worker.log
         # The worker starts while the broker is down: it keeps trying, nothing runs.
         wait_until(lambda: "Cannot connect to redis" in log.read_text(errors="replace"), log)
         booked.refresh_from_db()

@@ -176,15 +176,18 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(simulator: Simulator, tmp_path: Path) -> Iterator[Worker]:
-    """The worker with embedded beat as a subprocess in its own session, stopped (SIGTERM,
-    then SIGKILL to the whole group) whatever happened; its log tail is printed (pytest
-    shows it when the test failed)."""
+def celery_worker(
+    simulator: Simulator, tmp_path: Path, *, broker_url: str | None = None
+) -> Iterator[Worker]:
+    """The worker with embedded beat as a subprocess in its own session (on the PostgreSQL
+    test database and `broker_url`, by default REDIS_URL), stopped (SIGTERM, then SIGKILL
+    to the whole group) whatever happened; its log tail is printed (pytest shows it when
+    the test failed)."""
     env = {
         **os.environ,
         "DEBUG": "true",
         "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_BROKER_URL": broker_url or REDIS_URL,
         "CM_VAR_DIR": str(tmp_path / "worker-var"),
         "UCCX_URL": simulator.url,
         "UCCX_USERNAME": USERNAME,
