@@ -76,6 +76,8 @@ cat <<EOF
    Callbacks and their timeline: $BASE/admin/callbacks/callback/
    Beat schedule:                $BASE/admin/django_celery_beat/periodictask/
    Check a time:                 $BASE/admin/scheduling/skill/check-time/
+   Reports (a demo month, CSV):  $BASE/admin/reports/
+ Health: $BASE/healthz  $BASE/readyz  $BASE/metrics
  Finesse gadget preview: $BASE/gadget/preview/
  API docs: $BASE/api/docs/
  Demo API keys ($KEYS):
