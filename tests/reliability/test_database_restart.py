@@ -41,8 +41,8 @@ from tests.uccx_integration.flow_helpers import (
     needs_sqlite_odbc,
     posts,
     statuses,
+    test_database_url,
 )
-from tests.uccx_integration.test_celery_e2e import test_database_url
 from uccx_integration import services
 
 pytestmark = [

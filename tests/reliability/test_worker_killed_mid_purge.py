@@ -11,10 +11,6 @@ process can open) a BaseException raised at the same point stands for the kill.
 """
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -30,6 +26,7 @@ from tests.uccx_integration.flow_helpers import (
     due_callbacks,
     event_counts,
     needs_sqlite_odbc,
+    run_worker_that_dies,
     sqlite_dsn,
     statuses,
 )
@@ -38,7 +35,6 @@ from uccx_integration.mapping import CallResult
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPORTED = MONDAY_10 - dt.timedelta(seconds=30)
 DIALED = MONDAY_10 + dt.timedelta(minutes=1)
 PURGE = MONDAY_10 + dt.timedelta(minutes=20)
@@ -82,29 +78,10 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL where no second process can reach the test database."""
 
 
-def postgres_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def purge_in_a_worker_that_dies(simulator, client, informix, point: str) -> None:
     if connection.vendor == "postgresql":
-        env = {
-            **os.environ,
-            "DATABASE_URL": postgres_url(),
-            "DJANGO_SETTINGS_MODULE": "campaign_manager.settings",
-        }
         args = [PURGE.isoformat(), simulator.url, USERNAME, PASSWORD]
-        args += [sqlite_dsn(simulator.store.path), point]
-        done = subprocess.run(
-            [sys.executable, "-c", KILLED_PURGER, *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 9, done.stderr
+        run_worker_that_dies(KILLED_PURGER, [*args, sqlite_dsn(simulator.store.path), point])
         return
 
     delete_all_contacts = client.delete_all_contacts

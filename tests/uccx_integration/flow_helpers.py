@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import pyodbc
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 
 from callbacks.dialplan import dial_string_for
 from callbacks.models import Callback, CallbackCampaign, CallbackEvent, EventKind, Status
@@ -40,6 +46,37 @@ needs_sqlite_odbc = pytest.mark.skipif(
     "(apt-get install unixodbc libsqliteodbc; scripts/bootstrap.sh does it)",
 )
 _accounts = itertools.count(1)
+
+
+def test_database_url() -> str:
+    """pytest-django's test database (not the one DATABASE_URL names), for another process."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{quote(db['NAME'], safe='')}"
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]  # not a test
+
+
+def run_worker_that_dies(script: str, args: list[str]) -> None:
+    """`python -c script args...` on the PostgreSQL test database, as a worker SIGKILLed
+    mid-task: the script ends itself with os._exit(9) at the point under test."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "DJANGO_SETTINGS_MODULE": "campaign_manager.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 9, done.stderr
 
 
 def sqlite_dsn(path: str) -> str:

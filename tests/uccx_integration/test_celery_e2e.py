@@ -25,11 +25,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
@@ -44,6 +42,7 @@ from uccx_integration.simulator import Simulator
 from uccx_integration.simulator.ivr import IvrScript
 
 from .conftest import PASSWORD, USERNAME
+from .flow_helpers import test_database_url
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
@@ -153,18 +152,6 @@ def book_callback_in(delay: dt.timedelta) -> Callback:
 
 
 # --- the worker ----------------------------------------------------------------------
-def test_database_url() -> str:
-    """pytest-django's test database (not the one DATABASE_URL names) for the worker."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{user}{password}@{host}/{quote(db['NAME'], safe='')}"
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # not a test
-
-
 @dataclass
 class Worker:
     process: subprocess.Popen

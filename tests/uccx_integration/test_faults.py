@@ -7,11 +7,7 @@ and ZERO contacts duplicated (each account number at most once per dialing list)
 """
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -30,6 +26,7 @@ from tests.uccx_integration.flow_helpers import (
     event_counts,
     needs_sqlite_odbc,
     posts,
+    run_worker_that_dies,
     sqlite_dsn,
     statuses,
 )
@@ -43,7 +40,6 @@ pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
 MINUTE = dt.timedelta(minutes=1)
 AFTER_STALE = services.STALE_AFTER + MINUTE
-ROOT = Path(__file__).resolve().parents[2]
 # Where an interrupted export may leave a callback until recovery has run.
 IN_FLIGHT = {Status.SCHEDULED, Status.EXPORTING, Status.IN_DIALER}
 
@@ -176,32 +172,15 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL where no second process can reach the test database."""
 
 
-def postgres_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def export_in_a_worker_that_dies(simulator, client, moment) -> None:
     """PostgreSQL: a REAL second process exports against the test database and calls
     os._exit(9) right after UCCX accepted the first batch. SQLite (an in-memory test
     database no other process can open): the same point raises a BaseException in this
     process, which nothing in the exporter catches."""
     if connection.vendor == "postgresql":
-        env = {
-            **os.environ,
-            "DATABASE_URL": postgres_url(),
-            "DJANGO_SETTINGS_MODULE": "campaign_manager.settings",
-        }
-        args = [moment.isoformat(), simulator.url, USERNAME, PASSWORD]
-        done = subprocess.run(
-            [sys.executable, "-c", KILLED_EXPORTER, *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        run_worker_that_dies(
+            KILLED_EXPORTER, [moment.isoformat(), simulator.url, USERNAME, PASSWORD]
         )
-        assert done.returncode == 9, done.stderr
         return
 
     def killed(*args, **kwargs):
