@@ -34,6 +34,21 @@ TARGETS = {  # endpoint: p99 target in ms
 }
 
 
+def bench_callback(pk: int, **fields):
+    """A callback stored as is (no booking rules), its numbers and customer made from pk."""
+    from callbacks.models import Callback
+
+    return Callback(
+        pk=pk,
+        account_number=Callback.account_number_for(pk),
+        phone_number=f"+48600{pk:06d}",
+        dial_number=f"600{pk:06d}",
+        first_name="Bench",
+        last_name=f"Customer {pk}",
+        **fields,
+    )
+
+
 def setup_django(var_dir: str) -> None:
     os.environ["CM_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign_manager.settings")
@@ -85,13 +100,8 @@ def populate(count: int) -> dict:
         if status == Status.IN_DIALER:
             dialing.append(account)
         rows.append(
-            Callback(
-                pk=pk,
-                account_number=account,
-                phone_number=f"+48600{pk:06d}",
-                dial_number=f"600{pk:06d}",
-                first_name="Bench",
-                last_name=f"Customer {pk}",
+            bench_callback(
+                pk,
                 scheduled_at=when,
                 campaign=campaigns[pk % len(campaigns)],
                 skill=skills[pk % len(skills)],

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from api import ROOT, free_port, setup_django
+from api import ROOT, bench_callback, free_port, setup_django
 
 TARGET_RATIO = 1.3
 USERNAME = "administrator"
@@ -94,13 +94,8 @@ def insert_callbacks(
     pks = list(range(first_pk, first_pk + count))
     Callback.objects.bulk_create(
         (
-            Callback(
-                pk=pk,
-                account_number=Callback.account_number_for(pk),
-                phone_number=f"+48600{pk:06d}",
-                dial_number=f"600{pk:06d}",
-                first_name="Bench",
-                last_name=f"Customer {pk}",
+            bench_callback(
+                pk,
                 scheduled_at=scheduled_at,
                 campaign=campaign_for(pk),
                 skill=skill,

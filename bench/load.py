@@ -55,7 +55,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from api import ROOT, TARGETS, free_port, setup_django
+from api import ROOT, TARGETS, bench_callback, free_port, setup_django
 
 WEB_WORKERS = 4
 CELERY_CONCURRENCY = 2
@@ -173,13 +173,8 @@ def insert_callbacks(rows: list[tuple[int, str, dt.datetime, str]]) -> list[str]
     skills = {skill.name: skill for skill in Skill.objects.all()}
     Callback.objects.bulk_create(
         (
-            Callback(
-                pk=pk,
-                account_number=Callback.account_number_for(pk),
-                phone_number=f"+48600{pk:06d}",
-                dial_number=f"600{pk:06d}",
-                first_name="Bench",
-                last_name=f"Customer {pk}",
+            bench_callback(
+                pk,
                 scheduled_at=when,
                 campaign=campaigns[pk % len(campaigns)],
                 skill=skills[skill],

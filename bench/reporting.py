@@ -550,15 +550,8 @@ def time_query(db: "psycopg.Connection", query: Query, runs: int) -> Timing:
     """Executed and fetched `runs` times after one untimed run (warm cache), then once
     more under EXPLAIN (ANALYZE, BUFFERS): pages touched do not depend on the machine's
     load, unlike times."""
-    seconds = []
     with db.cursor() as cursor:
-        cursor.execute(query.sql, query.params)
-        rows = len(cursor.fetchall())
-        for _ in range(runs):
-            started = time.perf_counter()
-            cursor.execute(query.sql, query.params)
-            cursor.fetchall()
-            seconds.append(time.perf_counter() - started)
+        rows, seconds = timed_runs(cursor, query, runs)
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query.sql}", query.params)
         plan = [line for (line,) in cursor.fetchall()]
     return Timing(rows, seconds, buffers(plan), plan)
@@ -568,16 +561,22 @@ def django_fetch(query: Query, runs: int) -> Timing:
     """The same query through Django's connection (as the dashboard and CSV export read)."""
     from django.db import connection
 
-    seconds = []
     with connection.cursor() as cursor:
-        cursor.execute(query.sql, query.params)
-        rows = len(cursor.fetchall())
-        for _ in range(runs):
-            started = time.perf_counter()
-            cursor.execute(query.sql, query.params)
-            cursor.fetchall()
-            seconds.append(time.perf_counter() - started)
+        rows, seconds = timed_runs(cursor, query, runs)
     return Timing(rows, seconds, 0, [])
+
+
+def timed_runs(cursor, query: Query, runs: int) -> tuple[int, list[float]]:
+    """Rows of one untimed run (warm cache), then the seconds of `runs` runs, fetched."""
+    cursor.execute(query.sql, query.params)
+    rows = len(cursor.fetchall())
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        cursor.execute(query.sql, query.params)
+        cursor.fetchall()
+        seconds.append(time.perf_counter() - started)
+    return rows, seconds
 
 
 def buffers(plan: list[str]) -> int:
