@@ -164,8 +164,8 @@ def report_totals_sql(d: sql.Dialect, filter: ReportFilter) -> tuple[str, list[A
     fell_back = f"{PERSONAL} AND r.fell_back_to_skill = 1"
     return (
         f"SELECT {sql.select_measures(d)},\n"
-        f"    {_count(PERSONAL)} AS personal,\n"
-        f"    {_count(fell_back)} AS personal_fell_back\n"
+        f"    {sql.count_if(PERSONAL)} AS personal,\n"
+        f"    {sql.count_if(fell_back)} AS personal_fell_back\n"
         f"FROM cm_callback_report r WHERE {where}",
         params,
     )
@@ -223,10 +223,6 @@ def _where(filter: ReportFilter) -> tuple[str, list[Any]]:
             conditions.append(f"{column} = %s")
             params.append(value)
     return " AND ".join(conditions), params
-
-
-def _count(condition: str) -> str:
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _dialect() -> sql.Dialect:

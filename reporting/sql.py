@@ -229,12 +229,12 @@ JOIN scheduling_skill s ON s.id = c.skill_id
 WHERE e.kind = {_literal(EventKind.DIAL_ATTEMPT)}"""
 
 
-def _count(condition: str) -> str:
+def count_if(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _rate(d: Dialect, part: str, whole: str) -> str:
-    return d.round(f"CAST({_count(part)} AS FLOAT) / NULLIF({_count(whole)}, 0)", 4)
+    return d.round(f"CAST({count_if(part)} AS FLOAT) / NULLIF({count_if(whole)}, 0)", 4)
 
 
 REACHED_FIRST = "r.connected_at_utc IS NOT NULL AND r.attempts <= 1"
@@ -246,7 +246,7 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
     view and the dashboard. requested = completed + failed + expired + cancelled +
     rescheduled + pending."""
     by_status = [
-        (status, _count(f"r.status_code = {_literal(status)}"))
+        (status, count_if(f"r.status_code = {_literal(status)}"))
         for status in (
             Status.COMPLETED,
             Status.FAILED,
@@ -258,12 +258,12 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
     return [
         ("requested", "COUNT(*)"),
         *by_status,
-        ("pending", _count(_in("r.status_code", PENDING))),
-        ("dialed", _count(DIALED)),
-        ("on_time", _count("r.on_time = 1")),
-        ("late", _count("r.on_time = 0")),
+        ("pending", count_if(_in("r.status_code", PENDING))),
+        ("dialed", count_if(DIALED)),
+        ("on_time", count_if("r.on_time = 1")),
+        ("late", count_if("r.on_time = 0")),
         ("on_time_rate", _rate(d, "r.on_time = 1", "r.on_time IS NOT NULL")),
-        ("reached_first_attempt", _count(REACHED_FIRST)),
+        ("reached_first_attempt", count_if(REACHED_FIRST)),
         ("first_attempt_reach_rate", _rate(d, REACHED_FIRST, DIALED)),
         (
             "avg_minutes_to_contact",
