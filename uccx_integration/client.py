@@ -7,26 +7,29 @@ with `UccxClient.from_env()` or pass everything to the constructor.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import time as time_of_day
+from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.etree.ElementTree import Element
 
 import requests
-
-# XML from the network is read with defusedxml only: it refuses entity expansion
-# (billion laughs) and external entities with a ValueError (DefusedXmlException).
-from defusedxml import ElementTree
 from urllib3.exceptions import NewConnectionError
 
-from uccx_integration import mapping
+from uccx_integration import documents, mapping
+from uccx_integration.documents import (
+    Campaign,
+    Contact,
+    ContactList,
+    Csq,
+    DocumentError,
+    ImportRun,
+    ImportStatus,
+    Resource,
+    Skill,
+)
 from uccx_integration.mapping import Rest
 
 logger = logging.getLogger(__name__)
@@ -35,12 +38,9 @@ logger = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset({"GET", "DELETE", "HEAD"})
 # 4xx that say "try again later" rather than "your request is wrong".
 TRANSIENT_CLIENT_STATUSES = frozenset({408, 429})
-# Characters XML 1.0 cannot carry at all: one of them would make UCCX refuse the whole
-# batch, so they are dropped from the contact fields.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# A carriage return inside XML text is normalised to a newline unless written as a
-# character reference.
-_XML_TEXT_ENTITIES = {"\r": "&#13;"}
+# Every Cisco example of the Configuration API is XML; its JSON form is not documented
+# (docs/uccx.md), so the client asks for XML.
+ACCEPT = "application/xml"
 
 
 class UccxError(Exception):
@@ -101,74 +101,6 @@ class AddContactsResult:
         return sum(batch.contacts for batch in self.batches)
 
 
-@dataclass(frozen=True)
-class Contact:
-    """A contact as the adminapi lists it."""
-
-    account_number: str
-    first_name: str
-    last_name: str
-    phone1: str
-    call_status: str
-    call_result: int | None
-    calls_made: int
-    dialing_list_id: int | None
-
-
-@dataclass(frozen=True)
-class ImportStatus:
-    status: str
-    total: int | None
-    imported: int | None
-    duplicates: int | None
-    raw: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Campaign:
-    id: int
-    name: str
-    enabled: bool
-    start_time: time_of_day | None
-    end_time: time_of_day | None
-    time_zone: str
-    campaign_type: str
-    max_dial_attempts: int | None
-    pending_contacts: int | None
-
-    def window_open(self, now: time_of_day) -> bool:
-        """Is `now` (UCCX server time) inside the start/end window? Windows are whole
-        minutes (HH:MM): an end of 23:59 includes 23:59:59."""
-        if self.start_time is None or self.end_time is None:
-            return True
-        now = now.replace(second=0, microsecond=0)
-        if self.start_time <= self.end_time:
-            return self.start_time <= now <= self.end_time
-        return now >= self.start_time or now <= self.end_time  # window over midnight
-
-
-@dataclass(frozen=True)
-class Skill:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class Csq:
-    id: int
-    name: str
-    queue_type: str
-
-
-@dataclass(frozen=True)
-class Resource:
-    user_id: str
-    first_name: str
-    last_name: str
-    extension: str
-    team: str
-
-
 class UccxClient:
     """Talks to one UCCX node (the primary), the secondary only when the primary is down."""
 
@@ -195,7 +127,7 @@ class UccxClient:
         self.session = session or requests.Session()
         self.session.auth = (username, password)
         self.session.verify = verify
-        self.session.headers["Accept"] = "application/xml"
+        self.session.headers["Accept"] = ACCEPT
         if verify is False:
             logger.warning(
                 "UCCX TLS certificate verification is DISABLED for %s: anyone on the path "
@@ -256,14 +188,10 @@ class UccxClient:
     def contacts_document(
         self, campaign_id: int, campaign_name: str, contacts: Iterable[ContactRow]
     ) -> str:
-        ref_url = f"{self.urls[0]}/adminapi/campaign/{campaign_id}"
-        return (
-            "<campaignContacts>"
-            f"<campaign name={quoteattr(campaign_name)}>"
-            f"<refURL>{escape(ref_url)}</refURL></campaign>"
-            "<allowDuplicateContacts>false</allowDuplicateContacts>"
-            f"<csvdata>{escape(contacts_csv(contacts), _XML_TEXT_ENTITIES)}</csvdata>"
-            "</campaignContacts>"
+        return documents.contacts_request(
+            campaign_name,
+            f"{self.urls[0]}/adminapi/campaign/{campaign_id}",
+            (contact_fields(c) for c in contacts),
         )
 
     def list_contacts(self, campaign_id: int, status: str | None = None) -> list[Contact]:
@@ -272,18 +200,16 @@ class UccxClient:
         if status is not None and status not in mapping.STATUS_BY_REST_FILTER:
             raise ValueError(f"unknown contact status filter {status!r}")
         params = {"q": status} if status else None
-        body = self._get(f"/adminapi/campaign/{campaign_id}/contacts", params=params)
-        return [_contact(item) for item in _items(body, Rest.CONTACT)]
+        root = self._get(
+            f"/adminapi/campaign/{campaign_id}/contacts", Rest.CAMPAIGN_CONTACTS, params=params
+        )
+        return list(self._read(documents.read_contact_list, root).contacts)
 
     def import_status(self, campaign_id: int) -> ImportStatus:
-        body = self._get(f"/adminapi/campaign/{campaign_id}/contacts/status")
-        return ImportStatus(
-            status=_text(body.get(Rest.STATUS)),
-            total=_int_or_none(body.get(Rest.TOTAL)),
-            imported=_int_or_none(body.get(Rest.IMPORTED)),
-            duplicates=_int_or_none(body.get(Rest.DUPLICATES)),
-            raw=body,
-        )
+        """The campaign's last imports (asynchronous: an add-contacts POST answers before
+        the import ran)."""
+        root = self._get(f"/adminapi/campaign/{campaign_id}/contacts/status", Rest.STATUS_DETAILS)
+        return self._read(documents.read_import_status, root)
 
     def delete_all_contacts(self, campaign_id: int) -> None:
         """UCCX has no per-contact delete: this empties the campaign's dialing list."""
@@ -291,42 +217,36 @@ class UccxClient:
 
     # --- campaign and directory --------------------------------------------------------
     def get_campaign(self, campaign_id: int) -> Campaign:
-        return _campaign(self._get(f"/adminapi/campaign/{campaign_id}"))
+        root = self._get(f"/adminapi/campaign/{campaign_id}", Rest.CAMPAIGN)
+        return self._read(documents.read_campaign, root)
 
     def list_campaigns(self) -> list[Campaign]:
-        body = self._get("/adminapi/campaign")
-        return [_campaign(item) for item in _items(body, Rest.CAMPAIGN)]
+        return self._read(documents.read_campaigns, self._get("/adminapi/campaign", Rest.CAMPAIGNS))
 
     def list_skills(self) -> list[Skill]:
-        body = self._get("/adminapi/skill")
-        return [
-            Skill(int(_text(s.get(Rest.SKILL_ID))), _text(s.get(Rest.SKILL_NAME)))
-            for s in _items(body, Rest.SKILL)
-        ]
+        return self._read(documents.read_skills, self._get("/adminapi/skill", Rest.SKILLS))
 
     def list_csqs(self) -> list[Csq]:
-        body = self._get("/adminapi/csq")
-        return [
-            Csq(int(_text(c.get(Rest.ID))), _text(c.get(Rest.NAME)), _text(c.get(Rest.QUEUE_TYPE)))
-            for c in _items(body, Rest.CSQ)
-        ]
+        return self._read(documents.read_csqs, self._get("/adminapi/csq", Rest.CSQS))
 
     def list_resources(self) -> list[Resource]:
-        body = self._get("/adminapi/resource")
-        return [
-            Resource(
-                user_id=_text(r.get(Rest.USER_ID)),
-                first_name=_text(r.get(Rest.FIRST_NAME)),
-                last_name=_text(r.get(Rest.LAST_NAME)),
-                extension=_text(r.get(Rest.EXTENSION)),
-                team=_team_name(r.get(Rest.TEAM)),
-            )
-            for r in _items(body, Rest.RESOURCE)
-        ]
+        root = self._get("/adminapi/resource", Rest.RESOURCES)
+        return self._read(documents.read_resources, root)
 
     # --- HTTP --------------------------------------------------------------------------
-    def _get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-        return _parse_body(self._request("GET", path, params=params))
+    def _get(self, path: str, root: str, params: Mapping[str, str] | None = None) -> Element:
+        response = self._request("GET", path, params=params)
+        try:
+            return documents.parse(response.content, response.headers.get("Content-Type", ""), root)
+        except DocumentError as exc:
+            raise UccxError(f"UCCX GET {path}: {exc}", permanent=True) from exc
+
+    @staticmethod
+    def _read(reader: Callable[[Element], Any], root: Element) -> Any:
+        try:
+            return reader(root)
+        except DocumentError as exc:
+            raise UccxError(f"UCCX <{root.tag}> unreadable: {exc}", permanent=True) from exc
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         attempts = 1 + (self.max_retries if method in IDEMPOTENT_METHODS else 0)
@@ -366,15 +286,15 @@ class UccxClient:
         raise AssertionError("unreachable")
 
 
+def contact_fields(contact: ContactRow) -> tuple[str, ...]:
+    """One add-contacts CSV row, in mapping.Rest.ADD_CSV_HEADER's order."""
+    c = contact
+    return (c.account_number, c.first_name, c.last_name, c.phone1, c.phone2, c.phone3)
+
+
 def contacts_csv(contacts: Iterable[ContactRow]) -> str:
     """The add-contacts CSV text; the csv module quotes commas, quotes and newlines."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(mapping.CSV_HEADER)
-    for c in contacts:
-        fields = [c.account_number, c.first_name, c.last_name, c.phone1, c.phone2, c.phone3]
-        writer.writerow([_XML_ILLEGAL.sub("", value) for value in fields])
-    return buffer.getvalue()
+    return documents.write_csvdata(Rest.ADD_CSV_HEADER, (contact_fields(c) for c in contacts))
 
 
 def _http_error(method: str, path: str, response: requests.Response) -> UccxError:
@@ -400,102 +320,6 @@ def _never_reached_server(exc: requests.RequestException) -> bool:
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, NewConnectionError)  # refused, or the name did not resolve
-
-
-# --- response parsing --------------------------------------------------------------------
-def _parse_body(response: requests.Response) -> dict[str, Any]:
-    content_type = response.headers.get("Content-Type", "")
-    if not response.content.strip():
-        return {}
-    try:
-        if "json" in content_type:
-            body = response.json()
-            return body if isinstance(body, dict) else {"items": body}
-        return _element_to_dict(ElementTree.fromstring(response.content))
-    except (ValueError, ElementTree.ParseError) as exc:
-        raise UccxError(f"UCCX answered an unreadable body: {exc}", permanent=True) from exc
-
-
-def _element_to_dict(element: Any) -> dict[str, Any]:
-    """Children as keys; a repeated child becomes a list; a leaf becomes its text."""
-    result: dict[str, Any] = {}
-    for child in element:
-        value: Any = _element_to_dict(child) if len(child) else (child.text or "")
-        if child.tag in result:
-            existing = result[child.tag]
-            result[child.tag] = (
-                [*existing, value]
-                if isinstance(existing, list)
-                else [
-                    existing,
-                    value,
-                ]
-            )
-        else:
-            result[child.tag] = value
-    return result
-
-
-def _items(body: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
-    value = body.get(key, body.get("items", []))
-    if isinstance(value, dict):
-        return [value]
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, dict | list):
-        return ""
-    return str(value)
-
-
-def _int_or_none(value: Any) -> int | None:
-    text = _text(value).strip()
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
-def _time_or_none(value: Any) -> time_of_day | None:
-    text = _text(value).strip()
-    return time_of_day.fromisoformat(text) if text else None
-
-
-def _team_name(value: Any) -> str:
-    if isinstance(value, dict):
-        return _text(value.get("@name") or value.get(Rest.NAME))
-    return _text(value)
-
-
-def _contact(item: Mapping[str, Any]) -> Contact:
-    return Contact(
-        account_number=_text(item.get(Rest.ACCOUNT_NUMBER)),
-        first_name=_text(item.get(Rest.FIRST_NAME)),
-        last_name=_text(item.get(Rest.LAST_NAME)),
-        phone1=_text(item.get(Rest.PHONE_1)),
-        call_status=_text(item.get(Rest.CALL_STATUS)),
-        call_result=_int_or_none(item.get(Rest.CALL_RESULT)),
-        calls_made=_int_or_none(item.get(Rest.CALLS_MADE_TO_PHONE_1)) or 0,
-        dialing_list_id=_int_or_none(item.get(Rest.DIALING_LIST_ID)),
-    )
-
-
-def _campaign(body: Mapping[str, Any]) -> Campaign:
-    try:
-        return Campaign(
-            id=int(_text(body.get(Rest.CAMPAIGN_ID))),
-            name=_text(body.get(Rest.CAMPAIGN_NAME)),
-            enabled=_text(body.get(Rest.ENABLED)).lower() == "true",
-            start_time=_time_or_none(body.get(Rest.START_TIME)),
-            end_time=_time_or_none(body.get(Rest.END_TIME)),
-            time_zone=_text(body.get(Rest.TIME_ZONE)),
-            campaign_type=_text(body.get(Rest.CAMPAIGN_TYPE)),
-            max_dial_attempts=_int_or_none(body.get(Rest.MAX_DIAL_ATTEMPTS)),
-            pending_contacts=_int_or_none(body.get(Rest.PENDING_CONTACTS)),
-        )
-    except ValueError as exc:
-        raise UccxError(f"UCCX campaign document unreadable: {exc}", permanent=True) from exc
 
 
 # --- environment -------------------------------------------------------------------------
@@ -531,8 +355,10 @@ __all__ = [
     "BatchResult",
     "Campaign",
     "Contact",
+    "ContactList",
     "ContactRow",
     "Csq",
+    "ImportRun",
     "ImportStatus",
     "Resource",
     "Skill",

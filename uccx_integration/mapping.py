@@ -198,67 +198,94 @@ CONFIRMED_CALL_RESULTS = frozenset(
 )
 
 
-# --- adminapi add-contacts CSV (header is case-insensitive on the UCCX side) ----------
-CSV_ACCOUNT_NUMBER = "Account Number"
-CSV_FIRST_NAME = "First Name"
-CSV_LAST_NAME = "Last Name"
-CSV_PHONE_1 = "Phone1"
-CSV_PHONE_2 = "Phone2"
-CSV_PHONE_3 = "Phone3"
-CSV_DIAL_TIME = "Dial Time"  # agent direct-preview campaigns only; never sent by us
-CSV_HEADER = (
-    CSV_ACCOUNT_NUMBER,
-    CSV_FIRST_NAME,
-    CSV_LAST_NAME,
-    CSV_PHONE_1,
-    CSV_PHONE_2,
-    CSV_PHONE_3,
-)
-# The CSV column each DialingList column is imported from.
-DIALING_LIST_COLUMN_BY_CSV = {
-    CSV_ACCOUNT_NUMBER: ACCOUNT_NUMBER,
-    CSV_FIRST_NAME: FIRST_NAME,
-    CSV_LAST_NAME: LAST_NAME,
-    CSV_PHONE_1: PHONE_01,
-    CSV_PHONE_2: PHONE_02,
-    CSV_PHONE_3: PHONE_03,
-}
-
-
-# --- adminapi document element names (PROVISIONAL for contacts and import status) ------
+# --- adminapi documents (Cisco's Contact Center Express developer guide, Configuration
+# API; each shape is a fixture in tests/uccx_integration/cisco/, see docs/uccx.md) --------
 class Rest:
-    CONTACTS = "contacts"
-    CONTACT = "contact"
-    ACCOUNT_NUMBER = "accountNumber"
-    FIRST_NAME = "firstName"
-    LAST_NAME = "lastName"
-    PHONE_1 = "phone1"
-    PHONE_2 = "phone2"
-    PHONE_3 = "phone3"
-    CALL_STATUS = "callStatus"
-    CALL_RESULT = "callResult"
-    CALLS_MADE_TO_PHONE_1 = "callsMadeToPhone1"
-    DIALING_LIST_ID = "dialingListId"
+    # "Get List of Pending Contacts for Campaign", "Add Contacts to Campaign"
+    CAMPAIGN_CONTACTS = "campaignContacts"
+    CAMPAIGN = "campaign"
+    NAME_ATTRIBUTE = "name"
+    REF_URL = "refURL"
+    SELF = "self"
+    ALLOW_DUPLICATES = "allowDuplicateContacts"
+    CSVDATA = "csvdata"
+    # csvdata header names, compared lower-cased with single spaces (case-insensitive)
+    CSV_ACCOUNT_NUMBER = "account number"
+    CSV_FIRST_NAME = "first name"
+    CSV_LAST_NAME = "last name"
+    CSV_PHONE1 = "phone1"
+    CSV_PHONE2 = "phone2"
+    CSV_PHONE3 = "phone3"
+    CSV_DIAL_TIME = "dial time"  # agent direct-preview campaigns only; never sent by us
+    CSV_CALL_RESULT = "call result"
+    CSV_CALLBACK_NUMBER = "callback number"
+    CSV_CALL_STATUS = "call status"
+    CSV_CALL_RESULT_1 = "call result 01"
+    CSV_CALL_RESULT_2 = "call result 02"
+    CSV_CALL_RESULT_3 = "call result 03"
+    CSV_LAST_NUMBER_DIALLED = "last number dialled"
+    CSV_CALLS_MADE_1 = "calls made to phone 01"
+    CSV_CALLS_MADE_2 = "calls made to phone 02"
+    CSV_CALLS_MADE_3 = "calls made to phone 03"
+    CSV_RETRY = "retry"
+    CSV_NUM_MISSED_CALLBACK = "num missed call back"
+    # What we send (Cisco's add-contacts example capitalises the names).
+    ADD_CSV_HEADER = ("Account Number", "First Name", "Last Name", "Phone1", "Phone2", "Phone3")
+    # What a contacts GET answers: the short header, and the extended one.
+    LIST_CSV_HEADER = (
+        CSV_ACCOUNT_NUMBER,
+        CSV_FIRST_NAME,
+        CSV_LAST_NAME,
+        CSV_PHONE1,
+        CSV_PHONE2,
+        CSV_PHONE3,
+        CSV_DIAL_TIME,
+    )
+    LIST_CSV_HEADER_EXTENDED = (
+        *LIST_CSV_HEADER,
+        CSV_CALL_RESULT,
+        CSV_CALLBACK_NUMBER,
+        CSV_CALL_STATUS,
+        CSV_CALL_RESULT_1,
+        CSV_CALL_RESULT_2,
+        CSV_CALL_RESULT_3,
+        CSV_LAST_NUMBER_DIALLED,
+        CSV_CALLS_MADE_1,
+        CSV_CALLS_MADE_2,
+        CSV_CALLS_MADE_3,
+        CSV_RETRY,
+        CSV_NUM_MISSED_CALLBACK,
+    )
 
+    # "Get Campaign Contacts Import Status"
+    STATUS_DETAILS = "statusDetails"
+    CAMPAIGN_ID = "campaignId"
     IMPORT_STATUS = "importStatus"
     STATUS = "status"
-    TOTAL = "total"
-    IMPORTED = "imported"
-    DUPLICATES = "duplicates"
+    IMPORT_TYPE = "importType"
+    RESULT = "result"
+    START_TIME = "startTime"
+    NUM_CONTACTS_IMPORTED = "numContactsImported"
+    I18N = "i18n"
+    I18N_KEY = "Key"
 
-    CAMPAIGN = "campaign"
-    CAMPAIGN_ID = "campaignId"
+    # "Get Campaign", "Get List of Campaigns", "Data Structure for Campaign"
+    CAMPAIGNS = "campaigns"
     CAMPAIGN_NAME = "campaignName"
     ENABLED = "enabled"
-    START_TIME = "startTime"
+    DESCRIPTION = "description"
     END_TIME = "endTime"
     TIME_ZONE = "timeZone"
     CAMPAIGN_TYPE = "campaignType"
-    MAX_DIAL_ATTEMPTS = "maxDialAttempts"
+    DIALER_TYPE = "dialerType"
     PENDING_CONTACTS = "pendingContacts"
+    TYPE_SPECIFIC_INFO = "typeSpecificInfo"
+    OB_IVR_PROGRESSIVE = "obIvrProgressive"
+    MAX_DIAL = "maxDialAttempts"
 
-    SKILLS = "skills"
-    SKILL = "skill"
+    # "Get List of Skills" (capitalised), "Get List of CSQs", "Get List of Resources"
+    SKILLS = "Skills"
+    SKILL = "Skill"
     SKILL_ID = "skillId"
     SKILL_NAME = "skillName"
     CSQS = "csqs"
@@ -269,5 +296,37 @@ class Rest:
     RESOURCES = "resources"
     RESOURCE = "resource"
     USER_ID = "userID"
+    FIRST_NAME = "firstName"
+    LAST_NAME = "lastName"
     EXTENSION = "extension"
     TEAM = "team"
+
+    # Cisco's error answers are not documented; the simulator's <apiError> is ours.
+    API_ERROR = "apiError"
+
+
+# The DialingList column behind each csvdata header name (the simulator's dialing list).
+DIALING_LIST_COLUMN_BY_CSV = {
+    Rest.CSV_ACCOUNT_NUMBER: ACCOUNT_NUMBER,
+    Rest.CSV_FIRST_NAME: FIRST_NAME,
+    Rest.CSV_LAST_NAME: LAST_NAME,
+    Rest.CSV_PHONE1: PHONE_01,
+    Rest.CSV_PHONE2: PHONE_02,
+    Rest.CSV_PHONE3: PHONE_03,
+    Rest.CSV_DIAL_TIME: DIAL_TIME,
+    Rest.CSV_CALL_RESULT: CALL_RESULT,
+    Rest.CSV_CALLBACK_NUMBER: CALLBACK_NUMBER,
+    Rest.CSV_CALL_STATUS: CALL_STATUS,
+    Rest.CSV_CALL_RESULT_1: CALL_RESULT_01,
+    Rest.CSV_CALL_RESULT_2: CALL_RESULT_02,
+    Rest.CSV_CALL_RESULT_3: CALL_RESULT_03,
+    Rest.CSV_LAST_NUMBER_DIALLED: LAST_NUMBER_DIALED,
+    Rest.CSV_CALLS_MADE_1: CALLS_MADE_TO_PHONE_01,
+    Rest.CSV_CALLS_MADE_2: CALLS_MADE_TO_PHONE_02,
+    Rest.CSV_CALLS_MADE_3: CALLS_MADE_TO_PHONE_03,
+    Rest.CSV_RETRY: RETRY,
+    Rest.CSV_NUM_MISSED_CALLBACK: NUM_MISSED_CALLBACK,
+}
+# The columns an add-contacts CSV may fill (Cisco: Phone1 is mandatory).
+IMPORTED_CSV_HEADERS = (*(name.lower() for name in Rest.ADD_CSV_HEADER), Rest.CSV_DIAL_TIME)
+IMPORTED_COLUMNS = tuple(DIALING_LIST_COLUMN_BY_CSV[name] for name in IMPORTED_CSV_HEADERS)

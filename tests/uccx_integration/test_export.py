@@ -132,10 +132,9 @@ def test_it_skips_a_campaign_whose_dialing_list_a_purge_holds(campaign, simulato
 
 
 def test_a_batch_uccx_refuses_returns_to_the_schedule(campaign, simulator, client):
-    # UCCX answers 400 when the name does not match its campaign: surely not imported.
-    campaign.name = "Callback_Renamed"
-    campaign.save()
-    due = due_callbacks(2, campaign="Callback_Renamed")
+    # A 400 refuses the request: surely not imported.
+    simulator.set_faults(refuse_import=1)
+    due = due_callbacks(2)
 
     summary = export(client)
 

@@ -1,12 +1,18 @@
 """A UCCX adminapi stand-in over real HTTP, with fault switches for tests and demos.
 
 Serves the campaign-contacts, campaign and directory endpoints the client uses, with
-HTTP Basic auth and UCCX's duplicate rule. No Django: it runs on its own
-(`python -m uccx_integration.simulator`) or in-process through `Simulator`.
+HTTP Basic auth and UCCX's duplicate rule, in the document shapes of Cisco's examples
+(uccx_integration.documents; held against tests/uccx_integration/cisco/). An import is
+asynchronous as on UCCX: the POST answers 202 with a Location, the contacts arrive in
+the dialing list when the import has run, and `…/contacts/status` tells how it went.
+No Django: it runs on its own (`python -m uccx_integration.simulator`) or in-process
+through `Simulator`.
 
 Control (same basic auth, never subject to faults):
   POST /simulator/faults  {"http_500": n, "delay_seconds": x, "timeout": bool,
-                           "accept_then_drop": n}  (absent keys keep their value)
+                           "accept_then_drop": n, "import_delay_seconds": x,
+                           "import_fail": n, "import_drop_last": n, "refuse_import": n}
+                          (absent keys keep their value; see Faults)
   GET  /simulator/faults  the current switches
   GET  /simulator/stats   request counts by "METHOD /path"
 """
@@ -22,6 +28,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -29,10 +36,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape
+from xml.etree.ElementTree import Element, SubElement
 
-from defusedxml import ElementTree
-
+from uccx_integration import documents
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus, Rest
 from uccx_integration.simulator.dialer import DEFAULT_MIX, Dialer
@@ -58,6 +64,13 @@ class Faults:
     delay_seconds: float = 0.0
     timeout: bool = False
     accept_then_drop: int = 0
+    # Imports (after the 202): run this many seconds later; the next n fail (nothing
+    # imported, result FAILURE); the next import leaves out its last n contacts.
+    import_delay_seconds: float = 0.0
+    import_fail: int = 0
+    import_drop_last: int = 0
+    # The next n add-contacts POSTs answer 400 (a failure code Cisco documents for it).
+    refuse_import: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,96 +189,164 @@ class Simulator:
     def wait(self, seconds: float) -> None:
         self._stopped.wait(seconds)
 
-    # --- adminapi ----------------------------------------------------------------------
-    def campaign_document(self, campaign: CampaignConfig) -> dict[str, Any]:
-        return {
-            Rest.CAMPAIGN_ID: campaign.id,
-            Rest.CAMPAIGN_NAME: campaign.name,
-            Rest.ENABLED: campaign.enabled,
-            Rest.START_TIME: campaign.start_time,
-            Rest.END_TIME: campaign.end_time,
-            Rest.TIME_ZONE: campaign.time_zone,
-            Rest.CAMPAIGN_TYPE: campaign.campaign_type,
-            Rest.MAX_DIAL_ATTEMPTS: campaign.max_dial_attempts,
-            Rest.PENDING_CONTACTS: self.store.count_contacts(campaign.id, CallStatus.PENDING),
-        }
+    # --- adminapi documents (shapes: uccx_integration.documents) -----------------------
+    def ref(self, path: str) -> str:
+        return f"{self.url}/adminapi/{path}"
 
-    def import_contacts(self, campaign: CampaignConfig, body: bytes) -> dict[str, Any]:
-        """Parse the add-contacts document; raises _BadRequest when UCCX would say 400."""
-        try:
-            root = ElementTree.fromstring(body)
-        except (ValueError, ElementTree.ParseError) as exc:
-            raise _BadRequest(f"unreadable XML: {exc}") from exc
-        name_element = root.find("campaign")
-        name = name_element.get("name") if name_element is not None else None
-        if name is not None and name != campaign.name:
-            raise _BadRequest(f"campaign name {name!r} does not match campaign {campaign.id}")
-        allow = (root.findtext("allowDuplicateContacts") or "false").strip().lower() == "true"
-        rows = _csv_rows(root.findtext("csvdata") or "")
-        valid = [row for row in rows if row.get(m.PHONE_01, "").strip()]
-        outcome = self.store.add_contacts(campaign.id, valid, allow_duplicates=allow)
-        status = {
-            Rest.STATUS: "COMPLETED",
-            Rest.TOTAL: len(rows),
-            Rest.IMPORTED: outcome.imported,
-            Rest.DUPLICATES: outcome.duplicates,
-            "invalid": len(rows) - len(valid),
-        }
+    def campaign_document(self, campaign: CampaignConfig, *, detail: bool = True) -> Element:
+        """ "Get Campaign" (detail) or one entry of "Get List of Campaigns"."""
+        root = Element(Rest.CAMPAIGN)
+        _leaves(
+            root,
+            (Rest.SELF, self.ref(f"campaign/{campaign.id}")),
+            (Rest.CAMPAIGN_ID, campaign.id),
+            (Rest.CAMPAIGN_NAME, campaign.name),
+            (Rest.ENABLED, campaign.enabled),
+            (Rest.DESCRIPTION, ""),
+            (Rest.START_TIME, campaign.start_time),
+            (Rest.END_TIME, campaign.end_time),
+            (Rest.TIME_ZONE, campaign.time_zone),
+            (Rest.CAMPAIGN_TYPE, campaign.campaign_type),
+            (Rest.DIALER_TYPE, "PROGRESSIVE"),
+            (Rest.PENDING_CONTACTS, self.store.count_contacts(campaign.id, CallStatus.PENDING)),
+        )
+        if detail:
+            info = SubElement(SubElement(root, Rest.TYPE_SPECIFIC_INFO), Rest.OB_IVR_PROGRESSIVE)
+            _leaves(info, (Rest.MAX_DIAL, campaign.max_dial_attempts))
+        return root
+
+    def contacts_document(
+        self, campaign: CampaignConfig, rows: Iterable[Mapping[str, Any]]
+    ) -> Element:
+        """ "Get List of Pending Contacts for Campaign": CSV inside XML, the extended
+        header, values padded with a space as in Cisco's example."""
+        root = Element(Rest.CAMPAIGN_CONTACTS)
+        self._campaign_ref(root, campaign)
+        lines = [", ".join(Rest.LIST_CSV_HEADER_EXTENDED)]
+        for row in rows:
+            values = [_csv_value(row, header) for header in Rest.LIST_CSV_HEADER_EXTENDED]
+            lines.append(", ".join(values))
+        SubElement(root, Rest.CSVDATA).text = "\n".join(lines) + "\n"
+        return root
+
+    def _campaign_ref(self, root: Element, campaign: CampaignConfig) -> None:
+        element = SubElement(root, Rest.CAMPAIGN, {Rest.NAME_ATTRIBUTE: campaign.name})
+        SubElement(element, Rest.REF_URL).text = self.ref(f"campaign/{campaign.id}")
+
+    def import_status_document(self, campaign: CampaignConfig) -> Element:
+        """ "Get Campaign Contacts Import Status" (well-formed: Cisco's printed example
+        has stray closing tags). REST imports are listed as AUTO, the run with a start
+        time and a count in Cisco's example; which type UCCX gives them is unconfirmed."""
+        root = Element(Rest.STATUS_DETAILS)
+        _leaves(
+            root, (Rest.SELF, self.ref(f"campaign/{campaign.id}")), (Rest.CAMPAIGN_ID, campaign.id)
+        )
+        block = SubElement(root, Rest.IMPORT_STATUS)
         with self._lock:
-            self.imports[campaign.id] = status
-        return status
+            run = self.imports.get(campaign.id)
+        for import_type in ("AUTO", "MANUAL"):
+            status = SubElement(block, Rest.STATUS, {Rest.IMPORT_TYPE: import_type})
+            if import_type == "AUTO" and run is not None:
+                _leaves(
+                    status,
+                    (Rest.RESULT, run["result"]),
+                    (Rest.START_TIME, run["started_ms"]),
+                    (Rest.NUM_CONTACTS_IMPORTED, run["imported"]),
+                )
+                key = run["key"]
+            else:
+                _leaves(status, (Rest.RESULT, "SUCCESS"))
+                key = "obss.schedule.import.success"
+            i18n = SubElement(status, Rest.I18N)
+            _leaves(i18n, (Rest.I18N_KEY, key))
+            SubElement(SubElement(i18n, "Args"), "Arg")
+        return root
+
+    def import_contacts(self, campaign: CampaignConfig, body: bytes) -> Element:
+        """Parse the add-contacts document (400 when UCCX would refuse it), then import
+        now or after `import_delay_seconds`; answers Cisco's success document."""
+        try:
+            root = documents.parse(body, "application/xml", Rest.CAMPAIGN_CONTACTS)
+            csvdata = root.find(Rest.CSVDATA)
+            rows = documents.read_csvdata(csvdata.text if csvdata is not None else "")
+        except documents.DocumentError as exc:
+            raise _BadRequest(str(exc)) from exc
+        allow = (root.findtext(Rest.ALLOW_DUPLICATES) or "false").strip().lower() == "true"
+        valid = [_dialing_row(row) for row in rows if row.get(Rest.CSV_PHONE1)]
+        with self._lock:
+            f = self._faults
+            if f.refuse_import > 0:
+                f.refuse_import -= 1
+                raise _BadRequest("Simulated refusal of the import")
+            fail, drop, delay = f.import_fail > 0, f.import_drop_last, f.import_delay_seconds
+            f.import_fail -= 1 if fail else 0
+            f.import_drop_last = 0
+        started_ms = int(time.time() * 1000)
+        if drop:
+            valid = valid[: max(0, len(valid) - drop)]
+
+        def run() -> None:
+            outcome = (
+                None
+                if fail
+                else self.store.add_contacts(campaign.id, valid, allow_duplicates=allow)
+            )
+            with self._lock:
+                self.imports[campaign.id] = {
+                    "result": "FAILURE" if fail else "SUCCESS",
+                    "started_ms": started_ms,
+                    "imported": outcome.imported if outcome else 0,
+                    "key": "obss.schedule.import.failure"
+                    if fail
+                    else "obss.schedule.import.success",
+                }
+
+        if delay:
+            timer = threading.Timer(delay, run)
+            timer.daemon = True
+            timer.start()
+        else:
+            run()
+        answer = Element(Rest.CAMPAIGN_CONTACTS)
+        self._campaign_ref(answer, campaign)
+        SubElement(answer, Rest.CSVDATA)
+        return answer
 
 
 class _BadRequest(Exception):
     pass
 
 
-def _csv_rows(text: str) -> list[dict[str, str]]:
-    """CSV rows as DialingList column → value; the header is case-insensitive."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    columns_by_header = {k.lower(): v for k, v in m.DIALING_LIST_COLUMN_BY_CSV.items()}
-    if not header or m.CSV_PHONE_1.lower() not in [h.strip().lower() for h in header]:
-        raise _BadRequest("CSV header must name Phone1")
-    columns = [columns_by_header.get(h.strip().lower()) for h in header]
-    return [
-        {column: value for column, value in zip(columns, record, strict=False) if column}
-        for record in reader
-        if record
-    ]
-
-
-def _contact_document(row: Mapping[str, Any]) -> dict[str, Any]:
-    status = CallStatus(row[m.CALL_STATUS])
+def _dialing_row(row: Mapping[str, str]) -> dict[str, str]:
+    """An add-contacts CSV row as DialingList column → value."""
     return {
-        Rest.DIALING_LIST_ID: row[m.DIALING_LIST_ID],
-        Rest.ACCOUNT_NUMBER: row[m.ACCOUNT_NUMBER],
-        Rest.FIRST_NAME: row[m.FIRST_NAME],
-        Rest.LAST_NAME: row[m.LAST_NAME],
-        Rest.PHONE_1: row[m.PHONE_01],
-        Rest.PHONE_2: row[m.PHONE_02],
-        Rest.PHONE_3: row[m.PHONE_03],
-        Rest.CALL_STATUS: status.rest_filter or status.name,
-        Rest.CALL_RESULT: row[m.CALL_RESULT],
-        Rest.CALLS_MADE_TO_PHONE_1: row[m.CALLS_MADE_TO_PHONE_01],
+        m.DIALING_LIST_COLUMN_BY_CSV[header]: row.get(header, "")
+        for header in m.IMPORTED_CSV_HEADERS
     }
 
 
-def to_xml(tag: str, value: Any) -> str:
-    """A dict becomes child elements, a list repeats its tag, anything else is text."""
-    if isinstance(value, dict):
-        children: list[str] = []
-        for key, child in value.items():
-            items = child if isinstance(child, list) else [child]
-            children.extend(to_xml(key, item) for item in items)
-        return f"<{tag}>{''.join(children)}</{tag}>"
-    if value is None:
-        text = ""
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = escape(str(value), {"\r": "&#13;"})
-    return f"<{tag}>{text}</{tag}>"
+def _csv_value(row: Mapping[str, Any], header: str) -> str:
+    value = row.get(m.DIALING_LIST_COLUMN_BY_CSV[header])
+    if header == Rest.CSV_RETRY:
+        value = "true" if value else "false"
+    text = "" if value is None else str(value)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([text])  # quotes line breaks too
+    return buffer.getvalue()[:-1]
+
+
+def _leaves(parent: Element, *children: tuple[str, Any]) -> None:
+    for tag, value in children:
+        text = "" if value is None else value
+        SubElement(parent, tag).text = (
+            ("true" if text else "false") if isinstance(text, bool) else str(text)
+        )
+
+
+def _error(message: str) -> Element:
+    root = Element(Rest.API_ERROR)
+    SubElement(root, "errorMessage").text = message
+    return root
 
 
 class _Server(ThreadingHTTPServer):
@@ -315,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.body = self._read_body()
         self.sim._count(method, path)
         if not self._authorized():
-            self._send(HTTPStatus.UNAUTHORIZED, "apiError", {"errorMessage": "Unauthorized"})
+            self._send(HTTPStatus.UNAUTHORIZED, _error("Unauthorized"))
             return
         if path.startswith("/simulator/"):
             self._control(method, path)
@@ -327,7 +408,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.wait(self.sim.hang_seconds)
             return
         if plan.fail_500:
-            self._send(500, "apiError", {"errorMessage": "Simulated internal server error"})
+            self._send(500, _error("Simulated internal server error"))
             return
         self._dropping = plan.drop
         for pattern, methods in _ROUTES:
@@ -335,11 +416,11 @@ class _Handler(BaseHTTPRequestHandler):
             if match:
                 route = methods.get(method)
                 if route is None:
-                    self._send(405, "apiError", {"errorMessage": "Method not allowed"})
+                    self._send(405, _error("Method not allowed"))
                 else:
                     route(self, match)
                 return
-        self._send(404, "apiError", {"errorMessage": f"No resource at {path}"})
+        self._send(404, _error(f"No resource at {path}"))
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -359,20 +440,36 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _send(
-        self, status: int, root: str, document: Any, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        document: Element | None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        control: Mapping[str, Any] | None = None,
     ) -> None:
+        """An adminapi answer (`document`; None: no body), or a control answer."""
         if self._dropping:
             # Accept-then-drop: the work is done, the answer never arrives.
             self.close_connection = True
             return
-        if "json" in self.headers.get("Accept", ""):
-            payload, content_type = json.dumps(document), "application/json"
+        wants_json = "json" in self.headers.get("Accept", "")
+        if control is not None:
+            payload = (
+                json.dumps(control)
+                if wants_json
+                else documents.to_xml(documents.from_json("simulator", control))
+            )
+        elif document is None:
+            payload = ""
+        elif wants_json:
+            payload = json.dumps(documents.to_json(document))
         else:
-            payload = '<?xml version="1.0" encoding="UTF-8"?>' + to_xml(root, document)
-            content_type = "application/xml; charset=utf-8"
+            payload = documents.to_xml(document)
+        content_type = "application/json" if wants_json else "application/xml; charset=utf-8"
         data = payload.encode("utf-8")
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if data:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         if status == HTTPStatus.UNAUTHORIZED:
             self.send_header("WWW-Authenticate", 'Basic realm="UCCX adminapi"')
@@ -384,7 +481,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _campaign(self, match: re.Match[str]) -> CampaignConfig | None:
         campaign = self.sim.campaigns.get(int(match["id"]))
         if campaign is None:
-            self._send(404, "apiError", {"errorMessage": f"No campaign {match['id']}"})
+            self._send(404, _error(f"No campaign {match['id']}"))
         return campaign
 
     # --- control -----------------------------------------------------------------------
@@ -394,25 +491,27 @@ class _Handler(BaseHTTPRequestHandler):
                 switches = json.loads(self.body or b"{}")
                 faults = self.sim.set_faults(**switches)
             except (ValueError, TypeError) as exc:
-                self._send(400, "apiError", {"errorMessage": str(exc)})
+                self._send(400, _error(str(exc)))
                 return
-            self._send(200, "faults", asdict(faults))
+            self._send(200, None, control=asdict(faults))
         elif path == "/simulator/faults" and method == "GET":
-            self._send(200, "faults", asdict(self.sim.faults()))
+            self._send(200, None, control=asdict(self.sim.faults()))
         elif path == "/simulator/stats" and method == "GET":
-            self._send(200, "stats", self.sim.request_counts())
+            self._send(200, None, control=self.sim.request_counts())
         else:
-            self._send(404, "apiError", {"errorMessage": f"No control at {path}"})
+            self._send(404, _error(f"No control at {path}"))
 
     # --- adminapi routes ---------------------------------------------------------------
     def get_campaigns(self, match: re.Match[str]) -> None:
-        documents = [self.sim.campaign_document(c) for c in self.sim.campaigns.values()]
-        self._send(200, "campaigns", {Rest.CAMPAIGN: documents})
+        root = Element(Rest.CAMPAIGNS)
+        for campaign in self.sim.campaigns.values():
+            root.append(self.sim.campaign_document(campaign, detail=False))
+        self._send(200, root)
 
     def get_campaign(self, match: re.Match[str]) -> None:
         campaign = self._campaign(match)
         if campaign:
-            self._send(200, Rest.CAMPAIGN, self.sim.campaign_document(campaign))
+            self._send(200, self.sim.campaign_document(campaign))
 
     def get_contacts(self, match: re.Match[str]) -> None:
         campaign = self._campaign(match)
@@ -421,55 +520,74 @@ class _Handler(BaseHTTPRequestHandler):
         name = self.query.get("q", "PENDING").upper()
         status = m.STATUS_BY_REST_FILTER.get(name)
         if status is None:
-            self._send(400, "apiError", {"errorMessage": f"Unknown contact status {name!r}"})
+            self._send(400, _error(f"Unknown contact status {name!r}"))
             return
         rows = self.sim.store.list_contacts(campaign.id, [status], MAX_CONTACTS_PER_GET)
-        self._send(200, Rest.CONTACTS, {Rest.CONTACT: [_contact_document(r) for r in rows]})
+        self._send(200, self.sim.contacts_document(campaign, rows))
 
     def post_contacts(self, match: re.Match[str]) -> None:
         campaign = self._campaign(match)
         if not campaign:
             return
         try:
-            status = self.sim.import_contacts(campaign, self.body)
+            answer = self.sim.import_contacts(campaign, self.body)
         except _BadRequest as exc:
-            self._send(400, "apiError", {"errorMessage": str(exc)})
+            self._send(400, _error(str(exc)))
             return
-        location = f"{self.sim.url}/adminapi/campaign/{campaign.id}/contacts/status"
-        self._send(202, Rest.IMPORT_STATUS, status, {"Location": location})
+        location = self.sim.ref(f"campaign/{campaign.id}/contacts/status")
+        self._send(202, answer, {"Location": location})
 
     def delete_contacts(self, match: re.Match[str]) -> None:
         campaign = self._campaign(match)
         if campaign:
-            deleted = self.sim.store.delete_all_contacts(campaign.id)
-            self._send(200, "deleteStatus", {"deleted": deleted})
+            self.sim.store.delete_all_contacts(campaign.id)
+            self._send(200, None)  # Cisco: "HTTPS/1.1 200 OK", no body
 
     def get_import_status(self, match: re.Match[str]) -> None:
         campaign = self._campaign(match)
         if campaign:
-            status = self.sim.imports.get(campaign.id, {Rest.STATUS: "NONE"})
-            self._send(200, Rest.IMPORT_STATUS, status)
+            self._send(200, self.sim.import_status_document(campaign))
 
     def get_skills(self, match: re.Match[str]) -> None:
-        skills = [{Rest.SKILL_ID: i, Rest.SKILL_NAME: n} for i, n in DEFAULT_SKILLS]
-        self._send(200, Rest.SKILLS, {Rest.SKILL: skills})
+        root = Element(Rest.SKILLS)
+        for skill_id, name in DEFAULT_SKILLS:
+            skill = SubElement(root, Rest.SKILL)
+            _leaves(
+                skill,
+                (Rest.SELF, self.sim.ref(f"skill/{skill_id}")),
+                (Rest.SKILL_ID, skill_id),
+                (Rest.SKILL_NAME, name),
+            )
+        self._send(200, root)
 
     def get_csqs(self, match: re.Match[str]) -> None:
-        csqs = [{Rest.ID: i, Rest.NAME: n, Rest.QUEUE_TYPE: t} for i, n, t in DEFAULT_CSQS]
-        self._send(200, Rest.CSQS, {Rest.CSQ: csqs})
+        root = Element(Rest.CSQS)
+        for csq_id, name, queue_type in DEFAULT_CSQS:
+            csq = SubElement(root, Rest.CSQ)
+            _leaves(
+                csq,
+                (Rest.SELF, self.sim.ref(f"csq/{csq_id}")),
+                (Rest.ID, csq_id),
+                (Rest.NAME, name),
+                (Rest.QUEUE_TYPE, queue_type),
+            )
+        self._send(200, root)
 
     def get_resources(self, match: re.Match[str]) -> None:
-        resources = [
-            {
-                Rest.USER_ID: user_id,
-                Rest.FIRST_NAME: first,
-                Rest.LAST_NAME: last,
-                Rest.EXTENSION: extension,
-                Rest.TEAM: {Rest.NAME: team},
-            }
-            for user_id, first, last, extension, team in DEFAULT_RESOURCES
-        ]
-        self._send(200, Rest.RESOURCES, {Rest.RESOURCE: resources})
+        root = Element(Rest.RESOURCES)
+        for user_id, first, last, extension, team in DEFAULT_RESOURCES:
+            resource = SubElement(root, Rest.RESOURCE)
+            _leaves(
+                resource,
+                (Rest.SELF, self.sim.ref(f"resource/{user_id}")),
+                (Rest.USER_ID, user_id),
+                (Rest.FIRST_NAME, first),
+                (Rest.LAST_NAME, last),
+                (Rest.EXTENSION, extension),
+            )
+            team_element = SubElement(resource, Rest.TEAM, {Rest.NAME_ATTRIBUTE: team})
+            SubElement(team_element, Rest.REF_URL).text = self.sim.ref("team/1")
+        self._send(200, root)
 
 
 _ROUTES: list[tuple[re.Pattern[str], dict[str, Route]]] = [

@@ -100,7 +100,7 @@ class Store:
 
     def _insert_contact(self, campaign_id: int, row: Mapping[str, str], now: str) -> None:
         values = {
-            **{column: row.get(column, "") for column in m.DIALING_LIST_COLUMN_BY_CSV.values()},
+            **{column: row.get(column, "") for column in m.IMPORTED_COLUMNS},
             m.CAMPAIGN_ID: campaign_id,
             m.CALL_STATUS: int(CallStatus.PENDING),
             m.LAST_UPDATE_TIME: now,
