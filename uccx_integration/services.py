@@ -19,9 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +34,7 @@ from . import mapping as m
 from .client import Campaign, ContactRow, UccxClient, UccxError
 from .informix import DialingRow, InformixClient, InformixError
 from .models import BatchKind, BatchState, CampaignLease, DirectoryEntry, DirectoryKind, ExportBatch
+from .timezones import UnknownTimeZone, campaign_zone
 
 logger = logging.getLogger(__name__)
 
@@ -164,8 +163,12 @@ class RunSummary:
 
 
 def campaign_window_open(campaign: Campaign, now: dt.datetime) -> bool:
-    zone = ZoneInfo(campaign.time_zone) if _is_zone(campaign.time_zone) else _default_zone()
-    return campaign.enabled and campaign.window_open(now.astimezone(zone).time())
+    """Enabled, and `now` inside its start/end window in the zone UCCX names (a Windows
+    name, see timezones.py). Raises UnknownTimeZone: no other zone stands in for it."""
+    if not campaign.enabled:
+        return False
+    zone = campaign_zone(campaign.time_zone)
+    return campaign.window_open(now.astimezone(zone).time())
 
 
 def export_due_callbacks(
@@ -183,7 +186,14 @@ def export_due_callbacks(
         except UccxError as error:
             summary.errors.append(f"{campaign}: {error.message}")
             continue
-        if not campaign_window_open(uccx_campaign, now()):
+        try:
+            window_open = campaign_window_open(uccx_campaign, now())
+        except UnknownTimeZone as error:
+            summary.errors.append(
+                f"{campaign}: export skipped: UCCX campaign {campaign.uccx_campaign_id}: {error}"
+            )
+            continue
+        if not window_open:
             summary.add("campaigns_closed")
             continue
         with campaign_lease(campaign.uccx_campaign_id, "export") as holder:
@@ -488,15 +498,3 @@ def _informix_or_none() -> InformixClient | None:
         return InformixClient.from_env()
     except InformixError:
         return None  # not configured: reconcile relies on the REST list alone
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ValueError, KeyError):
-        return False
-    return bool(name)
-
-
-def _default_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)

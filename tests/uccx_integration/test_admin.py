@@ -135,6 +135,24 @@ def test_it_shows_failing_and_silent_tasks_in_red_with_the_error(staff_client, n
     assert "Needs attention" not in row_of(page, "uccx-task-poll_dialer_results")
 
 
+def test_it_shows_an_unknown_uccx_time_zone_on_the_index(
+    staff_client, campaign, make_callback, simulator, uccx_env
+):
+    simulator.campaigns[1].time_zone = "Mars Standard Time"
+    callback = make_callback()  # Monday 10:00 Warsaw
+    with time_machine.travel(callback.scheduled_at - dt.timedelta(seconds=30), tick=False):
+        tasks.export_due_callbacks()
+
+        page = text_of(staff_client.get(reverse("admin:index")))
+
+    export = row_of(page, "uccx-task-export_due_callbacks")
+    assert "Needs attention" in export
+    assert (
+        "Callback_Main: export skipped: UCCX campaign 1: unknown time zone "
+        "&#x27;Mars Standard Time&#x27;" in export
+    )
+
+
 def test_it_links_the_task_details_and_the_schedule(staff_client):
     page = text_of(staff_client.get(reverse("admin:index")))
 

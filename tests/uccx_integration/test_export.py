@@ -119,6 +119,37 @@ def test_a_closed_campaign_does_not_hold_back_the_others(campaign, simulator, cl
     assert posts(simulator, 2) == 0
 
 
+@pytest.mark.parametrize("zone", ["Mars Standard Time", ""], ids=["unknown", "empty"])
+def test_it_skips_a_campaign_in_a_time_zone_it_cannot_map_and_says_so(
+    campaign, simulator, client, zone
+):
+    simulator.campaigns[1].time_zone = zone
+    main = due_callbacks(2)
+    premium = due_callbacks(1, campaign="Callback_Premium")
+
+    summary = export(client)
+
+    # No other zone stands in: nothing is posted for it, and the others go on.
+    assert statuses(main) == {Status.SCHEDULED: 2}
+    assert posts(simulator) == 0
+    assert statuses(premium) == {Status.IN_DIALER: 1}
+    (error,) = summary.errors
+    assert error.startswith("Callback_Main: export skipped: UCCX campaign 1: ")
+    assert (f"unknown time zone {zone!r}" if zone else "UCCX gave no time zone") in error
+
+
+def test_it_reads_the_window_in_the_windows_zone_uccx_names(campaign, simulator, client):
+    # 10:00 in Warsaw is 14:30 in India: a 14:00-15:00 window is open there only.
+    simulator.campaigns[1].start_time, simulator.campaigns[1].end_time = "14:00", "15:00"
+    due = due_callbacks(1)
+
+    assert export(client).counts == {"campaigns_closed": 1}
+    simulator.campaigns[1].time_zone = "India Standard Time"
+    export(client)
+
+    assert statuses(due) == {Status.IN_DIALER: 1}
+
+
 def test_it_skips_a_campaign_whose_dialing_list_a_purge_holds(campaign, simulator, client):
     due = due_callbacks(2)
     with at(BEFORE - dt.timedelta(minutes=1)):  # a purge started a minute ago

@@ -72,6 +72,26 @@ def test_failures_are_recorded_and_counted_until_a_run_succeeds(campaign, simula
     assert statuses(callbacks) == {Status.IN_DIALER: 1}
 
 
+def test_an_unknown_campaign_time_zone_turns_the_export_red_naming_it(
+    campaign, simulator, uccx_env
+):
+    simulator.campaigns[1].time_zone = "Mars Standard Time"
+    callbacks = due_callbacks(1)
+
+    with at(BEFORE):
+        tasks.export_due_callbacks()
+
+    status = status_of("export_due_callbacks")
+    assert status.consecutive_failures == 1
+    assert status.last_error.startswith(
+        "Callback_Main: export skipped: UCCX campaign 1: unknown time zone 'Mars Standard Time'"
+    )
+    red = health_of("export_due_callbacks", BEFORE)
+    assert not red.ok and "unknown time zone 'Mars Standard Time'" in red.summary
+    assert statuses(callbacks) == {Status.SCHEDULED: 1}
+    assert len(contacts(simulator)) == 0
+
+
 def test_a_task_that_cannot_even_start_records_why(db, uccx_env):
     uccx_env.delenv("UCCX_URL")
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from callbacks.models import CallbackCampaign
 from tests.uccx_integration.conftest import PASSWORD, USERNAME
 from uccx_integration import mapping
+from uccx_integration.client import UccxClient, UccxError
 
 pytestmark = [
     pytest.mark.django_db,
@@ -52,6 +53,10 @@ def test_it_reports_reachable_campaigns_and_a_complete_schema(env):
 
     assert "campaign 1 'Callback_Main': enabled" in output
     assert "campaign 2 'Callback_Premium': enabled" in output
+    assert output.count("time zone: Central European Standard Time -> Europe/Warsaw") == 2
+    assert output.count("    contacts: ok") == 2
+    assert output.count("    import status: ok") == 2
+    assert "\n  skills: ok" in output
     assert f"{mapping.DIALING_LIST.name}: 24/24 columns ok" in output
     assert "codes: all known to mapping.py" in output
     assert "OK: UCCX REST and Informix db_cra are ready." in output
@@ -68,6 +73,58 @@ def test_it_checks_the_configured_callback_campaigns(env):
     assert "campaign 1" not in output
     assert "REST: campaign 7" in error
     assert "correct the CallbackCampaign's UCCX campaign id" in error
+
+
+def test_it_shows_the_time_zone_as_read_and_as_mapped(env, simulator):
+    simulator.campaigns[2].time_zone = "India Standard Time"
+
+    output = uccx_check()
+
+    assert "time zone: Central European Standard Time -> Europe/Warsaw" in output
+    assert "time zone: India Standard Time -> Asia/Kolkata" in output
+
+
+@pytest.mark.parametrize("zone", ["Mars Standard Time", ""], ids=["unknown", "empty"])
+def test_an_unknown_time_zone_is_a_problem(env, simulator, zone):
+    simulator.campaigns[2].time_zone = zone
+
+    output, error = failing_uccx_check()
+
+    assert f"time zone: {zone or '(empty)'} -> UNKNOWN" in output
+    assert "time zone: Central European Standard Time -> Europe/Warsaw" in output  # campaign 1
+    assert "uccx_check found 1 problem(s)" in error
+    said = f"unknown time zone {zone!r}" if zone else "UCCX gave no time zone"
+    assert f"REST: campaign 2: {said}" in error
+    assert "the export skips this campaign" in error
+
+
+@pytest.mark.parametrize(
+    ("method", "line", "problem"),
+    [
+        ("list_contacts", "    contacts: FAILED: ", "REST: campaign 1 contacts: "),
+        ("import_status", "    import status: FAILED: ", "REST: campaign 1 import status: "),
+        ("list_skills", "  skills: FAILED: ", "REST: skills: "),
+    ],
+)
+def test_it_names_an_answer_it_cannot_read(env, monkeypatch, method, line, problem):
+    # What the client raises for an answer of another shape (status None, permanent).
+    message = f"UCCX {method}: expected an element the answer lacks"
+    real = getattr(UccxClient, method)
+
+    def unreadable(self, *args):
+        if args and args[0] == 2:
+            return real(self, *args)  # campaign 2 reads fine
+        raise UccxError(message, permanent=True)
+
+    monkeypatch.setattr(UccxClient, method, unreadable)
+
+    output, error = failing_uccx_check()
+
+    assert line + message in output
+    assert "uccx_check found 1 problem(s)" in error
+    assert problem + message in error
+    assert "not in the shape uccx_integration/client.py reads" in error
+    assert "campaign 2 'Callback_Premium': enabled" in output  # the check went on
 
 
 def test_it_names_rest_when_uccx_is_down(env, closed_port_url):

@@ -16,12 +16,12 @@ import random
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus
 from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.store import CampaignConfig, Store
+from uccx_integration.timezones import UnknownTimeZone, campaign_zone
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +142,16 @@ class Dialer:
 
 
 def _dialing_allowed(campaign: CampaignConfig, now: datetime) -> bool:
-    """Enabled, and `now` inside the start/end window in the campaign's time zone."""
+    """Enabled, and `now` inside the start/end window in the campaign's time zone (a
+    Windows name as UCCX gives it, mapped as the Campaign Manager maps it)."""
     if not campaign.enabled:
         return False
-    local = now.astimezone(ZoneInfo(campaign.time_zone)).time().replace(second=0, microsecond=0)
+    try:
+        zone = campaign_zone(campaign.time_zone)
+    except UnknownTimeZone:
+        logger.error("campaign %s: not dialing, unknown time zone", campaign.id, exc_info=True)
+        return False
+    local = now.astimezone(zone).time().replace(second=0, microsecond=0)
     start, end = time.fromisoformat(campaign.start_time), time.fromisoformat(campaign.end_time)
     if start <= end:
         return start <= local <= end

@@ -23,7 +23,8 @@ class CampaignConfig:
     enabled: bool = True
     start_time: str = "00:00"
     end_time: str = "23:59"
-    time_zone: str = "Europe/Warsaw"
+    # UCCX answers its server's zone by its Windows name (the demo is in Warsaw).
+    time_zone: str = "Central European Standard Time"
     campaign_type: str = "IVR"
     max_dial_attempts: int = 3
 

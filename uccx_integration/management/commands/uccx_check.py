@@ -1,6 +1,11 @@
 """python manage.py uccx_check: can the Campaign Manager reach UCCX, and does db_cra match
 mapping.py? For installers, on site. Exit 0 only when everything is reachable and complete.
 
+REST: for each callback campaign the answers the product reads (the campaign, its
+contacts, its import status), each ok or FAILED with the client's reason, and the
+campaign's time zone as UCCX names it and as mapped (docs/uccx-timezones.md); an unknown
+zone is a problem. Then the skills, once.
+
 UCCX REST: UCCX_URL, UCCX_USER, UCCX_PASSWORD, optional UCCX_SECONDARY_URL and
 UCCX_CA_BUNDLE. Informix: INFORMIX_DSN (a full ODBC connection string). No password is
 ever printed.
@@ -9,7 +14,8 @@ ever printed.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from callbacks.models import CallbackCampaign
 from uccx_integration.client import Campaign, UccxClient, UccxError
 from uccx_integration.informix import InformixClient, InformixError, redact_dsn
+from uccx_integration.timezones import UnknownTimeZone, campaign_zone
 
 # Used when no CallbackCampaign is configured yet: the usual first two campaign ids.
 DEFAULT_CAMPAIGN_IDS = (1, 2)
@@ -24,7 +31,8 @@ DEFAULT_CAMPAIGN_IDS = (1, 2)
 
 class Command(BaseCommand):
     help = (
-        "Check the UCCX REST API (reads the callback campaigns) and Informix db_cra "
+        "Check the UCCX REST API (the callback campaigns, their contacts, import status and "
+        "time zone, the skills) and Informix db_cra "
         "(mapped tables and columns exist, no unknown callStatus/callResult codes)."
     )
 
@@ -38,6 +46,8 @@ class Command(BaseCommand):
 
     # --- REST ----------------------------------------------------------------------------
     def check_rest(self, campaign_ids: Sequence[int]) -> list[str]:
+        """Per campaign the answers the product reads (the campaign, its contacts, its
+        import status) and its time zone mapped; once the skills. Each ok or FAILED."""
         environ = rest_environ(os.environ)
         self.stdout.write(f"UCCX REST at {printable_url(environ.get('UCCX_URL', ''))}")
         try:
@@ -45,18 +55,51 @@ class Command(BaseCommand):
             client = UccxClient.from_env(environ, max_retries=0)
         except ValueError as exc:
             return [f"REST: {exc}; set UCCX_URL, UCCX_USER and UCCX_PASSWORD"]
-        problems = []
+        problems: list[str] = []
         for campaign_id in campaign_ids:
             try:
                 campaign = client.get_campaign(campaign_id)
             except UccxError as exc:
-                self.stdout.write(f"  campaign {campaign_id}: FAILED")
+                self.stdout.write(f"  campaign {campaign_id}: FAILED: {exc.message}")
                 problems.append(f"REST: campaign {campaign_id}: {exc.message} ({rest_fix(exc)})")
-                if exc.status is None:  # the node is unreachable: the next one will be too
-                    break
+                if unreachable_or_refused(exc):
+                    return problems  # every other request would fail the same way
                 continue
             self.stdout.write(f"  {describe(campaign)}")
+            problems += self.check_zone(campaign)
+            for what, read in (
+                ("contacts", client.list_contacts),
+                ("import status", client.import_status),
+            ):
+                where = f"campaign {campaign_id} {what}"
+                problems += self.check_answer(what, where, partial(read, campaign_id), "    ")
+        problems += self.check_answer("skills", "skills", client.list_skills, "  ")
         return problems
+
+    def check_zone(self, campaign: Campaign) -> list[str]:
+        try:
+            zone = campaign_zone(campaign.time_zone)
+        except UnknownTimeZone as exc:
+            self.stdout.write(f"    time zone: {campaign.time_zone or '(empty)'} -> UNKNOWN")
+            return [
+                f"REST: campaign {campaign.id}: {exc}; the export skips this campaign until it "
+                f"maps (a Windows zone newer than tzlocal's CLDR data: update tzlocal in "
+                f"requirements.txt)"
+            ]
+        self.stdout.write(f"    time zone: {campaign.time_zone} -> {zone.key}")
+        return []
+
+    def check_answer(
+        self, what: str, where: str, read: Callable[[], object], indent: str
+    ) -> list[str]:
+        """Read one answer: `what` ok, or FAILED with the client's reason."""
+        try:
+            read()
+        except UccxError as exc:
+            self.stdout.write(f"{indent}{what}: FAILED: {exc.message}")
+            return [f"REST: {where}: {exc.message} ({rest_fix(exc)})"]
+        self.stdout.write(f"{indent}{what}: ok")
+        return []
 
     # --- Informix ------------------------------------------------------------------------
     def check_informix(self, campaign_ids: Sequence[int]) -> list[str]:
@@ -125,11 +168,22 @@ def printable_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.hostname or ''}{port}"))
 
 
+def unreachable_or_refused(error: UccxError) -> bool:
+    """No node answered (a shape error has no status either, but is permanent), or the
+    credentials were refused."""
+    return (error.status is None and not error.permanent) or error.status in (401, 403)
+
+
 def rest_fix(error: UccxError) -> str:
     if error.status in (401, 403):
         return "check UCCX_USER and UCCX_PASSWORD and the user's adminapi rights"
     if error.status == 404:
         return "no such campaign in UCCX: correct the CallbackCampaign's UCCX campaign id"
+    if error.status is None and error.permanent:
+        return (
+            "UCCX answered, but not in the shape uccx_integration/client.py reads: compare the "
+            "answer with Cisco's documented data structure for this UCCX version"
+        )
     if error.status is None:
         return "check UCCX_URL (and UCCX_SECONDARY_URL), that the node is up, and UCCX_CA_BUNDLE"
     return "look at the UCCX node's logs; retry later"
@@ -144,6 +198,6 @@ def describe(campaign: Campaign) -> str:
     state = "enabled" if campaign.enabled else "DISABLED"
     attempts = campaign.max_dial_attempts if campaign.max_dial_attempts is not None else "?"
     return (
-        f"campaign {campaign.id} {campaign.name!r}: {state}, {window} {campaign.time_zone}, "
+        f"campaign {campaign.id} {campaign.name!r}: {state}, {window}, "
         f"{campaign.campaign_type}, max {attempts} attempts"
     )
