@@ -37,9 +37,8 @@ def test_it_keeps_the_third_party_call_result_codes():
 def test_it_takes_the_call_result_codes_from_expertflows_uccx_table():
     assert mapping.CallResult.VOICE == 10  # connected
     assert mapping.CallResult.NO_ANSWER == 15
-    assert mapping.CONFIRMED_CALL_RESULTS == frozenset(mapping.CallResult) - {
-        mapping.CallResult.ABANDONED
-    }
+    unconfirmed = frozenset(mapping.CallResult) - mapping.CONFIRMED_CALL_RESULTS
+    assert unconfirmed == {mapping.CallResult.ABANDONED}
 
 
 def test_it_gives_every_code_a_source_or_marks_it_unconfirmed():
