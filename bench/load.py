@@ -668,7 +668,9 @@ def check_exports(simulator_db: Path, left: dict) -> list[Check]:
     try:
         in_uccx: Counter[tuple[int, str]] = Counter()
         for campaign in (1, 2):
-            for row in store.list_contacts(campaign, tuple(m.CallStatus)):
+            # Closed contacts the simulator moved to DialingListHistory count too.
+            rows = store.list_contacts(campaign, tuple(m.CallStatus))
+            for row in rows + store.history_contacts(campaign):
                 in_uccx[(campaign, str(row[m.ACCOUNT_NUMBER]))] += 1
     finally:
         store.close()

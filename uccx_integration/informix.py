@@ -10,6 +10,10 @@ connection string. Tests and the simulator: `DRIVER=SQLite3;Database=<simulator 
 
 The SQL is plain enough for both Informix and SQLite; the two places they differ (row
 limits and the catalogue) go through `dialect()`.
+
+Contacts are read from DialingList AND DialingListHistory, where UCCX moves closed
+contacts (when exactly is unconfirmed: docs/uccx-dbcra.md). A contact found in both (moved
+while we read) counts once, its history copy winning: that is the later state.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ class InformixError(Exception):
 # --- typed results -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class DialingRow:
-    """One DialingList row. Codes mapping.py does not know stay in the `*_code` fields and
-    leave `call_status` / `call_result` as None, flagged by `has_unknown_code`."""
+    """One DialingList or DialingListHistory row (`table` says which). Codes mapping.py
+    does not know stay in the `*_code` fields and leave `call_status` / `call_result` as
+    None, flagged by `has_unknown_code`."""
 
     dialing_list_id: int
     campaign_id: int
@@ -72,6 +77,7 @@ class DialingRow:
     last_number_dialed: str
     callback_at: datetime | None
     last_update: datetime | None
+    table: str = m.DIALING_LIST.name
 
     @property
     def has_unknown_code(self) -> bool:
@@ -155,7 +161,7 @@ def informix_dsn(
     locale: str = "en_US.UTF8",
     driver: str = "IBM INFORMIX ODBC DRIVER",
 ) -> str:
-    """The ODBC connection string for db_cra on one UCCX node (UCCX.md §2).
+    """The ODBC connection string for db_cra on one UCCX node (docs/uccx-dbcra.md).
 
     `server` is the Informix instance name, `<hostname>_uccx` by default (the short host
     name, dashes as underscores). Point `host` at the standby node where possible.
@@ -259,12 +265,15 @@ class InformixClient:
         assert self._dialect is not None
         return self._dialect
 
-    # --- DialingList ---------------------------------------------------------------------
+    # --- DialingList and DialingListHistory -----------------------------------------
     def dialing_batches(
         self, campaign_ids: Sequence[int], *, after_id: int = 0, batch: int = 1000
     ) -> Iterator[list[DialingRow]]:
-        """DialingList rows of these campaigns only, one query per batch, keyed on
-        dialinglistid (keyset pagination: no OFFSET, no row lost when rows come and go)."""
+        """Contacts of these campaigns only, from DialingList and DialingListHistory, in
+        dialinglistid order, at most `batch` a time. Keyset pagination over each table (no
+        OFFSET, no row lost when rows come and go), two queries per batch: DialingList
+        first, so a contact moved to the history between the two is seen in both (and
+        counted once) rather than in neither."""
         if batch < 1:
             raise ValueError("batch must be at least 1")
         ids = [int(campaign_id) for campaign_id in campaign_ids]
@@ -272,15 +281,30 @@ class InformixClient:
             return
         where = f"{m.DIALING_LIST_ID} > ? AND {m.CAMPAIGN_ID} IN ({_marks(ids)})"
         while True:
-            sql = self._select_limited(
-                DIALING_COLUMNS, m.DIALING_LIST.name, where, order_by=m.DIALING_LIST_ID, limit=batch
+            # DialingList first (DIALING_TABLES order): see the docstring.
+            params = (after_id, *ids)
+            fetched = [self._dialing_page(t, where, params, batch) for t in m.DIALING_TABLES]
+            # A table that filled its page may hold more rows past its page's last id: only
+            # ids up to the lowest such id are complete in both tables.
+            bound = min(
+                (rows[-1].dialing_list_id for rows in fetched if len(rows) == batch),
+                default=None,
             )
-            rows = [_dialing_row(row) for row in self._fetch(sql, (after_id, *ids))]
-            if rows:
-                yield rows
-            if len(rows) < batch:
+            merged = _merge_dialing_rows(fetched)
+            ready = [r for r in merged if bound is None or r.dialing_list_id <= bound][:batch]
+            if ready:
+                yield ready
+            if bound is None and len(ready) == len(merged):
                 return
-            after_id = rows[-1].dialing_list_id
+            after_id = ready[-1].dialing_list_id
+
+    def _dialing_page(
+        self, table: m.Table, where: str, params: Sequence[Any], limit: int
+    ) -> list[DialingRow]:
+        sql = self._select_limited(
+            DIALING_COLUMNS, table.name, where, order_by=m.DIALING_LIST_ID, limit=limit
+        )
+        return [_dialing_row(row, table.name) for row in self._fetch(sql, params)]
 
     def dialing_rows(
         self, campaign_ids: Sequence[int], *, after_id: int = 0, batch: int = 1000
@@ -291,18 +315,23 @@ class InformixClient:
     def dialing_rows_for_accounts(
         self, campaign_id: int, account_numbers: Sequence[str]
     ) -> list[DialingRow]:
-        """Every DialingList row (any status, closed ones too) of these account numbers in
-        one campaign: what the REST contact list cannot show."""
-        found: list[DialingRow] = []
-        for start in range(0, len(account_numbers), 500):
-            chunk = list(account_numbers[start : start + 500])
-            sql = (
-                f"SELECT {', '.join(DIALING_COLUMNS)} FROM {m.DIALING_LIST.name} "
-                f"WHERE {m.CAMPAIGN_ID} = ? AND {m.ACCOUNT_NUMBER} IN ({_marks(chunk)}) "
-                f"ORDER BY {m.DIALING_LIST_ID}"
-            )
-            found.extend(_dialing_row(row) for row in self._fetch(sql, (int(campaign_id), *chunk)))
-        return found
+        """Every contact (any status, closed ones too) of these account numbers in one
+        campaign, from DialingList and DialingListHistory: what the REST contact list
+        cannot show. In dialinglistid order, a contact in both tables once."""
+        fetched: list[list[DialingRow]] = []
+        for table in m.DIALING_TABLES:
+            found: list[DialingRow] = []
+            for start in range(0, len(account_numbers), 500):
+                chunk = list(account_numbers[start : start + 500])
+                sql = (
+                    f"SELECT {', '.join(DIALING_COLUMNS)} FROM {table.name} "
+                    f"WHERE {m.CAMPAIGN_ID} = ? AND {m.ACCOUNT_NUMBER} IN ({_marks(chunk)}) "
+                    f"ORDER BY {m.DIALING_LIST_ID}"
+                )
+                rows = self._fetch(sql, (int(campaign_id), *chunk))
+                found.extend(_dialing_row(row, table.name) for row in rows)
+            fetched.append(found)
+        return _merge_dialing_rows(fetched)
 
     # --- call details --------------------------------------------------------------------
     def call_details(self, campaign_ids: Sequence[int], since: datetime) -> list[CallDetail]:
@@ -379,9 +408,9 @@ class InformixClient:
     def unknown_codes(self, campaign_ids: Sequence[int] = ()) -> list[UnknownCode]:
         """Distinct callstatus/callresult values that mapping.py does not know, with how
         many rows carry each; limited to `campaign_ids` where the table has a campaign."""
-        checks = (
-            (m.DIALING_LIST, m.CALL_STATUS, CallStatus),
-            (m.DIALING_LIST, m.CALL_RESULT, CallResult),
+        checks: tuple[tuple[m.Table, str, type[IntEnum]], ...] = (
+            *((table, m.CALL_STATUS, CallStatus) for table in m.DIALING_TABLES),
+            *((table, m.CALL_RESULT, CallResult) for table in m.DIALING_TABLES),
             (m.CONTACT_CALL_DETAIL, m.CALL_RESULT, CallResult),
             (m.AGENT_CONNECTION_DETAIL, m.CALL_RESULT, CallResult),
         )
@@ -442,7 +471,17 @@ class InformixClient:
 
 
 # --- rows ---------------------------------------------------------------------------------
-def _dialing_row(row: Any) -> DialingRow:
+def _merge_dialing_rows(fetched: Sequence[Sequence[DialingRow]]) -> list[DialingRow]:
+    """The rows of several tables in dialinglistid order, one per id: where an id is in
+    more than one, the later table's row wins (DIALING_TABLES order: the history's)."""
+    by_id: dict[int, DialingRow] = {}
+    for rows in fetched:
+        for row in rows:
+            by_id[row.dialing_list_id] = row
+    return [by_id[list_id] for list_id in sorted(by_id)]
+
+
+def _dialing_row(row: Any, table: str = m.DIALING_LIST.name) -> DialingRow:
     (list_id, campaign_id, account, phone1, status, result, attempts, dialed, callback_at,
      updated) = row  # fmt: skip
     call_status, status_code = _code(CallStatus, status)
@@ -460,6 +499,7 @@ def _dialing_row(row: Any) -> DialingRow:
         last_number_dialed=_text(dialed),
         callback_at=_utc(callback_at),
         last_update=_utc(updated),
+        table=table,
     )
 
 

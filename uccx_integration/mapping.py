@@ -1,24 +1,27 @@
 """Every UCCX name the Campaign Manager depends on, in one place.
 
-db_cra table and column names, callStatus / callResult codes, the adminapi `q=` filter
-names, the add-contacts CSV header and the REST field names of contacts, campaigns and
-directory objects all live here, and only here. The Informix client, the simulator and
-the `uccx_check` command read them from this module.
+db_cra table and column names, callStatus / callResult / contactDisposition codes, the
+adminapi `q=` filter names, the add-contacts CSV header and the REST field names of
+contacts, campaigns and directory objects all live here, and only here. The Informix
+client, the simulator and the `uccx_check` command read them from this module.
 
-NOT CONFIRMED from a public Cisco source (see ../shared/UCCX.md §2):
-- the exact column list of `DialingList`: the columns below are our best knowledge
-  (the extended GET columns of the contacts API, lower-cased the Informix way);
-- the numeric callStatus table: the order below follows the REST filter names;
-- the numeric callResult table: only 2 fax, 3 answering machine, 4 invalid number and
-  11 busy are reported by a third party. VOICE, NO_ANSWER and ABANDONED are
-  PROVISIONAL values we picked; correct them here on site (`uccx_check` reports unknown
-  codes seen in a live db_cra).
-- the element names of the adminapi contact list and import status documents.
-Columns and types of ContactCallDetail and AgentConnectionDetail follow UCCX.md §2.
+Which of these facts a public source confirms, and which are our best guess, is written
+next to each one and collected in docs/uccx-dbcra.md (with the sources). In short:
+- confirmed: DialingList and DialingListHistory exist in db_cra (Cisco's CLI reference,
+  `run uccx hrdataexport`); the callResult codes 2, 3, 4, 10, 11 and 15 (Expertflow's
+  UCCX call result table); the REST filter names (Cisco's contacts API);
+- NOT confirmed: the exact column lists (ours are the extended GET columns of the
+  contacts API, lower-cased the Informix way); every numeric callStatus (Cisco's own
+  pending-contacts example shows 5 on pending contacts, where we map 5 to MAX_CALLS);
+  callResult ABANDONED; every contactDisposition code; when UCCX moves a row to
+  DialingListHistory. The adminapi documents' shapes follow Cisco's examples
+  (docs/uccx.md, fixtures in tests/uccx_integration/cisco/). `uccx_check` reports codes seen in a live db_cra that are not mapped here:
+  correct them here on site.
 """
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,23 @@ class Table:
         return tuple(column.name for column in self.columns)
 
 
-# --- DialingList (active contacts of outbound campaigns); columns PROVISIONAL ----------
+# Where a fact comes from (docs/uccx-dbcra.md has the full list).
+EXPERTFLOW_RESULTS = (
+    "Expertflow CX 4.10, Outbound Result Notifications, UCCX column "
+    "(https://docs.expertflow.com/cx/4.10/outbound-result-notifications)"
+)
+CISCO_CLI_EXPORT = (
+    "Cisco Unified CCX CLI reference, `run uccx hrdataexport tables` (lists dialinglist "
+    "and dialinglisthistory among the db_cra tables)"
+)
+CISCO_CONTACTS_API = (
+    "Cisco UCCX developer docs, Get List of Pending Contacts for Campaign (with Specific "
+    "Call Status) (https://developer.cisco.com/docs/contact-center-express/"
+    "get-list-of-pending-contacts-for-campaign)"
+)
+UNCONFIRMED = "UNCONFIRMED: no public source found; our guess"
+
+# --- DialingList (open contacts of outbound campaigns); table confirmed, columns NOT -----
 DIALING_LIST_ID = "dialinglistid"
 CAMPAIGN_ID = "campaignid"
 ACCOUNT_NUMBER = "accountnumber"
@@ -67,7 +86,9 @@ LAST_UPDATE_TIME = "lastupdatetime"
 DIALING_LIST = Table(
     "DialingList",
     (
-        Column(DIALING_LIST_ID, "INTEGER PRIMARY KEY"),
+        # AUTOINCREMENT: SQLite would otherwise hand the id of a row just moved to the
+        # history to the next contact (Informix: SERIAL, never reused either).
+        Column(DIALING_LIST_ID, "INTEGER PRIMARY KEY AUTOINCREMENT"),
         Column(CAMPAIGN_ID, "INTEGER NOT NULL"),
         Column(ACCOUNT_NUMBER, "VARCHAR(40)"),
         Column(FIRST_NAME, "VARCHAR(50)"),
@@ -94,7 +115,21 @@ DIALING_LIST = Table(
     ),
 )
 
-# --- ContactCallDetail: one row per call leg (UCCX.md §2) -----------------------------
+# --- DialingListHistory: contacts UCCX moved out of DialingList -------------------------
+# The table is confirmed (CISCO_CLI_EXPORT); its columns are NOT: we assume DialingList's,
+# the dialinglistid kept from the DialingList row (so not a key of its own here). When
+# UCCX moves a row (on closing? at a nightly purge?) is NOT confirmed either.
+DIALING_LIST_HISTORY = Table(
+    "DialingListHistory",
+    tuple(
+        Column(DIALING_LIST_ID, "INTEGER NOT NULL") if column.name == DIALING_LIST_ID else column
+        for column in DIALING_LIST.columns
+    ),
+)
+# Both hold contacts with the same columns; readers look in both.
+DIALING_TABLES = (DIALING_LIST, DIALING_LIST_HISTORY)
+
+# --- ContactCallDetail: one row per call leg (columns NOT confirmed) --------------------
 SESSION_ID = "sessionid"
 SESSION_SEQ_NUM = "sessionseqnum"
 NODE_ID = "nodeid"
@@ -123,7 +158,7 @@ CONTACT_CALL_DETAIL = Table(
     ),
 )
 
-# --- AgentConnectionDetail: one row per agent leg (UCCX.md §2) ------------------------
+# --- AgentConnectionDetail: one row per agent leg (columns NOT confirmed) -------------
 AGENT_CONNECTION_DETAIL = Table(
     "AgentConnectionDetail",
     (
@@ -139,29 +174,34 @@ AGENT_CONNECTION_DETAIL = Table(
     ),
 )
 
-TABLES = (DIALING_LIST, CONTACT_CALL_DETAIL, AGENT_CONNECTION_DETAIL)
+TABLES = (DIALING_LIST, DIALING_LIST_HISTORY, CONTACT_CALL_DETAIL, AGENT_CONNECTION_DETAIL)
 
 
 # --- Codes -----------------------------------------------------------------------------
+# Every code's source is in CODE_SOURCES below (and docs/uccx-dbcra.md). A code db_cra
+# shows that is not a member here is kept as a raw number and never closes a callback.
 class CallStatus(IntEnum):
-    """DialingList.callstatus. Names follow the REST filters; numbers PROVISIONAL."""
+    """DialingList.callstatus. Names: the REST filters (CISCO_CONTACTS_API) plus ACTIVE and
+    CLOSED; every NUMBER UNCONFIRMED. Cisco's pending-contacts example lists contacts never
+    dialed with call status 5, which contradicts MAX_CALLS = 5; nothing settles it, so the
+    order stays as it was and `uccx_check` is to confirm it on site."""
 
-    PENDING = 1
-    ACTIVE = 2
-    CLOSED = 3
-    CALLBACK = 4
-    MAX_CALLS = 5
-    RETRY = 6
-    RETRIES_WITH_DELAY = 7
-    UNKNOWN = 8
+    PENDING = 1  # UNCONFIRMED (Cisco's pending example suggests 5)
+    ACTIVE = 2  # UNCONFIRMED
+    CLOSED = 3  # UNCONFIRMED
+    CALLBACK = 4  # UNCONFIRMED
+    MAX_CALLS = 5  # UNCONFIRMED, contradicted by Cisco's pending example
+    RETRY = 6  # UNCONFIRMED
+    RETRIES_WITH_DELAY = 7  # UNCONFIRMED
+    UNKNOWN = 8  # UNCONFIRMED
 
     @property
     def rest_filter(self) -> str | None:
         return REST_STATUS_FILTERS.get(self)
 
 
-# The adminapi `GET /campaign/{id}/contacts?q=<name>` filters (UCCX.md §1). ACTIVE and
-# CLOSED have no documented filter.
+# The adminapi `GET /campaign/{id}/contacts?q=<name>` filters (CISCO_CONTACTS_API: the
+# names are confirmed). ACTIVE and CLOSED have no documented filter.
 REST_STATUS_FILTERS: dict[CallStatus, str] = {
     CallStatus.PENDING: "PENDING",
     CallStatus.CALLBACK: "CALLBACK",
@@ -174,28 +214,53 @@ STATUS_BY_REST_FILTER: dict[str, CallStatus] = {v: k for k, v in REST_STATUS_FIL
 
 
 class CallResult(IntEnum):
-    """callresult codes. FAX, ANSWERING_MACHINE, INVALID_NUMBER, BUSY: third-party report;
-    VOICE, NO_ANSWER, ABANDONED: PROVISIONAL, picked by us, unconfirmed."""
+    """callresult codes (DialingList, ContactCallDetail, AgentConnectionDetail). All but
+    ABANDONED confirmed by EXPERTFLOW_RESULTS. The member names are what callbacks store
+    as their last result ("voice", "no_answer"): renaming one changes stored history."""
 
-    VOICE = 1  # PROVISIONAL: the customer answered (connected)
-    FAX = 2
-    ANSWERING_MACHINE = 3
-    INVALID_NUMBER = 4
-    BUSY = 11
-    NO_ANSWER = 12  # PROVISIONAL
-    ABANDONED = 13  # PROVISIONAL: the dialer dropped an answered call
+    FAX = 2  # Expertflow: FAX_MACHINE
+    ANSWERING_MACHINE = 3  # Expertflow: ANSWERING_MACHINE
+    INVALID_NUMBER = 4  # Expertflow: INVALID_NUMBER
+    VOICE = 10  # Expertflow: CONNECTED / NORMAL_CLEARING, answered by the customer
+    BUSY = 11  # Expertflow: USER_BUSY
+    ABANDONED = 13  # UNCONFIRMED: the dialer dropped an answered call; our guess
+    NO_ANSWER = 15  # Expertflow: NO_ANSWER
 
 
 class ContactDisposition(IntEnum):
-    """ContactCallDetail.contactdisposition. PROVISIONAL (UCCX.md lists the column only)."""
+    """ContactCallDetail.contactdisposition. UNCONFIRMED (no public source found)."""
 
-    ABANDONED = 1
-    HANDLED = 2
+    ABANDONED = 1  # UNCONFIRMED
+    HANDLED = 2  # UNCONFIRMED
 
 
+# Where each code's number comes from. One dict per enum: IntEnum members of different
+# enums compare equal as numbers (CallStatus.PENDING == ContactDisposition.ABANDONED).
+CALL_STATUS_SOURCES: dict[CallStatus, str] = {status: UNCONFIRMED for status in CallStatus}
+CALL_RESULT_SOURCES: dict[CallResult, str] = {
+    **{result: EXPERTFLOW_RESULTS for result in CallResult},
+    CallResult.ABANDONED: UNCONFIRMED,
+}
+CONTACT_DISPOSITION_SOURCES: dict[ContactDisposition, str] = {
+    disposition: UNCONFIRMED for disposition in ContactDisposition
+}
+CODE_SOURCES: dict[type[IntEnum], dict[Any, str]] = {
+    CallStatus: CALL_STATUS_SOURCES,
+    CallResult: CALL_RESULT_SOURCES,
+    ContactDisposition: CONTACT_DISPOSITION_SOURCES,
+}
 CONFIRMED_CALL_RESULTS = frozenset(
-    {CallResult.FAX, CallResult.ANSWERING_MACHINE, CallResult.INVALID_NUMBER, CallResult.BUSY}
+    result for result, source in CALL_RESULT_SOURCES.items() if source != UNCONFIRMED
 )
+
+
+def code_source(code: IntEnum) -> str:
+    """The public source of this code's number, or UNCONFIRMED."""
+    return CODE_SOURCES[type(code)][code]
+
+
+def is_confirmed(code: IntEnum) -> bool:
+    return code_source(code) != UNCONFIRMED
 
 
 # --- adminapi documents (Cisco's Contact Center Express developer guide, Configuration

@@ -151,17 +151,23 @@ def at(moment: dt.datetime) -> Iterator[dt.datetime]:
         yield moment
 
 
-def contacts(simulator: Simulator, uccx_campaign_id: int = 1) -> Counter[str]:
-    """Account number → how many rows of it the campaign's dialing list holds."""
+def contacts(
+    simulator: Simulator, uccx_campaign_id: int = 1, *, history: bool = False
+) -> Counter[str]:
+    """Account number → how many rows of it the campaign's dialing list holds; with
+    `history`, closed contacts UCCX moved to DialingListHistory too."""
     rows = simulator.store.list_contacts(uccx_campaign_id, ALL_STATUSES)
+    if history:
+        rows += simulator.store.history_contacts(uccx_campaign_id)
     return Counter(str(row[m.ACCOUNT_NUMBER]) for row in rows)
 
 
 def assert_each_imported_once(
     simulator: Simulator, callbacks: list[Callback], uccx_campaign_id: int = 1
 ) -> None:
-    """Every callback's account number exactly once in the dialing list."""
-    found = contacts(simulator, uccx_campaign_id)
+    """Every callback's account number exactly once in the dialing list and its history
+    (a closed contact imported again would be there twice)."""
+    found = contacts(simulator, uccx_campaign_id, history=True)
     duplicated = {account: n for account, n in found.items() if n > 1}
     assert not duplicated, f"imported more than once: {duplicated}"
     missing = [c.account_number for c in callbacks if c.account_number not in found]

@@ -35,7 +35,8 @@ def test_it_closes_an_answered_contact_and_records_the_call_and_the_agent(client
     dialed = dialer_for(simulator, {CallResult.VOICE: 1}).dial_round()
 
     assert dialed == 1
-    (row,) = rows(simulator, mapping.DIALING_LIST)
+    assert rows(simulator, mapping.DIALING_LIST) == []  # closed: moved to the history
+    (row,) = rows(simulator, mapping.DIALING_LIST_HISTORY)
     assert row[mapping.CALL_STATUS] == CallStatus.CLOSED
     assert row[mapping.CALL_RESULT] == CallResult.VOICE
     assert row[mapping.DIALING_ATTEMPTS] == 1
@@ -59,8 +60,11 @@ def test_it_retries_a_busy_contact_until_max_dial_attempts(client, simulator):
 
     assert [c.call_result for c in after_first] == [CallResult.BUSY]
     assert extra_round == 0
-    (maxed,) = client.list_contacts(1, "MAX_CALLS")
-    assert maxed.calls_made == 3
+    (maxed,) = rows(simulator, mapping.DIALING_LIST_HISTORY)
+    assert (maxed[mapping.CALL_STATUS], maxed[mapping.CALLS_MADE_TO_PHONE_01]) == (
+        CallStatus.MAX_CALLS,
+        3,
+    )
     assert len(rows(simulator, mapping.CONTACT_CALL_DETAIL)) == 3
     assert rows(simulator, mapping.AGENT_CONNECTION_DETAIL) == []
 
@@ -72,8 +76,9 @@ def test_it_closes_fax_and_invalid_numbers_without_retrying(client, simulator):
     dialer.dial_round()
 
     assert dialer.dial_round() == 0
-    statuses = {r[mapping.CALL_STATUS] for r in rows(simulator, mapping.DIALING_LIST)}
+    statuses = {r[mapping.CALL_STATUS] for r in rows(simulator, mapping.DIALING_LIST_HISTORY)}
     assert statuses == {CallStatus.CLOSED}
+    assert rows(simulator, mapping.DIALING_LIST) == []
 
 
 def test_it_dials_only_inside_the_campaign_window(client, simulator):

@@ -143,6 +143,124 @@ def test_it_flags_an_unknown_call_result_instead_of_failing(store, informix):
     )
 
 
+def close(store, contact, result=CallResult.FAX, status=CallStatus.CLOSED):
+    """One closing dial attempt; the store moves the contact to DialingListHistory."""
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    store.record_attempt(
+        contact, result=result, status=status, resource_id=None, started=moment, ended=moment
+    )
+
+
+def test_a_closed_contact_moves_to_the_history_and_is_still_read(store, informix):
+    add(store, 1, 0, 3)
+    _, middle, _ = store.list_contacts(1, [CallStatus.PENDING])
+    close(store, middle)
+
+    rows = list(informix.dialing_rows([1]))
+
+    assert store.count_contacts(1) == 2
+    assert [r[mapping.DIALING_LIST_ID] for r in store.history_contacts(1)] == [
+        middle[mapping.DIALING_LIST_ID]
+    ]
+    assert [r.table for r in rows] == [
+        mapping.DIALING_LIST.name,
+        mapping.DIALING_LIST_HISTORY.name,
+        mapping.DIALING_LIST.name,
+    ]
+    assert (rows[1].call_status, rows[1].call_result, rows[1].attempts) == (
+        CallStatus.CLOSED,
+        CallResult.FAX,
+        1,
+    )
+
+
+def test_a_store_told_not_to_move_keeps_closed_contacts_in_the_dialing_list(db_path, informix):
+    store = Store(str(db_path), move_closed_to_history=False)
+    add(store, 1, 0, 1)
+    (contact,) = store.list_contacts(1, [CallStatus.PENDING])
+    close(store, contact)
+    store.close()
+
+    (row,) = informix.dialing_rows([1])
+
+    assert (row.table, row.call_status) == (mapping.DIALING_LIST.name, CallStatus.CLOSED)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 7, 1000])
+def test_it_pages_through_both_tables_in_order_and_loses_no_row(store, informix, batch):
+    add(store, 1, 0, 20)
+    add(store, 3, 100, 5)  # not ours
+    contacts = store.list_contacts(1, [CallStatus.PENDING])
+    # Runs of closed and open contacts, so either table fills a page first.
+    for n in (0, 1, 2, 3, 7, 8, 13, 19):
+        close(store, contacts[n], CallResult.BUSY, CallStatus.MAX_CALLS)
+
+    batches = list(informix.dialing_batches([1], batch=batch))
+
+    ids = [row.dialing_list_id for rows in batches for row in rows]
+    assert ids == sorted(c[mapping.DIALING_LIST_ID] for c in contacts)
+    assert all(0 < len(rows) <= batch for rows in batches)
+    assert sum(r.table == mapping.DIALING_LIST_HISTORY.name for rows in batches for r in rows) == 8
+
+
+def test_a_contact_in_both_tables_is_read_once_as_its_history_row(store, db_path, informix):
+    add(store, 1, 0, 2)
+    first, second = store.list_contacts(1, [CallStatus.PENDING])
+    # Caught mid-move: the history copy written, the DialingList row not yet deleted.
+    with sqlite3.connect(db_path) as db:
+        names = ", ".join(mapping.DIALING_LIST.column_names)
+        db.execute(
+            f"INSERT INTO {mapping.DIALING_LIST_HISTORY.name} ({names}) "
+            f"SELECT {names} FROM {mapping.DIALING_LIST.name} WHERE {mapping.DIALING_LIST_ID} = ?",
+            (first[mapping.DIALING_LIST_ID],),
+        )
+        db.execute(
+            f"UPDATE {mapping.DIALING_LIST_HISTORY.name} SET {mapping.CALL_STATUS} = ?",
+            (int(CallStatus.CLOSED),),
+        )
+
+    rows = list(informix.dialing_rows([1], batch=1))
+    found = informix.dialing_rows_for_accounts(1, [first[mapping.ACCOUNT_NUMBER]])
+
+    assert [(r.dialing_list_id, r.call_status) for r in rows] == [
+        (first[mapping.DIALING_LIST_ID], CallStatus.CLOSED),
+        (second[mapping.DIALING_LIST_ID], CallStatus.PENDING),
+    ]
+    assert [(r.table, r.call_status) for r in found] == [
+        (mapping.DIALING_LIST_HISTORY.name, CallStatus.CLOSED)
+    ]
+
+
+def test_it_finds_accounts_in_either_table(store, informix):
+    add(store, 1, 0, 3)
+    open_one, closed_one, _ = store.list_contacts(1, [CallStatus.PENDING])
+    close(store, closed_one)
+    wanted = [open_one[mapping.ACCOUNT_NUMBER], closed_one[mapping.ACCOUNT_NUMBER], "CB-NONE"]
+
+    found = informix.dialing_rows_for_accounts(1, wanted)
+
+    assert [(r.account_number, r.table) for r in found] == [
+        (open_one[mapping.ACCOUNT_NUMBER], mapping.DIALING_LIST.name),
+        (closed_one[mapping.ACCOUNT_NUMBER], mapping.DIALING_LIST_HISTORY.name),
+    ]
+    assert informix.dialing_rows_for_accounts(2, wanted) == []
+
+
+def test_it_reports_unknown_codes_in_the_history_table(store, informix):
+    add(store, 1, 0, 1)
+    (contact,) = store.list_contacts(1, [CallStatus.PENDING])
+    store.set_status(contact[mapping.DIALING_LIST_ID], CallStatus.CLOSED, UNKNOWN_RESULT)
+    store.move_to_history(contact[mapping.DIALING_LIST_ID])
+
+    (unknown,) = informix.unknown_codes([1])
+
+    assert (unknown.table, unknown.column, unknown.code) == (
+        mapping.DIALING_LIST_HISTORY.name,
+        mapping.CALL_RESULT,
+        UNKNOWN_RESULT,
+    )
+
+
 def test_it_reads_call_details_since_a_time_and_agent_connections(store, informix):
     add(store, 1, 1, 2)
     add(store, 3, 100, 1)
@@ -178,6 +296,31 @@ def test_it_reports_a_complete_schema_on_the_simulator_file(informix):
     assert [t.table for t in report.tables] == [t.name for t in mapping.TABLES]
 
 
+def test_it_checks_the_history_table_too(db_path, tmp_path):
+    broken = tmp_path / "broken.sqlite3"
+    drop_column(db_path, broken, mapping.DIALING_LIST_HISTORY, mapping.CALL_STATUS)
+
+    with InformixClient(sqlite_dsn(broken)) as client:
+        report = client.check_schema()
+
+    history = next(t for t in report.tables if t.table == mapping.DIALING_LIST_HISTORY.name)
+    assert history.exists
+    assert report.missing == (f"{mapping.DIALING_LIST_HISTORY.name}.{mapping.CALL_STATUS}",)
+
+
+def test_it_reports_a_missing_history_table(db_path, tmp_path):
+    broken = tmp_path / "broken.sqlite3"
+    shutil.copy(db_path, broken)
+    with sqlite3.connect(broken) as db:
+        db.execute(f"DROP TABLE {mapping.DIALING_LIST_HISTORY.name}")
+
+    with InformixClient(sqlite_dsn(broken)) as client:
+        report = client.check_schema()
+
+    assert not report.complete
+    assert [t.table for t in report.tables if not t.exists] == [mapping.DIALING_LIST_HISTORY.name]
+
+
 def test_it_reports_a_missing_column(db_path, tmp_path):
     broken = tmp_path / "broken.sqlite3"
     drop_column(db_path, broken, mapping.DIALING_LIST, mapping.DIALING_ATTEMPTS)
@@ -196,7 +339,7 @@ def test_it_reports_a_missing_table(tmp_path):
     with InformixClient(sqlite_dsn(empty)) as client:
         report = client.check_schema()
 
-    assert [t.exists for t in report.tables] == [False, False, False]
+    assert [t.exists for t in report.tables] == [False] * len(mapping.TABLES)
     assert len(report.missing) == sum(len(t.columns) for t in mapping.TABLES)
 
 

@@ -32,3 +32,26 @@ def test_it_keeps_the_third_party_call_result_codes():
     assert mapping.CallResult.INVALID_NUMBER == 4
     assert mapping.CallResult.BUSY == 11
     assert len({int(code) for code in mapping.CallResult}) == len(mapping.CallResult)
+
+
+def test_it_takes_the_call_result_codes_from_expertflows_uccx_table():
+    assert mapping.CallResult.VOICE == 10  # connected
+    assert mapping.CallResult.NO_ANSWER == 15
+    unconfirmed = frozenset(mapping.CallResult) - mapping.CONFIRMED_CALL_RESULTS
+    assert unconfirmed == {mapping.CallResult.ABANDONED}
+
+
+def test_it_gives_every_code_a_source_or_marks_it_unconfirmed():
+    for codes in (mapping.CallStatus, mapping.CallResult, mapping.ContactDisposition):
+        for code in codes:
+            source = mapping.code_source(code)
+            assert source == mapping.UNCONFIRMED or "http" in source, code
+    assert mapping.is_confirmed(mapping.CallResult.BUSY)
+    assert not mapping.is_confirmed(mapping.CallResult.ABANDONED)
+    assert not any(mapping.is_confirmed(status) for status in mapping.CallStatus)
+    assert not any(mapping.is_confirmed(d) for d in mapping.ContactDisposition)
+
+
+def test_the_history_table_has_the_dialing_list_columns():
+    assert mapping.DIALING_LIST_HISTORY.column_names == mapping.DIALING_LIST.column_names
+    assert mapping.DIALING_TABLES == (mapping.DIALING_LIST, mapping.DIALING_LIST_HISTORY)

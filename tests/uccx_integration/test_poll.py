@@ -11,6 +11,7 @@ from callbacks.models import Callback, EventKind, Status
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     at,
+    contacts,
     dial_round,
     dialing_list_id,
     due_callbacks,
@@ -144,6 +145,43 @@ def test_a_number_that_cannot_answer_fails_at_once(campaign, simulator, client, 
 
     callback = fresh(callback)
     assert (callback.status, callback.last_result) == (Status.FAILED, result.name.lower())
+
+
+def test_a_contact_closed_and_moved_to_the_history_between_two_polls_is_applied_once(
+    campaign, simulator, client, informix
+):
+    (callback,) = in_dialer(client)
+    dial(simulator, CallResult.BUSY)
+    poll(informix)
+    dial(simulator, CallResult.NO_ANSWER, FIRST_DIAL + dt.timedelta(minutes=5))
+    dial(simulator, CallResult.BUSY, FIRST_DIAL + dt.timedelta(minutes=6))  # MAX_CALLS
+    assert dict(contacts(simulator)) == {}  # UCCX moved it out of DialingList
+
+    poll(informix, FIRST_DIAL + dt.timedelta(minutes=7))
+    summary = poll(informix, FIRST_DIAL + dt.timedelta(minutes=8))
+
+    callback = fresh(callback)
+    assert (callback.status, callback.attempts, callback.last_result) == (Status.FAILED, 3, "busy")
+    assert [e.details for e in events(callback, EventKind.DIAL_ATTEMPT)] == [
+        {"attempt": 1, "result": "busy"},
+        {"attempt": 2},  # between two polls: only the last result is known
+        {"attempt": 3, "result": "busy"},
+    ]
+    assert event_counts([callback], EventKind.FAILED) == {callback.pk: 1}
+    assert (summary.counts["rows"], summary.counts["attempts"]) == (1, 0)
+
+
+def test_an_answered_contact_found_only_in_the_history_completes_its_callback(
+    campaign, simulator, client, informix
+):
+    (callback,) = in_dialer(client)
+    dial(simulator, CallResult.VOICE)
+    assert set(contacts(simulator, history=True)) == {callback.account_number}
+    assert dict(contacts(simulator)) == {}
+
+    poll(informix)
+
+    assert statuses([callback]) == {Status.COMPLETED: 1}
 
 
 def test_unknown_codes_never_close_a_callback(campaign, simulator, client, informix):

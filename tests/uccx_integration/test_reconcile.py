@@ -12,6 +12,7 @@ from tests.uccx_integration.conftest import contact
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     at,
+    contacts,
     dial_round,
     due_callbacks,
     events,
@@ -97,6 +98,23 @@ def test_a_contact_already_closed_is_found_in_db_cra_and_then_closed_by_the_poll
     with at(STALE):
         services.poll_dialer_results(informix=informix)
     assert statuses([callback]) == {Status.COMPLETED: 1}
+
+
+def test_a_contact_only_in_the_dialing_list_history_counts_as_present(
+    campaign, simulator, client, informix
+):
+    (callback,) = stuck_exporting(1)
+    import_behind_our_back(client, [callback])
+    with at(CLAIMED):
+        dial_round(simulator, CallResult.FAX)  # closed and moved to DialingListHistory
+    assert dict(contacts(simulator)) == {}
+    assert dict(contacts(simulator, history=True)) == {callback.account_number: 1}
+
+    summary = reconcile(client, informix)
+
+    assert statuses([callback]) == {Status.IN_DIALER: 1}
+    assert summary.counts == {"found": 1, "returned": 0}
+    assert posts(simulator) == 1  # only our own import behind its back
 
 
 def test_a_contact_absent_everywhere_returns_its_callback_to_the_schedule(

@@ -130,7 +130,7 @@ def test_it_still_completes_the_call_when_the_ivr_api_is_down(client, simulator,
     assert [c.call_status for c in client.list_contacts(1)] == []
     with sqlite3.connect(simulator.store.path) as db:
         (status,) = db.execute(
-            f"SELECT {mapping.CALL_STATUS} FROM {mapping.DIALING_LIST.name}"
+            f"SELECT {mapping.CALL_STATUS} FROM {mapping.DIALING_LIST_HISTORY.name}"
         ).fetchone()
     assert status == CallStatus.CLOSED
     assert len(agent_rows(simulator)) == 1  # the script's default route: the skill queue

@@ -1,6 +1,16 @@
 """The simulator's dialing list: an SQLite file shaped like db_cra (names from mapping.py).
 
 Shaped like db_cra so the Informix path can read it through the SQLite ODBC driver.
+
+DialingListHistory: UCCX moves closed contacts out of DialingList into DialingListHistory.
+By default (`move_closed_to_history=True`) the store does so the moment a dial attempt
+closes a contact (CLOSED, or MAX_CALLS when its attempts are used up): the row is copied
+to DialingListHistory and deleted from DialingList in the attempt's transaction. WHEN
+UCCX really moves rows is NOT confirmed (at once, at a purge, nightly?): the immediate
+move is the hardest case for the poller (a contact may close and vanish between two
+polls), which is why it is the default; `move_closed_to_history=False` keeps closed
+contacts in DialingList. `set_status` (a raw test hook) never moves a row;
+`move_to_history` does it on demand. See docs/uccx-dbcra.md.
 """
 
 from __future__ import annotations
@@ -29,6 +39,9 @@ class CampaignConfig:
     max_dial_attempts: int = 3
 
 
+# A dial attempt leaving a contact in one of these closes it (and may move it).
+CLOSING_STATUSES = frozenset({CallStatus.CLOSED, CallStatus.MAX_CALLS})
+
 DEFAULT_CAMPAIGNS = (
     CampaignConfig(1, "Callback_Main"),
     CampaignConfig(2, "Callback_Premium"),
@@ -50,18 +63,20 @@ def create_table_sql(table: m.Table) -> str:
 class Store:
     """Thread-safe access to the SQLite file (one connection, one lock)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, move_closed_to_history: bool = True) -> None:
         self.path = path
+        self.move_closed_to_history = move_closed_to_history
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
             for table in m.TABLES:
                 self._db.execute(create_table_sql(table))
-            self._db.execute(
-                f"CREATE INDEX IF NOT EXISTS dialinglist_campaign_account ON "
-                f"{m.DIALING_LIST.name} ({m.CAMPAIGN_ID}, {m.ACCOUNT_NUMBER})"
-            )
+            for table in m.DIALING_TABLES:
+                self._db.execute(
+                    f"CREATE INDEX IF NOT EXISTS {table.name.lower()}_campaign_account ON "
+                    f"{table.name} ({m.CAMPAIGN_ID}, {m.ACCOUNT_NUMBER})"
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -174,6 +189,7 @@ class Store:
             if result == m.CallResult.VOICE
             else m.ContactDisposition.ABANDONED
         )
+        closes = status in CLOSING_STATUSES and self.move_closed_to_history
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -218,10 +234,46 @@ class Store:
                             m.END_DATETIME: end,
                         },
                     )
+                if closes:
+                    self._move_to_history(int(contact[m.DIALING_LIST_ID]))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def move_to_history(self, dialing_list_id: int) -> None:
+        """Move one contact from DialingList to DialingListHistory, as UCCX does."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._move_to_history(dialing_list_id)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _move_to_history(self, dialing_list_id: int) -> None:
+        # Same columns in both tables (mapping.py), named so their order cannot matter.
+        names = ", ".join(m.DIALING_LIST.column_names)
+        self._db.execute(
+            f"INSERT INTO {m.DIALING_LIST_HISTORY.name} ({names}) "
+            f"SELECT {names} FROM {m.DIALING_LIST.name} WHERE {m.DIALING_LIST_ID} = ?",
+            (dialing_list_id,),
+        )
+        self._db.execute(
+            f"DELETE FROM {m.DIALING_LIST.name} WHERE {m.DIALING_LIST_ID} = ?",
+            (dialing_list_id,),
+        )
+
+    def history_contacts(self, campaign_id: int) -> list[dict[str, object]]:
+        """The campaign's DialingListHistory rows, oldest first."""
+        with self._lock:
+            cursor = self._db.execute(
+                f"SELECT * FROM {m.DIALING_LIST_HISTORY.name} WHERE {m.CAMPAIGN_ID} = ? "
+                f"ORDER BY {m.DIALING_LIST_ID}",
+                (campaign_id,),
+            )
+            return [dict(row) for row in cursor]
 
     def _next_session_id(self) -> int:
         row = self._db.execute(
