@@ -15,8 +15,8 @@ next to each one and collected in docs/uccx-dbcra.md (with the sources). In shor
   pending-contacts example shows 5 on pending contacts, where we map 5 to MAX_CALLS);
   callResult ABANDONED; every contactDisposition code; when UCCX moves a row to
   DialingListHistory. The adminapi documents' shapes follow Cisco's examples
-  (docs/uccx.md, fixtures in tests/uccx_integration/cisco/). `uccx_check` reports codes seen in a live db_cra that are not mapped here:
-  correct them here on site.
+  (docs/uccx.md, fixtures in tests/uccx_integration/cisco/). `uccx_check` reports
+  codes seen in a live db_cra that are not mapped here: correct them here on site.
 """
 
 from dataclasses import dataclass

@@ -363,7 +363,8 @@ def test_it_purges_and_imports_again_through_the_simulator(
         dialer.dial_round()  # the first contact is answered: finished in the dialer
     with time_machine.travel(waiting.scheduled_at - dt.timedelta(seconds=30), tick=False):
         services.export_due_callbacks(client=client)
-        assert simulator.store.count_contacts(campaign.uccx_campaign_id) == 2
+        assert simulator.store.count_contacts(campaign.uccx_campaign_id) == 1  # the waiting one
+        assert len(simulator.store.history_contacts(campaign.uccx_campaign_id)) == 1  # closed
 
         response = run_campaign_action(staff_client, [campaign], confirm="yes")
 
