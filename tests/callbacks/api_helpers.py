@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from callbacks.models import ApiKey, ApiScope, Callback
+from callbacks.models import ApiKey, ApiScope, Callback, Status
 
 MONDAY_1030 = "2026-11-23T10:30"  # Sales open, inside every window
 PHONE = "+48221234567"  # conftest's make_callback uses +48225... numbers
@@ -106,3 +106,29 @@ def bulk_callbacks(model: Callback, count: int) -> list[Callback]:
 
 def error_codes(response) -> list[tuple[str | None, str]]:
     return [(e["field"], e["code"]) for e in response.json()["errors"]]
+
+
+# --- the IVR API (tests/callbacks/test_api_ivr.py, test_ivr_script_doc.py) ------------
+
+UNKNOWN = "CB0000009999"  # no callback has this account number
+
+
+def route_url(account_number: str) -> str:
+    return f"/api/v1/ivr/callbacks/{account_number}"
+
+
+def outcome_url(account_number: str) -> str:
+    return f"/api/v1/ivr/callbacks/{account_number}/outcome"
+
+
+@pytest.fixture
+def personal(make_callback, put_in) -> Callback:
+    """A personal callback (agent jkowalski) of Callback_Main, dialed (in_dialer)."""
+    callback = make_callback(
+        phone_number=PHONE,
+        agent_id="jkowalski",
+        agent_name="Jan Kowalski",
+        first_name="Anna",
+        last_name="Nowak",
+    )
+    return put_in(callback, Status.IN_DIALER)

@@ -17,14 +17,17 @@ from . import api_helpers as api
 from .api_helpers import (
     PHONE,
     PREMIUM_SCRIPT,
+    UNKNOWN,
     basic_client,
     body,
     bulk_callbacks,
     error_codes,
     new_key,
+    outcome_url,
+    route_url,
 )
 
-ivr_key, ivr = api.ivr_key, api.ivr
+ivr_key, ivr, personal = api.ivr_key, api.ivr, api.personal
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -43,10 +46,6 @@ ROUTE_FIELDS = [
 ]
 
 
-def route_url(account_number: str) -> str:
-    return f"/api/v1/ivr/callbacks/{account_number}"
-
-
 def xpath_fields(response) -> dict[str, str]:
     """Each field as the CCX 'Get XML Document Data' step reads it: /callback/<field>."""
     document = etree.fromstring(response.content)
@@ -62,18 +61,6 @@ def jsonpath_fields(response) -> dict:
         assert len(matches) == 1, name
         found[name] = matches[0].value
     return found
-
-
-@pytest.fixture
-def personal(make_callback, put_in) -> Callback:
-    callback = make_callback(
-        phone_number=PHONE,
-        agent_id="jkowalski",
-        agent_name="Jan Kowalski",
-        first_name="Anna",
-        last_name="Nowak",
-    )
-    return put_in(callback, Status.IN_DIALER)
 
 
 # --- routing lookup ------------------------------------------------------------------
@@ -211,8 +198,6 @@ def test_it_still_routes_a_callback_cancelled_meanwhile(ivr, personal, put_in):
 
 # --- unknown account numbers ---------------------------------------------------------
 
-UNKNOWN = "CB0000009999"
-
 
 def test_it_answers_an_unknown_number_with_404_and_the_default_route(ivr):
     response = ivr.get(route_url(UNKNOWN))
@@ -275,10 +260,6 @@ def test_it_falls_back_to_the_first_campaign_for_an_unknown_campaign_hint(ivr, h
 
 
 # --- outcome -------------------------------------------------------------------------
-
-
-def outcome_url(account_number: str) -> str:
-    return f"/api/v1/ivr/callbacks/{account_number}/outcome"
 
 
 @pytest.fixture

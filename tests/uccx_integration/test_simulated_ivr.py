@@ -4,6 +4,7 @@ import json
 import random
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,6 +12,7 @@ import pytest
 
 from tests.uccx_integration.conftest import contact
 from uccx_integration import mapping
+from uccx_integration.ivr_script import Branch
 from uccx_integration.mapping import CallResult, CallStatus
 from uccx_integration.simulator.dialer import Dialer
 from uccx_integration.simulator.ivr import IvrScript
@@ -21,8 +23,10 @@ API_KEY = "ivr-key-123"
 class FakeCampaignManager(ThreadingHTTPServer):
     """Answers the IVR routing lookup with `action` and records every request."""
 
-    def __init__(self, action):
+    def __init__(self, action, *, delay=0.0, found=True):
         self.action = action
+        self.delay = delay  # seconds before answering the lookup
+        self.found = found  # False: 404 with the default route, as for an unknown number
         self.requests = []
         super().__init__(("127.0.0.1", 0), FakeIvrHandler)
 
@@ -37,28 +41,33 @@ class FakeIvrHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.requests.append(("GET", self.path, self.headers["Authorization"], None))
-        self._answer({"found": True, "action": self.server.action, "skill": "Sales"})
+        time.sleep(self.server.delay)
+        document = {"found": self.server.found, "action": self.server.action, "skill": "Sales"}
+        self._answer(document, 200 if self.server.found else 404)
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append(("POST", self.path, self.headers["Authorization"], body))
         self._answer({"status": "completed"})
 
-    def _answer(self, document):
+    def _answer(self, document, status=200):
         data = json.dumps(document).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # the script gave up waiting (the slow test)
 
 
 @pytest.fixture
 def campaign_manager():
     servers = []
 
-    def start(action="agent"):
-        server = FakeCampaignManager(action)
+    def start(action="agent", **options):
+        server = FakeCampaignManager(action, **options)
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         return server
@@ -134,3 +143,22 @@ def test_it_still_completes_the_call_when_the_ivr_api_is_down(client, simulator,
         ).fetchone()
     assert status == CallStatus.CLOSED
     assert len(agent_rows(simulator)) == 1  # the script's default route: the skill queue
+
+
+def test_it_queues_to_the_default_csq_when_the_campaign_manager_is_slow(campaign_manager):
+    cm = campaign_manager("agent", delay=0.5)
+    script = IvrScript(cm.url, API_KEY, timeout=0.1, default_csq="CSQ_Default")
+
+    decision = script.run("CB0000000007", "Callback_Main")
+
+    assert (decision.branch, decision.target) == (Branch.CM_DOWN, "CSQ_Default")
+    assert [method for method, *_ in cm.requests] == ["GET"]  # no outcome reported
+
+
+def test_it_takes_the_default_route_of_an_unknown_number_and_reports_nothing(campaign_manager):
+    cm = campaign_manager("skill", found=False)
+
+    decision = IvrScript(cm.url, API_KEY, default_csq="CSQ_Default").run("CB1", "Callback_Main")
+
+    assert (decision.branch, decision.target, decision.report) == (Branch.NOT_FOUND, "Sales", None)
+    assert [method for method, *_ in cm.requests] == ["GET"]
