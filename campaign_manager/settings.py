@@ -277,3 +277,10 @@ INTEGRATION_ENVIRONMENT = (
     "INFORMIX_TIMEOUT",
 )
 export_from_files(INTEGRATION_ENVIRONMENT)
+# UCCX imports contacts after answering the POST: how long an export waits for the
+# import status before it leaves the batch to the next run (seconds); after how long a
+# POST whose import UCCX never reported counts as not imported (minutes); how long a
+# callback may stay undecided (UCCX may or may not have it) before reconcile turns red.
+UCCX_IMPORT_WAIT_SECONDS = read_int("UCCX_IMPORT_WAIT_SECONDS", 10, minimum=0)
+UCCX_IMPORT_TIMEOUT_MINUTES = read_int("UCCX_IMPORT_TIMEOUT_MINUTES", 10, minimum=1)
+UCCX_UNDECIDED_ALERT_MINUTES = read_int("UCCX_UNDECIDED_ALERT_MINUTES", 15, minimum=1)

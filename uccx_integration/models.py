@@ -20,6 +20,15 @@ class BatchState(models.TextChoices):
     RECONCILED = "reconciled", "Resolved by reconcile"
 
 
+class ImportState(models.TextChoices):
+    """What UCCX's import status said of an accepted batch (the import is asynchronous)."""
+
+    PENDING = "pending", "Waiting for UCCX's import status"
+    SUCCEEDED = "succeeded", "Imported"
+    PARTIAL = "partial", "Fewer contacts imported than sent"
+    FAILED = "failed", "UCCX reported the import failed"
+
+
 class ExportBatch(models.Model):
     """One add-contacts request to UCCX: what was sent, and what became of it."""
 
@@ -33,6 +42,21 @@ class ExportBatch(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.CharField(max_length=300, blank=True, help_text="UCCX's import status URL.")
     error = models.TextField(blank=True)
+    # UCCX imports after answering the POST; its import status tells how it went. A run
+    # is this batch's when it started after the newest run seen just before the POST.
+    imports_seen_before = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Start of the newest import UCCX reported just before this batch was sent.",
+    )
+    import_state = models.CharField(
+        max_length=10, choices=ImportState.choices, blank=True, help_text="UCCX's import status."
+    )
+    import_started_at = models.DateTimeField(null=True, blank=True)
+    imported = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Contacts UCCX reports imported by this batch's run."
+    )
+    import_detail = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,12 +2,19 @@
 unknown exports, apply dialing results, purge dialing lists, sync the directory.
 
 The rule everywhere: a callback is never lost and a contact never imported twice.
-- A batch is claimed (`exporting`) and recorded BEFORE it is posted. UCCX answering
-  "accepted" moves it to `in_dialer`; a request that surely never arrived (refused
-  connection, a 4xx) returns it to `scheduled`; anything in between (timeout, dropped
-  connection, 5xx, a worker killed mid-way) leaves it `exporting` for reconcile, which
-  asks UCCX and never imports blindly.
+- A batch is claimed (`exporting`) and recorded BEFORE it is posted. A request that
+  surely never arrived (refused connection, a 4xx) returns it to `scheduled`.
+- UCCX imports asynchronously: its 2xx only says it took the request. The callbacks stay
+  `exporting` until UCCX's import status reports the run (settle_batch): all imported →
+  `in_dialer`; otherwise each is placed by asking UCCX (locate).
+- A callback goes back to `scheduled` only when UCCX positively does not have it: its
+  REST lists were read, db_cra (DialingList and DialingListHistory) was read and shows
+  no row, and, when the batch may have reached UCCX, UCCX has reported an import run
+  since it was sent (or UCCX_IMPORT_TIMEOUT_MINUTES have passed). Anything less
+  leaves it `exporting` (undecided); undecided for longer than
+  UCCX_UNDECIDED_ALERT_MINUTES turns reconcile red with the account numbers.
 - Export and purge change a campaign's dialing list only while they hold its lease.
+See docs/uccx.md.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,9 +39,17 @@ from scheduling.models import GlobalRules
 from scheduling.rules import RulesConfig
 
 from . import mapping as m
-from .client import Campaign, ContactRow, UccxClient, UccxError
+from .client import Campaign, ContactRow, ImportStatus, UccxClient, UccxError
 from .informix import DialingRow, InformixClient, InformixError
-from .models import BatchKind, BatchState, CampaignLease, DirectoryEntry, DirectoryKind, ExportBatch
+from .models import (
+    BatchKind,
+    BatchState,
+    CampaignLease,
+    DirectoryEntry,
+    DirectoryKind,
+    ExportBatch,
+    ImportState,
+)
 from .timezones import UnknownTimeZone, campaign_zone
 
 logger = logging.getLogger(__name__)
@@ -43,6 +59,10 @@ STALE_AFTER = dt.timedelta(minutes=2)
 LEASE_TTL = dt.timedelta(minutes=10)
 # How long a purge waits for an export holding the campaign's lease.
 PURGE_WAIT_SECONDS = 300.0
+# How often an export asks for the import status while it waits for it.
+IMPORT_POLL_SECONDS = 0.5
+# Batches still being settled: their callbacks may be on their way into UCCX.
+OPEN_BATCH_STATES = (BatchState.SENDING, BatchState.UNKNOWN, BatchState.ACCEPTED)
 
 
 # --- leases --------------------------------------------------------------------------
@@ -101,23 +121,36 @@ class BatchOutcome:
     exported: int = 0
     returned: int = 0
     unknown: int = 0
+    pending: bool = False  # UCCX has not reported the import yet
     error: UccxError | None = None
+    import_problem: str = ""  # UCCX's import failed or took fewer contacts than sent
 
 
 def post_batch(
-    client: UccxClient, campaign: CallbackCampaign, callbacks: Sequence[Callback], kind: str
+    client: UccxClient,
+    campaign: CallbackCampaign,
+    callbacks: Sequence[Callback],
+    kind: str,
+    *,
+    informix: InformixClient | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> BatchOutcome:
-    """Import claimed (`exporting`) callbacks in ONE request and settle them by the answer."""
+    """Import claimed (`exporting`) callbacks in ONE request, then wait (up to
+    UCCX_IMPORT_WAIT_SECONDS) for UCCX's import status and settle them by it."""
+    ids = [c.pk for c in callbacks]
     batch = ExportBatch.objects.create(
         campaign=campaign,
         kind=kind,
         contacts=len(callbacks),
         account_numbers=[c.account_number for c in callbacks],
     )
-    ref = f"{kind}-{batch.pk}"
-    ids = [c.pk for c in callbacks]
+    ref = batch_ref(batch)
     outcome = BatchOutcome(batch)
     try:
+        # The newest run before the POST: the run it starts is the first one after it.
+        before = client.import_status(campaign.uccx_campaign_id).latest()
+        batch.imports_seen_before = before.started_at if before else None
+        batch.save(update_fields=["imports_seen_before"])
         result = client.add_contacts(
             campaign.uccx_campaign_id,
             campaign.name,
@@ -142,14 +175,181 @@ def post_batch(
         logger.warning("UCCX batch %s for %s: %s (%s)", ref, campaign, batch.state, error)
         return outcome
     accepted = result.batches[0] if result.batches else None
-    with transaction.atomic():
-        outcome.exported = len(dialing.callbacks_mark_exported(ids, batch_ref=ref))
-        batch.state = BatchState.ACCEPTED
-        batch.finished_at = timezone.now()
-        batch.http_status = accepted.status if accepted else None
-        batch.location = (accepted.location or "") if accepted else ""
-        batch.save(update_fields=["state", "finished_at", "http_status", "location"])
+    batch.state = BatchState.ACCEPTED
+    batch.import_state = ImportState.PENDING
+    batch.finished_at = timezone.now()
+    batch.http_status = accepted.status if accepted else None
+    batch.location = (accepted.location or "") if accepted else ""
+    batch.save(update_fields=["state", "import_state", "finished_at", "http_status", "location"])
+    status, problem = _await_import(client, batch, sleep)
+    if status is None:
+        outcome.pending, outcome.unknown, outcome.import_problem = True, len(ids), problem
+        return outcome
+    settled = settle_batch(client, informix, batch, status, alone=True)
+    outcome.exported, outcome.returned = settled.exported, settled.returned
+    outcome.unknown, outcome.pending = settled.undecided, settled.pending
+    outcome.import_problem = settled.problem
     return outcome
+
+
+def batch_ref(batch: ExportBatch) -> str:
+    return f"{batch.kind}-{batch.pk}"
+
+
+def _await_import(
+    client: UccxClient, batch: ExportBatch, sleep: Callable[[float], None]
+) -> tuple[ImportStatus | None, str]:
+    """UCCX's import status once it lists a run newer than the batch's POST; None (and
+    why) when it does not within the wait or cannot be read: the batch stays pending."""
+    deadline = time.monotonic() + float(settings.UCCX_IMPORT_WAIT_SECONDS)
+    while True:
+        try:
+            status = client.import_status(batch.campaign.uccx_campaign_id)
+        except UccxError as error:
+            return None, f"import status of batch {batch.pk} unreadable: {error.message}"
+        if status.latest(after=batch.imports_seen_before) is not None:
+            return status, ""
+        if time.monotonic() >= deadline:
+            return None, ""  # not an error: a slow import is settled by the next run
+        sleep(IMPORT_POLL_SECONDS)
+
+
+@dataclass
+class Settled:
+    exported: int = 0
+    returned: int = 0
+    undecided: int = 0
+    pending: bool = False
+    problem: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def settle_batch(
+    client: UccxClient,
+    informix: InformixClient | None,
+    batch: ExportBatch,
+    status: ImportStatus,
+    *,
+    alone: bool = False,
+) -> Settled:
+    """Settle a posted batch's callbacks still `exporting` by UCCX's import status.
+
+    No run since the POST: nothing is decided (pending). All contacts imported, and
+    `alone` (no other batch of the campaign was in flight, so the run is this one's):
+    all go `in_dialer`. Otherwise each callback is placed by asking UCCX (locate), the
+    run being the sign that UCCX has dealt with the POST."""
+    settled = Settled()
+    run = status.latest(after=batch.imports_seen_before)
+    waiting = _batch_callbacks(batch)
+    if run is None:
+        settled.pending, settled.undecided = True, len(waiting)
+        return settled
+    ref = batch_ref(batch)
+    imported = run.contacts_imported or 0
+    if run.succeeded and imported >= batch.contacts and alone:
+        state, found, absent = ImportState.SUCCEEDED, [c.pk for c in waiting], []
+    else:
+        state = ImportState.FAILED if run.failed else ImportState.PARTIAL
+        settled.problem = (
+            f"UCCX import {run.result or 'result unknown'}"
+            f"{f' ({run.message_key})' if run.message_key else ''}: "
+            f"{imported} of {batch.contacts} contacts imported"
+        )
+        located = locate(client, informix, batch.campaign, waiting, import_seen=True)
+        found, absent = located.present, located.absent
+        settled.undecided = len(located.undecided)
+        settled.errors += located.errors
+    with transaction.atomic():
+        settled.exported = len(dialing.callbacks_mark_exported(found, batch_ref=ref))
+        settled.returned = len(
+            dialing.callbacks_return_to_schedule(
+                absent,
+                reason=f"{settled.problem}; UCCX does not have it",
+                batch_ref=ref,
+                claimed_before=batch.created_at,
+            )
+        )
+        ExportBatch.objects.filter(pk=batch.pk).update(
+            import_state=state,
+            import_started_at=run.started_at,
+            imported=run.contacts_imported,
+            import_detail=(settled.problem or f"UCCX import {run.result}")[:200],
+        )
+    if settled.problem:
+        logger.warning("UCCX batch %s: %s", ref, settled.problem)
+    return settled
+
+
+def _batch_callbacks(batch: ExportBatch) -> list[Callback]:
+    """The batch's callbacks still `exporting` from the claim it posted (one claimed
+    again since belongs to a later batch)."""
+    return list(
+        Callback.objects.filter(
+            campaign=batch.campaign,
+            account_number__in=batch.account_numbers,
+            status="exporting",
+            updated_at__lte=batch.created_at,
+        ).order_by("pk")
+    )
+
+
+@dataclass
+class Located:
+    present: list[int] = field(default_factory=list)
+    absent: list[int] = field(default_factory=list)
+    undecided: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def locate(
+    client: UccxClient,
+    informix: InformixClient | None,
+    campaign: CallbackCampaign,
+    callbacks: Sequence[Callback],
+    *,
+    import_seen: bool,
+) -> Located:
+    """Does UCCX have these callbacks' contacts? Present: a REST list or db_cra shows
+    it. Absent, positively: the REST lists were read, db_cra was read and shows no row
+    (DialingList and DialingListHistory), and `import_seen` (UCCX has reported an import
+    since the POST, or UCCX_IMPORT_TIMEOUT_MINUTES have passed since it, or the batch
+    never reached UCCX). Anything less: undecided."""
+    located = Located()
+    wanted = {c.account_number or "": c.pk for c in callbacks}
+    if not wanted:
+        return located
+    present: set[str] = set()
+    try:
+        for filter_name in m.REST_STATUS_FILTERS.values():
+            contacts = client.list_contacts(campaign.uccx_campaign_id, filter_name)
+            present.update(c.account_number for c in contacts if c.account_number in wanted)
+    except UccxError as error:
+        located.undecided = list(wanted.values())
+        located.errors.append(f"{campaign}: {error.message}")
+        return located
+    unlisted = sorted(set(wanted) - present)
+    db_cra_read = False
+    if unlisted and informix is None:
+        located.errors.append(
+            f"{campaign}: db_cra is not configured (INFORMIX_DSN): UCCX's REST lists do not "
+            "show closed contacts, so a contact they do not list may still be in UCCX"
+        )
+    elif unlisted and informix is not None:
+        try:
+            rows = informix.dialing_rows_for_accounts(campaign.uccx_campaign_id, unlisted)
+        except InformixError as error:
+            located.errors.append(f"{campaign}: {error.message}")
+        else:
+            db_cra_read = True
+            present.update(row.account_number for row in rows)
+    for account, pk in wanted.items():
+        if account in present:
+            located.present.append(pk)
+        elif db_cra_read and import_seen:
+            located.absent.append(pk)
+        else:
+            located.undecided.append(pk)
+    return located
 
 
 # --- export --------------------------------------------------------------------------
@@ -172,11 +372,17 @@ def campaign_window_open(campaign: Campaign, now: dt.datetime) -> bool:
 
 
 def export_due_callbacks(
-    *, client: UccxClient | None = None, now: Callable[[], dt.datetime] = timezone.now
+    *,
+    client: UccxClient | None = None,
+    informix: InformixClient | None = None,
+    now: Callable[[], dt.datetime] = timezone.now,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> RunSummary:
-    """Flow steps 5-6: due callbacks of each campaign into its UCCX dialing list, in
-    batches, while the UCCX campaign is enabled and inside its start/end window."""
+    """Due callbacks of each campaign into its UCCX dialing list, in batches, while the
+    UCCX campaign is enabled and inside its start/end window; each batch waits for
+    UCCX's import status before the next is sent."""
     client = client or UccxClient.from_env()
+    informix = informix if informix is not None else _informix_or_none()
     summary = RunSummary()
     config = RulesConfig.load()
     rules = GlobalRules.load()
@@ -200,16 +406,49 @@ def export_due_callbacks(
             if not holder:
                 summary.add("campaigns_busy")  # a purge is running: next run
                 continue
-            _export_campaign(client, campaign, config, rules, now, summary, holder)
+            settle_pending_imports(client, informix, campaign, summary)
+            _export_campaign(client, informix, campaign, config, rules, now, sleep, summary, holder)
     return summary
+
+
+def settle_pending_imports(
+    client: UccxClient,
+    informix: InformixClient | None,
+    campaign: CallbackCampaign,
+    summary: RunSummary,
+) -> None:
+    """Batches whose import UCCX had not reported when their export stopped waiting."""
+    pending = ExportBatch.objects.filter(
+        campaign=campaign, state=BatchState.ACCEPTED, import_state=ImportState.PENDING
+    ).order_by("created_at")
+    if not pending.exists():
+        return
+    try:
+        status = client.import_status(campaign.uccx_campaign_id)
+    except UccxError as error:
+        summary.errors.append(f"{campaign}: import status: {error.message}")
+        return
+    for batch in pending:
+        _count_settled(summary, campaign, settle_batch(client, informix, batch, status))
+
+
+def _count_settled(summary: RunSummary, campaign: CallbackCampaign, settled: Settled) -> None:
+    summary.add("exported", settled.exported)
+    summary.add("returned", settled.returned)
+    summary.add("unknown", settled.undecided)
+    summary.errors += settled.errors
+    if settled.problem:
+        summary.errors.append(f"{campaign}: {settled.problem}")
 
 
 def _export_campaign(
     client: UccxClient,
+    informix: InformixClient | None,
     campaign: CallbackCampaign,
     config: RulesConfig,
     rules: GlobalRules,
     now: Callable[[], dt.datetime],
+    sleep: Callable[[float], None],
     summary: RunSummary,
     holder: str,
 ) -> None:
@@ -237,14 +476,26 @@ def _export_campaign(
                 ready.append(callback)
         if not ready:
             continue
-        outcome = post_batch(client, campaign, ready, BatchKind.EXPORT)
-        summary.add("batches")
-        summary.add("exported", outcome.exported)
-        summary.add("returned", outcome.returned)
-        summary.add("unknown", outcome.unknown)
-        if outcome.error is not None:
-            summary.errors.append(f"{campaign}: {outcome.error.message}")
-            return  # UCCX is in trouble: the rest waits for the next run
+        outcome = post_batch(
+            client, campaign, ready, BatchKind.EXPORT, informix=informix, sleep=sleep
+        )
+        if _count_batch(summary, campaign, outcome):
+            return  # UCCX is in trouble, or slow to import: the rest waits for the next run
+
+
+def _count_batch(summary: RunSummary, campaign: CallbackCampaign, outcome: BatchOutcome) -> bool:
+    """Add a batch's outcome to the run's; True when the campaign should wait."""
+    summary.add("batches")
+    summary.add("exported", outcome.exported)
+    summary.add("returned", outcome.returned)
+    summary.add("unknown", outcome.unknown)
+    if outcome.error is not None:
+        summary.errors.append(f"{campaign}: {outcome.error.message}")
+    if outcome.import_problem:
+        summary.errors.append(f"{campaign}: {outcome.import_problem}")
+    if outcome.pending:
+        summary.add("imports_pending")
+    return outcome.error is not None or outcome.pending
 
 
 # --- reconcile -----------------------------------------------------------------------
@@ -255,10 +506,11 @@ def reconcile_exports(
     now: dt.datetime | None = None,
     stale_after: dt.timedelta = STALE_AFTER,
 ) -> RunSummary:
-    """Callbacks `exporting` for longer than `stale_after` (an unanswered POST, a worker
-    killed mid-way): UCCX has the contact → `in_dialer`; UCCX surely has not → back to
-    `scheduled`. The REST list shows open contacts only; closed ones are looked up in
-    db_cra. When that is unreachable, an undecided callback waits for the next run."""
+    """Callbacks `exporting` for longer than `stale_after` (an unanswered POST, an import
+    UCCX has not reported, a worker killed mid-way) are placed by asking UCCX (locate):
+    it has the contact → `in_dialer`; it positively has not → back to `scheduled`;
+    anything less → still undecided, and red once older than the alert time. Nothing
+    is ever imported here."""
     client = client or UccxClient.from_env()
     informix = informix if informix is not None else _informix_or_none()
     now = now or timezone.now()
@@ -268,77 +520,108 @@ def reconcile_exports(
     for callback in stuck:
         by_campaign.setdefault(callback.campaign, []).append(callback)
     for campaign, callbacks in by_campaign.items():
-        try:
-            present, db_cra_error = _accounts_in_uccx(client, informix, campaign, callbacks)
-        except UccxError as error:
-            summary.errors.append(f"{campaign}: {error}")
-            summary.add("undecided", len(callbacks))
-            continue
-        found = [c.pk for c in callbacks if c.account_number in present]
-        missing = [c.pk for c in callbacks if c.account_number not in present]
-        summary.add(
-            "found",
-            len(
-                dialing.callbacks_mark_exported(
-                    found, batch_ref="", source="reconcile", new_contact=False
-                )
-            ),
-        )
-        if db_cra_error is not None:
-            # What the REST lists showed is placed; the rest may be closed in db_cra.
-            summary.errors.append(f"{campaign}: {db_cra_error}")
-            summary.add("undecided", len(missing))
-            continue
-        summary.add(
-            "returned",
-            len(
-                dialing.callbacks_return_to_schedule(
-                    missing,
-                    reason="not in the UCCX dialing list (reconcile)",
-                    claimed_before=now - stale_after,  # not one an export took again since
-                )
-            ),
-        )
-    _settle_unknown_batches(now - stale_after)
+        _reconcile_campaign(client, informix, campaign, callbacks, now, stale_after, summary)
+    _settle_batches(now - stale_after)
+    _alert_undecided(now, summary)
     return summary
 
 
-def _accounts_in_uccx(
+def _reconcile_campaign(
     client: UccxClient,
     informix: InformixClient | None,
     campaign: CallbackCampaign,
     callbacks: list[Callback],
-) -> tuple[set[str], InformixError | None]:
-    """The callbacks' account numbers UCCX has, and db_cra's error if it could not say
-    about those the REST lists do not show."""
-    wanted = {c.account_number or "" for c in callbacks}
-    present: set[str] = set()
-    for status in m.REST_STATUS_FILTERS.values():
-        contacts = client.list_contacts(campaign.uccx_campaign_id, status)
-        present.update(c.account_number for c in contacts if c.account_number in wanted)
-    if informix is not None and wanted - present:
-        try:
-            rows = informix.dialing_rows_for_accounts(
-                campaign.uccx_campaign_id, sorted(wanted - present)
-            )
-        except InformixError as error:
-            return present, error
-        present.update(row.account_number for row in rows)
-    return present, None
+    now: dt.datetime,
+    stale_after: dt.timedelta,
+    summary: RunSummary,
+) -> None:
+    claimed_before = now - stale_after
+    # A POST whose import UCCX has not reported by then is taken as not imported.
+    gave_up_before = now - dt.timedelta(minutes=float(settings.UCCX_IMPORT_TIMEOUT_MINUTES))
+    try:
+        status = client.import_status(campaign.uccx_campaign_id)
+    except UccxError as error:
+        summary.errors.append(f"{campaign}: {error.message}")
+        summary.add("undecided", len(callbacks))
+        return
+    # Which batch posted each callback: the first one recorded since its claim. None:
+    # no batch was recorded, so no POST was made (a batch is recorded before its POST).
+    batches = list(
+        ExportBatch.objects.filter(
+            campaign=campaign, created_at__gte=min(c.updated_at for c in callbacks)
+        ).order_by("created_at", "pk")
+    )
+    groups: dict[ExportBatch | None, list[Callback]] = {}
+    for callback in callbacks:
+        posted_by = next(
+            (
+                b
+                for b in batches
+                if b.created_at >= callback.updated_at
+                and callback.account_number in b.account_numbers
+            ),
+            None,
+        )
+        groups.setdefault(posted_by, []).append(callback)
+    for batch, group in groups.items():
+        import_seen = (
+            batch is None
+            or batch.state not in OPEN_BATCH_STATES
+            or status.latest(after=batch.imports_seen_before) is not None
+            or batch.created_at < gave_up_before
+        )
+        located = locate(client, informix, campaign, group, import_seen=import_seen)
+        summary.errors += located.errors
+        summary.add(
+            "found",
+            len(
+                dialing.callbacks_mark_exported(
+                    located.present, batch_ref="", source="reconcile", new_contact=False
+                )
+            ),
+        )
+        returned = dialing.callbacks_return_to_schedule(
+            located.absent,
+            reason="not in UCCX: not in its lists, nor in db_cra (reconcile)",
+            claimed_before=claimed_before,  # not one an export took again since
+        )
+        if not located.errors:
+            summary.add("returned", len(returned))
+        if located.undecided:
+            summary.add("undecided", len(located.undecided))
+            if not located.errors:  # UCCX has not reported an import since the POST
+                summary.add("waiting_for_import", len(located.undecided))
 
 
-def _settle_unknown_batches(older_than: dt.datetime) -> None:
-    """Batches whose callbacks reconcile has all placed no longer need attention."""
-    for batch in ExportBatch.objects.filter(
-        state__in=[BatchState.UNKNOWN, BatchState.SENDING], created_at__lt=older_than
-    ):
-        waiting = Callback.objects.filter(
-            account_number__in=batch.account_numbers, status="exporting"
-        ).exists()
-        if not waiting:
-            ExportBatch.objects.filter(pk=batch.pk).update(
-                state=BatchState.RECONCILED, finished_at=timezone.now()
-            )
+def _settle_batches(older_than: dt.datetime) -> None:
+    """Batches whose callbacks have all been placed no longer need attention."""
+    open_batches = Q(state__in=[BatchState.SENDING, BatchState.UNKNOWN]) | Q(
+        state=BatchState.ACCEPTED, import_state=ImportState.PENDING
+    )
+    for batch in ExportBatch.objects.filter(open_batches, created_at__lt=older_than):
+        if _batch_callbacks(batch):
+            continue
+        changes: dict[str, object] = {}
+        if batch.state != BatchState.ACCEPTED:
+            changes.update(state=BatchState.RECONCILED, finished_at=timezone.now())
+        if batch.import_state == ImportState.PENDING:
+            changes.update(import_state="", import_detail="placed by reconcile")
+        if changes:
+            ExportBatch.objects.filter(pk=batch.pk).update(**changes)
+
+
+def _alert_undecided(now: dt.datetime, summary: RunSummary) -> None:
+    """Undecided for too long: UCCX may or may not have them; someone has to look."""
+    limit = dt.timedelta(minutes=float(settings.UCCX_UNDECIDED_ALERT_MINUTES))
+    old = dialing.callbacks_stuck_exporting(older_than=now - limit)
+    if old:
+        accounts = ", ".join(c.account_number or str(c.pk) for c in old[:20])
+        more = f" and {len(old) - 20} more" if len(old) > 20 else ""
+        summary.errors.append(
+            f"{len(old)} callback(s) undecided for more than {limit.total_seconds() / 60:g} "
+            f"min (UCCX may or may not have them; check its dialing list and db_cra): "
+            f"{accounts}{more}"
+        )
 
 
 # --- poll ----------------------------------------------------------------------------
@@ -441,14 +724,16 @@ def _purge_campaign(
     summary.add("campaigns_purged")
     callbacks = list(Callback.objects.filter(pk__in=again).order_by("scheduled_at", "pk"))
     for start in range(0, len(callbacks), campaign.batch_size):
-        outcome = post_batch(
-            client, campaign, callbacks[start : start + campaign.batch_size], BatchKind.PURGE
-        )
+        chunk = callbacks[start : start + campaign.batch_size]
+        outcome = post_batch(client, campaign, chunk, BatchKind.PURGE, informix=informix)
         summary.add("reimported", outcome.exported)
         summary.add("returned", outcome.returned)
         summary.add("unknown", outcome.unknown)
-        if outcome.error is not None:
-            summary.errors.append(f"{campaign}: re-import failed: {outcome.error.message}")
+        if outcome.import_problem:
+            summary.errors.append(f"{campaign}: re-import: {outcome.import_problem}")
+        if outcome.error is not None or outcome.pending:
+            problem = outcome.error.message if outcome.error else "import not reported yet"
+            summary.errors.append(f"{campaign}: re-import failed: {problem}")
             return  # the rest stay `exporting`: reconcile finds them absent, export resends
 
 

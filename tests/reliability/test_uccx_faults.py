@@ -88,15 +88,18 @@ def test_it_returns_the_rest_to_the_schedule_when_uccx_goes_down_mid_export(
     path = str(tmp_path / "uccx.sqlite3")
     uccx = Simulator(path, username=USERNAME, password=PASSWORD).start()
     client = UccxClient(uccx.url, username=USERNAME, password=PASSWORD, sleep=sleeps.append)
-    add_contacts = client.add_contacts
+    import_status = client.import_status
+    reads = []
 
-    def uccx_stops_after_the_first_batch(*args, **kwargs):
-        result = add_contacts(*args, **kwargs)
-        uccx.stop()  # the node goes down: the next connection is refused
-        client.add_contacts = add_contacts
-        return result
+    def uccx_stops_once_the_first_import_is_reported(*args, **kwargs):
+        status = import_status(*args, **kwargs)
+        reads.append(status)
+        if len(reads) == 2:  # before and after the first batch's POST
+            uccx.stop()  # the node goes down: the next connection is refused
+            client.import_status = import_status
+        return status
 
-    client.add_contacts = uccx_stops_after_the_first_batch
+    client.import_status = uccx_stops_once_the_first_import_is_reported
     summary = export(client, BEFORE)
 
     assert "Connection refused" in summary.errors[0]

@@ -11,6 +11,7 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 
 from callbacks.models import Callback, EventKind, Status
@@ -292,12 +293,22 @@ def test_a_failure_right_after_the_delete(campaign, simulator, client, informix,
     assert len(contacts(simulator)) == reimported
     assert_none_lost_none_twice(simulator, callbacks)
 
+    # The batch answered 500 may have been imported (UCCX said nothing of it) and UCCX
+    # reports no import since: undecided. The batch never sent goes back at once.
     reconcile(client, informix, PURGE + AFTER_STALE)
+    assert statuses(callbacks) == {
+        Status.EXPORTING: 2,
+        **({Status.SCHEDULED: 2} if failing_post == 1 else {Status.IN_DIALER: 2}),
+    }
+    assert posts(simulator) == (1 if failing_post == 1 else 2) + 2  # the export's, the purge's
+    # Past the import timeout, absent from the lists and from db_cra: not imported.
+    late = PURGE + dt.timedelta(minutes=settings.UCCX_IMPORT_TIMEOUT_MINUTES + 1)
+    reconcile(client, informix, late)
     assert statuses(callbacks) == {
         Status.SCHEDULED: 4 - reimported,
         **({Status.IN_DIALER: reimported} if reimported else {}),
     }
-    export(client, PURGE + AFTER_STALE + MINUTE)
+    export(client, late + MINUTE)
 
     assert_all_in_the_dialer_once(simulator, callbacks)
 

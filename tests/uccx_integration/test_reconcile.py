@@ -149,20 +149,48 @@ def test_a_young_export_is_left_to_its_exporter(campaign, simulator, client, inf
     assert summary.counts == {}
 
 
-def test_it_settles_the_batches_it_resolved(campaign, simulator, client, informix):
-    callbacks = stuck_exporting(2)
-    batch = ExportBatch.objects.create(
+def unanswered_batch(campaign, callbacks) -> ExportBatch:
+    """The POST of these callbacks got no answer (it may or may not have reached UCCX)."""
+    return ExportBatch.objects.create(
         campaign=campaign,
         state=BatchState.UNKNOWN,
-        contacts=2,
+        contacts=len(callbacks),
         account_numbers=[c.account_number for c in callbacks],
         created_at=CLAIMED,
     )
 
-    reconcile(client, informix)
+
+def test_it_settles_the_batches_it_resolved(campaign, simulator, client, informix):
+    callbacks = stuck_exporting(2)
+    batch = unanswered_batch(campaign, callbacks)
+    client.add_contacts(1, "Callback_Main", [contact(99)])  # UCCX has imported since
+
+    summary = reconcile(client, informix)
 
     batch.refresh_from_db()
     assert batch.state == BatchState.RECONCILED
+    assert statuses(callbacks) == {Status.SCHEDULED: 2}
+    assert summary.counts["returned"] == 2
+
+
+def test_an_unanswered_post_stays_undecided_until_uccx_reports_an_import_since(
+    campaign, simulator, client, informix
+):
+    # Lists and db_cra show nothing, but UCCX has not reported any import since the
+    # POST: it may still be importing it. Returning them now could dial them twice.
+    callbacks = stuck_exporting(2)
+    batch = unanswered_batch(campaign, callbacks)
+
+    summary = reconcile(client, informix)
+
+    assert statuses(callbacks) == {Status.EXPORTING: 2}
+    assert summary.counts == {"found": 0, "returned": 0, "undecided": 2, "waiting_for_import": 2}
+    assert posts(simulator) == 0
+    batch.refresh_from_db()
+    assert batch.state == BatchState.UNKNOWN
+    # UCCX_IMPORT_TIMEOUT_MINUTES after the POST, still nowhere: taken as not imported.
+    reconcile(client, informix, CLAIMED + dt.timedelta(minutes=11))
+    assert statuses(callbacks) == {Status.SCHEDULED: 2}
 
 
 def test_it_asks_each_campaign_about_its_own_contacts(campaign, simulator, client, informix):

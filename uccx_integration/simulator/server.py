@@ -107,7 +107,8 @@ class Simulator:
         self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix, ivr=ivr)
         self.dial_every = dial_every
         self.hang_seconds = hang_seconds
-        self.imports: dict[int, dict[str, Any]] = {}
+        self.imports: dict[int, dict[str, Any]] = {}  # the last import run per campaign
+        self._last_import_ms: dict[int, int] = {}
         self._faults = Faults()
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -281,7 +282,9 @@ class Simulator:
             fail, drop, delay = f.import_fail > 0, f.import_drop_last, f.import_delay_seconds
             f.import_fail -= 1 if fail else 0
             f.import_drop_last = 0
-        started_ms = int(time.time() * 1000)
+        with self._lock:  # each run starts later than the last, even under a frozen clock
+            started_ms = max(int(time.time() * 1000), self._last_import_ms.get(campaign.id, 0) + 1)
+            self._last_import_ms[campaign.id] = started_ms
         if drop:
             valid = valid[: max(0, len(valid) - drop)]
 
