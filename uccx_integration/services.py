@@ -124,6 +124,7 @@ class BatchOutcome:
     pending: bool = False  # UCCX has not reported the import yet
     error: UccxError | None = None
     import_problem: str = ""  # UCCX's import failed or took fewer contacts than sent
+    errors: list[str] = field(default_factory=list)  # why some could not be placed
 
 
 def post_batch(
@@ -188,7 +189,7 @@ def post_batch(
     settled = settle_batch(client, informix, batch, status, alone=True)
     outcome.exported, outcome.returned = settled.exported, settled.returned
     outcome.unknown, outcome.pending = settled.undecided, settled.pending
-    outcome.import_problem = settled.problem
+    outcome.import_problem, outcome.errors = settled.problem, settled.errors
     return outcome
 
 
@@ -246,8 +247,8 @@ def settle_batch(
         return settled
     ref = batch_ref(batch)
     imported = run.contacts_imported or 0
-    if run.succeeded and imported >= batch.contacts and alone:
-        state, found, absent = ImportState.SUCCEEDED, [c.pk for c in waiting], []
+    if run.succeeded and imported >= batch.contacts:
+        state = ImportState.SUCCEEDED
     else:
         state = ImportState.FAILED if run.failed else ImportState.PARTIAL
         settled.problem = (
@@ -255,6 +256,9 @@ def settle_batch(
             f"{f' ({run.message_key})' if run.message_key else ''}: "
             f"{imported} of {batch.contacts} contacts imported"
         )
+    if state == ImportState.SUCCEEDED and alone:
+        found, absent = [c.pk for c in waiting], []
+    else:
         located = locate(client, informix, batch.campaign, waiting, import_seen=True)
         found, absent = located.present, located.absent
         settled.undecided = len(located.undecided)
@@ -266,7 +270,7 @@ def settle_batch(
                 absent,
                 reason=f"{settled.problem}; UCCX does not have it",
                 batch_ref=ref,
-                claimed_before=batch.created_at,
+                claimed_before=batch.created_at + dt.timedelta(microseconds=1),
             )
         )
         ExportBatch.objects.filter(pk=batch.pk).update(
@@ -386,6 +390,11 @@ def export_due_callbacks(
     summary = RunSummary()
     config = RulesConfig.load()
     rules = GlobalRules.load()
+    for campaign in CallbackCampaign.objects.filter(
+        export_batches__state=BatchState.ACCEPTED,
+        export_batches__import_state=ImportState.PENDING,
+    ).distinct():
+        settle_pending_imports(client, informix, campaign, summary)
     for campaign in dialing.campaigns_with_due_callbacks(DueWindow.at(now(), rules)):
         try:
             uccx_campaign = client.get_campaign(campaign.uccx_campaign_id)
@@ -406,7 +415,6 @@ def export_due_callbacks(
             if not holder:
                 summary.add("campaigns_busy")  # a purge is running: next run
                 continue
-            settle_pending_imports(client, informix, campaign, summary)
             _export_campaign(client, informix, campaign, config, rules, now, sleep, summary, holder)
     return summary
 
@@ -429,16 +437,13 @@ def settle_pending_imports(
         summary.errors.append(f"{campaign}: import status: {error.message}")
         return
     for batch in pending:
-        _count_settled(summary, campaign, settle_batch(client, informix, batch, status))
-
-
-def _count_settled(summary: RunSummary, campaign: CallbackCampaign, settled: Settled) -> None:
-    summary.add("exported", settled.exported)
-    summary.add("returned", settled.returned)
-    summary.add("unknown", settled.undecided)
-    summary.errors += settled.errors
-    if settled.problem:
-        summary.errors.append(f"{campaign}: {settled.problem}")
+        settled = settle_batch(client, informix, batch, status)
+        summary.add("exported", settled.exported)
+        summary.add("returned", settled.returned)
+        summary.add("unknown", settled.undecided)
+        summary.errors += settled.errors
+        if settled.problem:
+            summary.errors.append(f"{campaign}: {settled.problem}")
 
 
 def _export_campaign(
@@ -493,9 +498,12 @@ def _count_batch(summary: RunSummary, campaign: CallbackCampaign, outcome: Batch
         summary.errors.append(f"{campaign}: {outcome.error.message}")
     if outcome.import_problem:
         summary.errors.append(f"{campaign}: {outcome.import_problem}")
+    summary.errors += outcome.errors
     if outcome.pending:
         summary.add("imports_pending")
-    return outcome.error is not None or outcome.pending
+    # After an import problem the rest waits too: a contact UCCX will not take must not
+    # be sent again and again in one run.
+    return outcome.error is not None or outcome.pending or bool(outcome.import_problem)
 
 
 # --- reconcile -----------------------------------------------------------------------
