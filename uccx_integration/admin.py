@@ -333,8 +333,10 @@ class IntegrationStatusAdmin(ReadOnlyAdmin):
 STATE_MEANING: dict[str, str] = {
     BatchState.SENDING: "Being sent to UCCX. Still sending after a few minutes means the "
     "request was interrupted (e.g. a worker stopped); reconcile settles it within 5 minutes.",
-    BatchState.ACCEPTED: "UCCX took these contacts into the campaign's dialing list; the "
-    "dialer calls them inside the campaign's dialing window.",
+    BatchState.ACCEPTED: "UCCX took the request (HTTP 2xx) and imports the contacts after "
+    "answering: the import status below says how that went. Imported contacts are in the "
+    "dialer, which calls them inside the campaign's dialing window; any UCCX did not take "
+    "went back to scheduled, with the reason in their timeline.",
     BatchState.REFUSED: "UCCX surely did not receive them (connection refused or request "
     "rejected). The callbacks went back to scheduled; the next export sends them again.",
     BatchState.UNKNOWN: "Outcome unknown (no answer in time, or a UCCX error after "
@@ -351,8 +353,17 @@ class ExportBatchAdmin(ReadOnlyAdmin):
         "Every import request sent to UCCX: by the export (due callbacks) and by the purge "
         "(callbacks imported again). Written by the background tasks."
     )
-    list_display = ("created", "campaign", "kind", "state_display", "contacts", "http_status")
-    list_filter = ("state", "kind", "campaign")
+    list_display = (
+        "created",
+        "campaign",
+        "kind",
+        "state_display",
+        "contacts",
+        "http_status",
+        "import_state",
+        "imported",
+    )
+    list_filter = ("state", "import_state", "kind", "campaign")
     search_fields = ("account_numbers",)
     search_help_text = "An account number sent in the batch."
     list_select_related = ("campaign",)
@@ -361,6 +372,10 @@ class ExportBatchAdmin(ReadOnlyAdmin):
         (None, {"fields": ("campaign", "kind", "state", "meaning", "contacts")}),
         ("Times", {"fields": ("created", "finished")}),
         ("UCCX's answer", {"fields": ("http_status", "location", "error")}),
+        (
+            "UCCX's import (asynchronous)",
+            {"fields": ("import_state", "imported", "import_started", "import_detail")},
+        ),
         ("Contacts", {"fields": ("account_number_list",)}),
     )
     readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])  # type: ignore[misc]
@@ -372,6 +387,10 @@ class ExportBatchAdmin(ReadOnlyAdmin):
     @admin.display(description="finished", ordering="finished_at")
     def finished(self, batch: ExportBatch) -> str:
         return admin_time(batch.finished_at)
+
+    @admin.display(description="import started (UCCX's clock)")
+    def import_started(self, batch: ExportBatch) -> str:
+        return admin_time(batch.import_started_at)
 
     @admin.display(description="state", ordering="state")
     def state_display(self, batch: ExportBatch) -> SafeString:

@@ -12,7 +12,7 @@ The SQL is plain enough for both Informix and SQLite; the two places they differ
 limits and the catalogue) go through `dialect()`.
 
 Contacts are read from DialingList AND DialingListHistory, where UCCX moves closed
-contacts (when exactly is unconfirmed: docs/uccx-dbcra.md). A contact found in both (moved
+contacts (when exactly is unconfirmed: docs/uccx.md (db_cra)). A contact found in both (moved
 while we read) counts once, its history copy winning: that is the later state.
 """
 
@@ -161,7 +161,7 @@ def informix_dsn(
     locale: str = "en_US.UTF8",
     driver: str = "IBM INFORMIX ODBC DRIVER",
 ) -> str:
-    """The ODBC connection string for db_cra on one UCCX node (docs/uccx-dbcra.md).
+    """The ODBC connection string for db_cra on one UCCX node (docs/uccx.md (db_cra)).
 
     `server` is the Informix instance name, `<hostname>_uccx` by default (the short host
     name, dashes as underscores). Point `host` at the standby node where possible.

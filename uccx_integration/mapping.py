@@ -6,7 +6,7 @@ contacts, campaigns and directory objects all live here, and only here. The Info
 client, the simulator and the `uccx_check` command read them from this module.
 
 Which of these facts a public source confirms, and which are our best guess, is written
-next to each one and collected in docs/uccx-dbcra.md (with the sources). In short:
+next to each one and collected in docs/uccx.md (db_cra) (with the sources). In short:
 - confirmed: DialingList and DialingListHistory exist in db_cra (Cisco's CLI reference,
   `run uccx hrdataexport`); the callResult codes 2, 3, 4, 10, 11 and 15 (Expertflow's
   UCCX call result table); the REST filter names (Cisco's contacts API);
@@ -41,7 +41,7 @@ class Table:
         return tuple(column.name for column in self.columns)
 
 
-# Where a fact comes from (docs/uccx-dbcra.md has the full list).
+# Where a fact comes from (docs/uccx.md (db_cra) has the full list).
 EXPERTFLOW_RESULTS = (
     "Expertflow CX 4.10, Outbound Result Notifications, UCCX column "
     "(https://docs.expertflow.com/cx/4.10/outbound-result-notifications)"
@@ -178,7 +178,7 @@ TABLES = (DIALING_LIST, DIALING_LIST_HISTORY, CONTACT_CALL_DETAIL, AGENT_CONNECT
 
 
 # --- Codes -----------------------------------------------------------------------------
-# Every code's source is in CODE_SOURCES below (and docs/uccx-dbcra.md). A code db_cra
+# Every code's source is in CODE_SOURCES below (and docs/uccx.md (db_cra)). A code db_cra
 # shows that is not a member here is kept as a raw number and never closes a callback.
 class CallStatus(IntEnum):
     """DialingList.callstatus. Names: the REST filters (CISCO_CONTACTS_API) plus ACTIVE and

@@ -1,4 +1,4 @@
-"""The default beat schedule (ARCHITECTURE.md §5), written into django-celery-beat once;
+"""The default beat schedule, written into django-celery-beat once;
 administrators change it afterwards under Periodic tasks (any interval or crontab)."""
 
 from __future__ import annotations

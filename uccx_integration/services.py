@@ -1,4 +1,4 @@
-"""The scheduler's work against UCCX (ARCHITECTURE.md §5): export due callbacks, resolve
+"""The scheduler's work against UCCX (docs/uccx.md): export due callbacks, resolve
 unknown exports, apply dialing results, purge dialing lists, sync the directory.
 
 The rule everywhere: a callback is never lost and a contact never imported twice.

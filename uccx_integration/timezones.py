@@ -1,4 +1,4 @@
-"""A UCCX campaign's `timeZone` as a ZoneInfo (docs/uccx-timezones.md).
+"""A UCCX campaign's `timeZone` as a ZoneInfo (docs/uccx.md (time zones)).
 
 UCCX answers the zone of its server under its Windows name ("Central European Standard
 Time", "India Standard Time"); the campaign's startTime/endTime are wall times there. The

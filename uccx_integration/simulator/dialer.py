@@ -5,7 +5,7 @@ draws an outcome from a configurable mix, and records the attempt in DialingList
 ContactCallDetail (plus AgentConnectionDetail when the customer answered). Busy and no
 answer are retried until the campaign's maxDialAttempts, then the contact is MAX_CALLS.
 A closed contact (CLOSED or MAX_CALLS) moves to DialingListHistory (the store's
-`move_closed_to_history`). The call result codes are mapping.py's (docs/uccx-dbcra.md).
+`move_closed_to_history`). The call result codes are mapping.py's (docs/uccx.md (db_cra)).
 With an IvrScript, an answered call first goes through the Campaign Manager's IVR API,
 as the callback script would. Not simulated: UCCX's retry delays (retryBusySignalDelay,
 retryNoAnswerDelay): a RETRY contact is dialed again on the next round.

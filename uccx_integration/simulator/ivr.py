@@ -1,5 +1,5 @@
 """What the UCCX callback script does on an answered call: ask the Campaign Manager's
-IVR API where to route it, then report what it did (ARCHITECTURE.md §4, IVR scope).
+IVR API where to route it, then report what it did.
 
 It follows the script's listing (uccx_integration/ivr_script.py, shown in
 docs/ivr-script.md): the same request, the same fields read with the documented

@@ -10,7 +10,7 @@ UCCX really moves rows is NOT confirmed (at once, at a purge, nightly?): the imm
 move is the hardest case for the poller (a contact may close and vanish between two
 polls), which is why it is the default; `move_closed_to_history=False` keeps closed
 contacts in DialingList. `set_status` (a raw test hook) never moves a row;
-`move_to_history` does it on demand. See docs/uccx-dbcra.md.
+`move_to_history` does it on demand. See docs/uccx.md (db_cra).
 """
 
 from __future__ import annotations

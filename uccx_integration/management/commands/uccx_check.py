@@ -3,7 +3,7 @@ mapping.py? For installers, on site. Exit 0 only when everything is reachable an
 
 REST: for each callback campaign the answers the product reads (the campaign, its
 contacts, its import status), each ok or FAILED with the client's reason, and the
-campaign's time zone as UCCX names it and as mapped (docs/uccx-timezones.md); an unknown
+campaign's time zone as UCCX names it and as mapped (docs/uccx.md (time zones)); an unknown
 zone is a problem. Then the skills, once.
 
 UCCX REST: UCCX_URL, UCCX_USER, UCCX_PASSWORD, optional UCCX_SECONDARY_URL and
