@@ -15,8 +15,10 @@ round inserts 10,000 callbacks of Callback_Main (UCCX campaign 1) with bulk_crea
 
 Measured, each against the simulator as its own process (dialer off) on a fresh SQLite
 file, on the same 2-core machine:
-- export: `services.export_due_callbacks()` — claim, rules re-check, one POST per batch
-  of `campaign.batch_size` (500), state transitions, events, ExportBatch records;
+- export: `services.export_due_callbacks()` — claim, rules re-check, per batch of
+  `campaign.batch_size` (500) the import status read before the POST, the POST, the
+  import status read until UCCX reports the run (asynchronous import), state
+  transitions, events, ExportBatch records;
 - baseline: the same contacts in the same batches, each body built with
   `UccxClient.contacts_document` and posted with requests: the least any exporter does.
 The simulator's own import work is inside both. Three rounds; the best time of each side

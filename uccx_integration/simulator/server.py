@@ -552,45 +552,48 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, self.sim.import_status_document(campaign))
 
     def get_skills(self, match: re.Match[str]) -> None:
-        root = Element(Rest.SKILLS)
-        for skill_id, name in DEFAULT_SKILLS:
-            skill = SubElement(root, Rest.SKILL)
-            _leaves(
-                skill,
-                (Rest.SELF, self.sim.ref(f"skill/{skill_id}")),
-                (Rest.SKILL_ID, skill_id),
-                (Rest.SKILL_NAME, name),
-            )
-        self._send(200, root)
+        items = [
+            ((Rest.SELF, self.sim.ref(f"skill/{i}")), (Rest.SKILL_ID, i), (Rest.SKILL_NAME, n))
+            for i, n in DEFAULT_SKILLS
+        ]
+        self._send(200, _list(Rest.SKILLS, Rest.SKILL, items))
 
     def get_csqs(self, match: re.Match[str]) -> None:
-        root = Element(Rest.CSQS)
-        for csq_id, name, queue_type in DEFAULT_CSQS:
-            csq = SubElement(root, Rest.CSQ)
-            _leaves(
-                csq,
-                (Rest.SELF, self.sim.ref(f"csq/{csq_id}")),
-                (Rest.ID, csq_id),
-                (Rest.NAME, name),
-                (Rest.QUEUE_TYPE, queue_type),
+        items = [
+            (
+                (Rest.SELF, self.sim.ref(f"csq/{i}")),
+                (Rest.ID, i),
+                (Rest.NAME, n),
+                (Rest.QUEUE_TYPE, t),
             )
-        self._send(200, root)
+            for i, n, t in DEFAULT_CSQS
+        ]
+        self._send(200, _list(Rest.CSQS, Rest.CSQ, items))
 
     def get_resources(self, match: re.Match[str]) -> None:
-        root = Element(Rest.RESOURCES)
-        for user_id, first, last, extension, team in DEFAULT_RESOURCES:
-            resource = SubElement(root, Rest.RESOURCE)
-            _leaves(
-                resource,
+        items = [
+            (
                 (Rest.SELF, self.sim.ref(f"resource/{user_id}")),
                 (Rest.USER_ID, user_id),
                 (Rest.FIRST_NAME, first),
                 (Rest.LAST_NAME, last),
                 (Rest.EXTENSION, extension),
             )
+            for user_id, first, last, extension, _ in DEFAULT_RESOURCES
+        ]
+        root = _list(Rest.RESOURCES, Rest.RESOURCE, items)
+        for resource, (*_, team) in zip(root, DEFAULT_RESOURCES, strict=True):
             team_element = SubElement(resource, Rest.TEAM, {Rest.NAME_ATTRIBUTE: team})
             SubElement(team_element, Rest.REF_URL).text = self.sim.ref("team/1")
         self._send(200, root)
+
+
+def _list(root_tag: str, item_tag: str, items: Iterable[Iterable[tuple[str, Any]]]) -> Element:
+    """A directory list: one <item_tag> of leaves per item."""
+    root = Element(root_tag)
+    for leaves in items:
+        _leaves(SubElement(root, item_tag), *leaves)
+    return root
 
 
 _ROUTES: list[tuple[re.Pattern[str], dict[str, Route]]] = [
