@@ -213,7 +213,8 @@ def callback_cancel(*, callback: Callback, reason: str = "", actor: str = "") ->
 
 
 def callback_mark_delivered(*, callback: Callback, agent_id: str = "", actor: str = "") -> Callback:
-    """Flow step 13: the call reached an agent's desktop. Repeating it changes nothing.
+    """Flow step 13 (docs/architecture.md §7): the call reached an agent's desktop.
+    Repeating it changes nothing.
 
     A callback the dialer already closed (completed by the poller, or cancelled after
     UCCX had it) keeps its status; the delivery is recorded in its history.
@@ -311,7 +312,7 @@ ROUTE_FIELDS = (
 
 
 def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = None) -> Route:
-    """Flow steps 10-11: where should the answered call go?
+    """Flow steps 10-11 (docs/architecture.md §7): where should the answered call go?
 
     A known callback is routed even if it was cancelled meanwhile: the customer is
     already on the line, and hanging up on them is worse than serving them.

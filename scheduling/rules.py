@@ -43,7 +43,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 class Code:
-    """Violation codes of the API contract (ARCHITECTURE.md §3)."""
+    """Violation codes of the API contract (docs/architecture.md §4)."""
 
     INVALID_PHONE = "invalid_phone"
     PHONE_NOT_ALLOWED = "phone_not_allowed"

@@ -660,8 +660,9 @@ def poll_dialer_results(
     campaigns: Sequence[CallbackCampaign] | None = None,
     batch: int = 1000,
 ) -> RunSummary:
-    """Flow steps 7-9: read the callback campaigns' DialingList rows from db_cra in
-    batches and apply attempts, results and closures; a query or two per batch."""
+    """Status flow A-C (docs/architecture.md §7): read the callback campaigns' DialingList
+    rows from db_cra in batches and apply attempts, results and closures; a query or two
+    per batch."""
     informix = informix or InformixClient.from_env()
     campaigns = list(campaigns if campaigns is not None else CallbackCampaign.objects.all())
     summary = RunSummary()

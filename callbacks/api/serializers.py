@@ -1,4 +1,4 @@
-"""Input and output shapes of the API (ARCHITECTURE.md §4). No rules live here.
+"""Input and output shapes of the API (docs/architecture.md §5). No rules live here.
 
 Times come in as text and go to the rules engine untouched, so a naive time is read
 in the skill's zone (DRF's DateTimeField would read it in the server's zone).

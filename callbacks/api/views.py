@@ -1,4 +1,4 @@
-"""Gadget and IVR endpoints (ARCHITECTURE.md §4): input serializer -> service -> output."""
+"""Gadget and IVR endpoints (docs/architecture.md §5): input serializer -> service -> output."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -29,8 +29,8 @@ def assert_api_content_type(response) -> None:
 
 
 class ApiClient(APIClient):
-    """An APIClient that checks what §4 promises of every answer: JSON or XML, never an
-    HTML page, never a 500. The API tests call through it."""
+    """An APIClient that checks what docs/architecture.md §5 promises of every answer: JSON
+    or XML, never an HTML page, never a 500. The API tests call through it."""
 
     def request(self, **kwargs):
         response = super().request(**kwargs)

@@ -1,4 +1,4 @@
-"""The gadget API (ARCHITECTURE.md §4) end to end: config, slots, validate, create, list,
+"""The gadget API (docs/architecture.md §5) end to end: config, slots, validate, create, list,
 detail, reschedule, cancel, delivered; every violation code; Idempotency-Key; the OpenAPI
 document; and the query counts of the list endpoints.
 """

@@ -1,4 +1,4 @@
-"""Who may call what (ARCHITECTURE.md §4): API keys with a scope, HTTP Basic for the IVR,
+"""Who may call what (docs/architecture.md §5): API keys with a scope, HTTP Basic for the IVR,
 staff sessions; tried on every endpoint. And CORS for the Finesse origin.
 """
 

@@ -1,4 +1,4 @@
-"""One error shape under /api/ (ARCHITECTURE.md §4): `{"errors": [{field, code, message}]}`
+"""One error shape under /api/ (docs/architecture.md §5): `{"errors": [{field, code, message}]}`
 in JSON (or XML for the IVR), never an HTML page, for every kind of failure.
 """
 

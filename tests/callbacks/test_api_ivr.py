@@ -1,6 +1,7 @@
-"""The IVR API as the UCCX callback script uses it (ARCHITECTURE.md §4, UCCX.md §4): a flat
-document read with one XPath (XML, any CCX) or one JSONPath (JSON, CCX 11.6+) per field;
-the script's outcomes; inbound callbacks booked in the earliest free slot.
+"""The IVR API as the UCCX callback script uses it (docs/architecture.md §5,
+docs/ivr-script.md): a flat document read with one XPath (XML, any CCX) or one JSONPath
+(JSON, CCX 11.6+) per field; the script's outcomes; inbound callbacks booked in the
+earliest free slot.
 """
 
 import datetime as dt

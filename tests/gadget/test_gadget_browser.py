@@ -425,7 +425,8 @@ def test_it_works_through_make_request_and_reports_a_delivered_callback(open_gad
     page.locator(FIRST_SLOT).click()
     page.click("#cbg-submit")
     created = confirmation_of(page)
-    # Flow step 13: the callback call reaches this agent with its account number.
+    # Flow step 13 (docs/architecture.md §7): the callback call reaches this agent with its
+    # account number.
     start_call(page, "callback", "+48 22 600 00 08", **{"callback-account": dialed.account_number})
     expect(page.locator("#cbg-mine-notice")).to_contain_text(f"{dialed.account_number} reached you")
 
@@ -462,7 +463,7 @@ def test_every_text_and_violation_code_is_in_both_languages(open_gadget):
     assert set(english) == set(polish)
     engine = {value for name, value in vars(Code).items() if name.isupper()}
     codes = engine | {UNKNOWN_CAMPAIGN, CAMPAIGN_DISABLED, DUPLICATE_PENDING}
-    assert len(codes) == 17  # ARCHITECTURE.md §3
+    assert len(codes) == 17  # docs/architecture.md §4
     assert codes <= set(polish["codes"])
 
 

@@ -1,7 +1,7 @@
 """Faults in the middle of the work: UCCX failing or hanging mid-export, a worker killed
 between UCCX's answer and the commit, db_cra down, a purge interrupted after the delete.
 
-Every test counts both sides and asserts the two promises of ARCHITECTURE.md §5: ZERO
+Every test counts both sides and asserts the two promises of docs/architecture.md §8: ZERO
 callbacks lost (each in one sensible state, and in the dialer once recovery has run)
 and ZERO contacts duplicated (each account number at most once per dialing list).
 """

@@ -1058,7 +1058,7 @@
     }
   };
 
-  /** Flow step 13: the callback call reached this agent (once per call and callback). */
+  /** Flow step 13 (docs/architecture.md §7): the callback call reached this agent (once per call and callback). */
   Gadget.prototype.reportDelivered = function (dialog) {
     var mark = dialog.id + "/" + dialog.callbackAccount;
     if (this.reported[mark]) {
