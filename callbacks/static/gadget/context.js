@@ -4,8 +4,9 @@
  * `connect(finesse, handlers)` follows docs/gadget.md ("How it loads"):
  * ClientServices.init(Config), then a User whose dialogs are watched. The preview page
  * gives a stand-in `finesse` with the same shape, so the same code runs there.
- * `describeDialog` turns a Finesse Dialog into what the form uses: the customer is the toAddress on an outbound dialer call and the
- * fromAddress otherwise; BAAccountNumber and BACampaign come from the media properties.
+ * `describeDialog` turns a Finesse Dialog into what the form uses: the customer is the
+ * toAddress on an outbound dialer call and the fromAddress otherwise; BAAccountNumber and
+ * BACampaign come from the media properties.
  */
 (function (root) {
   "use strict";
