@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from scheduling.display import utc_time
 from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
 
 from .models import PENDING, Callback, CallbackCampaign
@@ -85,7 +86,7 @@ def _duplicate_violations(e164: str, limit: int, exclude_id: int | None) -> list
             "phone_number",
             DUPLICATE_PENDING,
             f"{e164} already has a callback waiting ({first.account_number}, "
-            f"{first.scheduled_at:%Y-%m-%d %H:%M} UTC); at most {limit} per number. "
+            f"{utc_time(first.scheduled_at)}); at most {limit} per number. "
             "Reschedule or cancel that one instead.",
         )
     ]

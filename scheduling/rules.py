@@ -32,6 +32,7 @@ import holidays as holidays_lib
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from .display import clock, day_label, hhmm, in_zone, wall_time
 from .models import BusinessHours, GlobalRules, Skill, SpecialDay, minutes_of
 from .phones import PhoneError, PhoneNumber, PhonePolicy, parse_phone
 
@@ -300,16 +301,8 @@ def _business_hours_plan(
 # --- formatting helpers for messages a person understands --------------------------
 
 
-def _hhmm(minutes: int) -> str:
-    return "24:00" if minutes == DAY_MINUTES else f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _spans(periods: Periods) -> str:
-    return ", ".join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in periods)
-
-
-def _day_label(day: dt.date) -> str:
-    return f"{day:%A} {day.isoformat()}"
+    return ", ".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in periods)
 
 
 # --- the checks ---------------------------------------------------------------------
@@ -325,7 +318,7 @@ def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | N
             return (), Violation(
                 "scheduled_at",
                 Code.SKILL_CLOSED,
-                f"{skill.name} is closed on {_day_label(day)}{reason}.",
+                f"{skill.name} is closed on {day_label(day)}{reason}.",
             )
         return periods, None
     if skill.calendar is not None:
@@ -334,7 +327,7 @@ def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | N
             return (), Violation(
                 "scheduled_at",
                 Code.HOLIDAY,
-                f"{_day_label(day)} is a holiday ({holiday}); {skill.name} is closed.",
+                f"{day_label(day)} is a holiday ({holiday}); {skill.name} is closed.",
             )
     periods = skill.weekly[day.weekday()]
     if not periods:
@@ -428,10 +421,6 @@ def _continues_after_midnight(skill: SkillPlan, day: dt.date) -> int:
     return periods[0][1] if periods and periods[0][0] == 0 else 0
 
 
-def _shown(local: dt.datetime) -> str:
-    return f"{local:%Y-%m-%d %H:%M} ({local.tzinfo})"
-
-
 def _check_instant(
     config: RulesConfig,
     skill: SkillPlan,
@@ -450,14 +439,14 @@ def _check_instant(
     found: list[Violation] = []
     minute = local.hour * 60 + local.minute
     if when < now:
-        found.append(Violation("scheduled_at", Code.IN_PAST, f"{_shown(local)} is in the past."))
+        found.append(Violation("scheduled_at", Code.IN_PAST, f"{in_zone(local)} is in the past."))
     elif when < now + config.min_lead:
         lead = int(config.min_lead.total_seconds() // 60)
         found.append(
             Violation(
                 "scheduled_at",
                 Code.TOO_SOON,
-                f"{_shown(local)} is too soon: a callback needs at least {lead} minutes' notice.",
+                f"{in_zone(local)} is too soon: a callback needs at least {lead} minutes' notice.",
             )
         )
     if (local.date() - today).days > config.max_days_ahead:
@@ -466,7 +455,7 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.TOO_FAR_AHEAD,
-                f"{_shown(local)} is too far ahead: callbacks can be booked up to "
+                f"{in_zone(local)} is too far ahead: callbacks can be booked up to "
                 f"{config.max_days_ahead} days ahead (until {last.isoformat()}).",
             )
         )
@@ -475,8 +464,8 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.OUTSIDE_GLOBAL_WINDOW,
-                f"{_shown(local)} is outside the callback hours {_hhmm(config.earliest)}-"
-                f"{_hhmm(config.latest)}.",
+                f"{in_zone(local)} is outside the callback hours {hhmm(config.earliest)}-"
+                f"{hhmm(config.latest)}.",
             )
         )
     if periods:
@@ -486,8 +475,8 @@ def _check_instant(
                 Violation(
                     "scheduled_at",
                     Code.SKILL_CLOSED,
-                    f"{skill.name} is closed at {_shown(local)}; on "
-                    f"{_day_label(local.date())} it is open {_spans(periods)}.",
+                    f"{skill.name} is closed at {in_zone(local)}; on "
+                    f"{day_label(local.date())} it is open {_spans(periods)}.",
                 )
             )
         elif closing - minute < config.closing_buffer and not (
@@ -495,12 +484,12 @@ def _check_instant(
             and closing + _continues_after_midnight(skill, local.date()) - minute
             >= config.closing_buffer
         ):
-            last_start = _hhmm(closing - config.closing_buffer)
+            last_start = hhmm(closing - config.closing_buffer)
             found.append(
                 Violation(
                     "scheduled_at",
                     Code.CLOSING_SOON,
-                    f"{skill.name} closes at {_hhmm(closing)}; the last callback may start at "
+                    f"{skill.name} closes at {hhmm(closing)}; the last callback may start at "
                     f"{last_start}.",
                 )
             )
@@ -510,7 +499,7 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.SLOT_FULL,
-                f"The {config.slot_minutes}-minute slot at {_shown(local)} already has "
+                f"The {config.slot_minutes}-minute slot at {in_zone(local)} already has "
                 f"{used} callbacks for {skill.name} (capacity {config.slot_capacity}).",
             )
         )
@@ -528,7 +517,7 @@ def _customer_hours(
         there = when.astimezone(zone)
         minute = there.hour * 60 + there.minute
         if not config.customer_earliest <= minute < config.customer_latest:
-            outside.append(f"{there:%H:%M} in {zone.key}")
+            outside.append(f"{clock(there)} in {zone.key}")
     if not outside:
         return []
     return [
@@ -536,7 +525,7 @@ def _customer_hours(
             "scheduled_at",
             Code.OUTSIDE_CUSTOMER_HOURS,
             f"That is {', '.join(outside)} for the customer; customers are called only "
-            f"{_hhmm(config.customer_earliest)}-{_hhmm(config.customer_latest)} their time.",
+            f"{hhmm(config.customer_earliest)}-{hhmm(config.customer_latest)} their time.",
         )
     ]
 
@@ -615,7 +604,7 @@ def assess(
                 Violation(
                     "scheduled_at",
                     Code.INVALID_DATETIME,
-                    f"{parsed:%Y-%m-%d %H:%M} does not exist in {skill.zone.key}: the clocks "
+                    f"{wall_time(parsed)} does not exist in {skill.zone.key}: the clocks "
                     "jump forward over it for daylight-saving time. Pick a later time.",
                 )
             )
