@@ -12,13 +12,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from scheduling.models import GlobalRules
 from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
 
-from . import states
+from . import bulk, states
 from .models import Callback, CallbackCampaign, EventKind, Status
 from .services import CallbackRejected, callback_reschedule
 
@@ -391,24 +390,13 @@ def _save_dialing_progress(changed: list[Callback]) -> None:
     for start in range(0, len(changed), _CASE_ROWS):
         chunk = changed[start : start + _CASE_ROWS]
         values = {
-            name: _case_by_pk(name, {c.pk: getattr(c, name) for c in chunk})
+            name: bulk.case_by_pk(Callback, name, {c.pk: getattr(c, name) for c in chunk})
             for name in _PROGRESS_FIELDS
         }
         first_dialed = {c.pk: c.first_dialed_at for c in chunk if c.first_dialed_at}
         if first_dialed:
-            values["first_dialed_at"] = _case_by_pk("first_dialed_at", first_dialed)
+            values["first_dialed_at"] = bulk.case_by_pk(Callback, "first_dialed_at", first_dialed)
         Callback.objects.filter(pk__in=[c.pk for c in chunk]).update(**values)
-
-
-def _case_by_pk(name: str, values: dict[int, Any]) -> RawSQL:
-    """`CASE id WHEN <pk> THEN <value> ... ELSE <column> END` for one field."""
-    field, column = states.table_column(Callback, name)
-    _, pk = states.table_column(Callback, "id")
-    whens = " ".join("WHEN %s THEN %s" for _ in values)
-    params = [
-        p for key, value in values.items() for p in (key, field.get_db_prep_save(value, connection))
-    ]
-    return RawSQL(f"CASE {pk} {whens} ELSE {column} END", params, output_field=field)
 
 
 # --- expiry --------------------------------------------------------------------------
