@@ -70,3 +70,8 @@ def day_label(day: dt.date) -> str:
 def short_day(day: dt.date) -> str:
     """'Mon 2026-11-23'."""
     return f"{day:%a %Y-%m-%d}"
+
+
+def spans(periods) -> str:
+    """'08:00-12:00, 13:00-24:00' for ((480, 720), (780, 1440)): minutes since midnight."""
+    return ", ".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in periods)

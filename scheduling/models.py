@@ -3,7 +3,7 @@
 A Skill is what a standard callback is queued to; its BusinessHours (own IANA time zone,
 weekly opening periods, special days, a HolidayCalendar) say when it is open.
 GlobalRules is one row of limits that apply to every callback. The rules engine
-(scheduling/rules.py) reads all of it at once into a snapshot; nothing here evaluates.
+(scheduling.rules) reads all of it at once into a snapshot; nothing here evaluates.
 """
 
 import datetime as dt

@@ -1,6 +1,6 @@
 """The admin's tool pages: "Check a time" and the holiday preview.
 
-Both are thin: they read a form, ask the rules engine (scheduling/rules.py) and show its
+Both are thin: they read a form, ask the rules engine (scheduling.rules) and show its
 answer. The ModelAdmins mount them in `get_urls`, wrapped in `admin_site.admin_view`.
 """
 
