@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..display import clock
+
 MIDNIGHT = dt.time(0, 0)
 
 
@@ -52,7 +54,7 @@ def check_period(opens: dt.time | None, closes: dt.time | None) -> None:
         raise ValidationError("Enter both an opening and a closing time.")
     if minutes_of(closes, closing=True) <= minutes_of(opens):
         raise ValidationError(
-            f"Closes ({closes:%H:%M}) must be after opens ({opens:%H:%M}). For hours past "
+            f"Closes ({clock(closes)}) must be after opens ({clock(opens)}). For hours past "
             "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
         )
 
@@ -133,7 +135,7 @@ class CustomHoliday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        when = f"{self.date:%d %b} every year" if self.every_year else f"{self.date:%Y-%m-%d}"
+        when = f"{self.date:%d %b} every year" if self.every_year else self.date.isoformat()
         return f"{self.name} ({when})"
 
 
@@ -181,7 +183,7 @@ class OpeningPeriod(models.Model):
         ordering = ["weekday", "opens"]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {clock(self.opens)}-{clock(self.closes)}"
 
     def clean(self) -> None:
         check_period(self.opens, self.closes)
@@ -215,7 +217,7 @@ class SpecialDay(models.Model):
     def __str__(self) -> str:
         if self.closed:
             return f"{self.date} closed"
-        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"  # None when closed
 
     def clean(self) -> None:
         if self.closed:
