@@ -30,10 +30,13 @@ def hhmm(minutes: int) -> str:
     return "24:00" if minutes == DAY_MINUTES else f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _weekday_time(local: dt.datetime) -> str:
+    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+
+
 def local_short(moment: dt.datetime, zone: ZoneInfo) -> str:
     """'Mon 2026-11-23 10:00 CET': the moment in `zone`, its abbreviation shown."""
-    local = moment.astimezone(zone)
-    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+    return _weekday_time(moment.astimezone(zone))
 
 
 def local_time(moment: dt.datetime, zone: ZoneInfo) -> str:
@@ -44,7 +47,7 @@ def local_time(moment: dt.datetime, zone: ZoneInfo) -> str:
 def local_time_with_offset(local: dt.datetime) -> str:
     """'Mon 2026-11-23 10:00 CET (UTC+01:00)': an aware local time with its UTC offset."""
     offset = f"{local:%z}"  # +0100; Python 3.11 has no %:z
-    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{_weekday_time(local)} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def in_zone(local: dt.datetime) -> str:

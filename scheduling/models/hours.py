@@ -217,7 +217,7 @@ class SpecialDay(models.Model):
     def __str__(self) -> str:
         if self.closed:
             return f"{self.date} closed"
-        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"  # None when closed
+        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"  # set unless closed
 
     def clean(self) -> None:
         if self.closed:
