@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
 
+from scheduling.codes import ViolationCode
 from scheduling.rules import Slot, in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
@@ -280,7 +281,7 @@ class ConfigOutput(serializers.Serializer):
 
 
 class _Reason(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=ViolationCode.choices)
     message = serializers.CharField()
 
 

@@ -13,6 +13,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.codes import ViolationCode
 from scheduling.phones import PhoneError, e164_for_search, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
@@ -204,7 +205,10 @@ class SlotsView(GadgetView):
         skill = config.skills.get(data["skill"])
         if skill is None:
             return error_response(
-                "unknown_skill", f"There is no skill named '{data['skill']}'.", 400, "skill"
+                ViolationCode.UNKNOWN_SKILL,
+                f"There is no skill named '{data['skill']}'.",
+                400,
+                "skill",
             )
         phone = None
         if data["phone"]:

@@ -20,7 +20,6 @@ from playwright.sync_api import expect
 
 from callbacks import states
 from callbacks.models import Callback, EventKind, Status
-from callbacks.validation import CAMPAIGN_DISABLED, DUPLICATE_PENDING, UNKNOWN_CAMPAIGN
 from scheduling.models import CustomHoliday, HolidayCalendar
 from scheduling.rules import Code, Slot
 
@@ -461,7 +460,7 @@ def test_every_text_and_violation_code_is_in_both_languages(open_gadget):
     english, polish = catalogue["en"], catalogue["pl"]
     assert set(english) == set(polish)
     engine = {value for name, value in vars(Code).items() if name.isupper()}
-    codes = engine | {UNKNOWN_CAMPAIGN, CAMPAIGN_DISABLED, DUPLICATE_PENDING}
+    codes = engine | {Code.UNKNOWN_CAMPAIGN, Code.CAMPAIGN_DISABLED, Code.DUPLICATE_PENDING}
     assert len(codes) == 17  # ARCHITECTURE.md §3
     assert codes <= set(polish["codes"])
 
