@@ -13,8 +13,6 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from scheduling.rules import Violation
-
 CODES = {
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",
     status.HTTP_403_FORBIDDEN: "permission_denied",
@@ -28,10 +26,6 @@ CODES = {
 
 def error(field: str | None, code: str, message: str) -> dict:
     return {"field": field, "code": code, "message": message}
-
-
-def violation_errors(violations: list[Violation]) -> list[dict]:
-    return [error(v.field, v.code, v.message) for v in violations]
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from rest_framework import serializers
 
 from scheduling.codes import ViolationCode
-from scheduling.rules import Slot, in_calendar
+from scheduling.rules import in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
 
@@ -57,13 +57,18 @@ class QuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def slot_data(slot: Slot) -> dict:
-    return {
-        "start": iso_utc(slot.start),
-        "local": slot.local.isoformat(),
-        "capacity": slot.capacity,
-        "remaining": slot.remaining,
-    }
+class UtcTime(serializers.CharField):
+    """An aware datetime out as UTC ISO 8601 with Z (a string in the OpenAPI document)."""
+
+    def to_representation(self, value) -> str | None:  # type: ignore[override]
+        return iso_utc(value)
+
+
+class LocalTime(serializers.CharField):
+    """A datetime out as ISO 8601 with its own offset (the skill's local time)."""
+
+    def to_representation(self, value) -> str:  # type: ignore[override]
+        return value.isoformat()
 
 
 class CallbackInput(serializers.Serializer):
@@ -227,14 +232,12 @@ class RouteOutput(serializers.Serializer):
     account_number = serializers.CharField()
 
 
-# --- Shapes of the answers built as plain dicts (OpenAPI only) ------------------------
-# The views build these answers directly (the gadget calls /slots on every change); the
-# fuzz test (tests/hardening/test_fuzz_api.py) checks every answer against them.
+# --- The other answers: each view renders its answer through the shape it documents --
 
 
 class SlotOutput(serializers.Serializer):
-    start = serializers.CharField(help_text="UTC, ISO 8601 with Z.")
-    local = serializers.CharField(help_text="The skill's local time, with its offset.")
+    start = UtcTime(help_text="UTC, ISO 8601 with Z.")
+    local = LocalTime(help_text="The skill's local time, with its offset.")
     capacity = serializers.IntegerField()
     remaining = serializers.IntegerField()
 
@@ -247,6 +250,8 @@ class ErrorItem(serializers.Serializer):
 
 class ErrorOutput(serializers.Serializer):
     """Every error answer; a refused booking also proposes the next valid slots."""
+
+    # Renders {errors: [Violation or {field, code, message}], suggestions: [Slot]}.
 
     # The metaclass moves declared fields off the class: no clash with Serializer.errors.
     errors = ErrorItem(many=True)  # type: ignore[assignment]
@@ -261,22 +266,29 @@ class _CampaignSummary(serializers.Serializer):
 
 class _SkillSummary(serializers.Serializer):
     name = serializers.CharField()
-    time_zone = serializers.CharField()
+    time_zone = serializers.CharField(source="zone.key")
 
 
 class _RulesSummary(serializers.Serializer):
+    # Renders a `RulesConfig`.
+
     slot_minutes = serializers.IntegerField()
     slot_capacity = serializers.IntegerField()
-    min_lead_minutes = serializers.IntegerField()
+    min_lead_minutes = serializers.SerializerMethodField()
     max_days_ahead = serializers.IntegerField()
-    default_region = serializers.CharField()
+    default_region = serializers.CharField(source="phone_policy.default_region")
+
+    def get_min_lead_minutes(self, config) -> int:
+        return int(config.min_lead.total_seconds() // 60)
 
 
 class ConfigOutput(serializers.Serializer):
+    # Renders {campaigns, skills, rules: RulesConfig, server_time: datetime, time_zone}.
+
     campaigns = _CampaignSummary(many=True)
     skills = _SkillSummary(many=True)
     rules = _RulesSummary()
-    server_time = serializers.CharField()
+    server_time = UtcTime()
     time_zone = serializers.CharField()
 
 
@@ -286,32 +298,50 @@ class _Reason(serializers.Serializer):
 
 
 class _DayOutput(serializers.Serializer):
+    # Renders a `scheduling.rules.DaySlots`.
+
     date = serializers.DateField()
-    available = serializers.BooleanField()
-    reason = _Reason(allow_null=True, help_text="Why the day has no slot, or null.")
+    available = serializers.SerializerMethodField()
+    reason = _Reason(
+        source="unavailable", allow_null=True, help_text="Why the day has no slot, or null."
+    )
     slots = SlotOutput(many=True)
+
+    def get_available(self, day) -> bool:
+        return bool(day.slots)
 
 
 class SlotsOutput(serializers.Serializer):
-    skill = serializers.CharField()
-    time_zone = serializers.CharField()
+    # Renders {skill: SkillPlan, days: [DaySlots]}.
+
+    skill = serializers.CharField(source="skill.name")
+    time_zone = serializers.CharField(source="skill.zone.key")
     days = _DayOutput(many=True)
 
 
 class ValidateOutput(serializers.Serializer):
+    # Renders a `callbacks.validation.Verdict`.
+
     valid = serializers.BooleanField()
     # The metaclass moves declared fields off the class: no clash with Serializer.errors.
-    errors = ErrorItem(many=True)  # type: ignore[assignment]
+    errors = ErrorItem(many=True, source="violations")  # type: ignore[assignment]
     suggestions = SlotOutput(many=True)
 
 
 class OutcomeOutput(serializers.Serializer):
+    # Renders the callback the outcome left; context "rescheduled": whether it is new.
+
     account_number = serializers.CharField(help_text="The new callback's when rescheduled.")
     status = serializers.CharField()
-    scheduled_at = serializers.CharField(allow_null=True)
-    rescheduled = serializers.BooleanField()
+    scheduled_at = UtcTime(allow_null=True)
+    rescheduled = serializers.SerializerMethodField()
+
+    def get_rescheduled(self, callback) -> bool:
+        return bool(self.context["rescheduled"])
 
 
 class PingOutput(serializers.Serializer):
+    # Renders {ok, time: datetime}.
+
     ok = serializers.BooleanField()
-    time = serializers.CharField()
+    time = UtcTime()
