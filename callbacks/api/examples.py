@@ -20,6 +20,8 @@ _CALLBACK = {
     "attempts": 0,
     "last_result": "",
     "created_at": "2026-11-21T08:12:03Z",
+    "can_cancel": True,
+    "can_reschedule": True,
 }
 _ROUTE = {
     "found": True,

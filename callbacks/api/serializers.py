@@ -14,6 +14,7 @@ from scheduling.codes import ViolationCode
 from scheduling.rules import in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
+from ..states import can_transition
 
 
 def iso_utc(value) -> str | None:
@@ -154,6 +155,12 @@ class CallbackOutput(serializers.ModelSerializer):
     scheduled_at = serializers.SerializerMethodField()
     scheduled_at_local = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
+    can_cancel = serializers.SerializerMethodField(
+        help_text="The state machine allows cancelling it now (callbacks/states.py)."
+    )
+    can_reschedule = serializers.SerializerMethodField(
+        help_text="The state machine allows rescheduling it now (callbacks/states.py)."
+    )
 
     class Meta:
         model = Callback
@@ -175,6 +182,8 @@ class CallbackOutput(serializers.ModelSerializer):
             "attempts",
             "last_result",
             "created_at",
+            "can_cancel",
+            "can_reschedule",
         ]
 
     def get_scheduled_at(self, obj: Callback) -> str | None:
@@ -186,6 +195,12 @@ class CallbackOutput(serializers.ModelSerializer):
 
     def get_created_at(self, obj: Callback) -> str | None:
         return iso_utc(obj.created_at)
+
+    def get_can_cancel(self, obj: Callback) -> bool:
+        return can_transition(obj.status, Status.CANCELLED)
+
+    def get_can_reschedule(self, obj: Callback) -> bool:
+        return can_transition(obj.status, Status.RESCHEDULED)
 
 
 class EventOutput(serializers.ModelSerializer):
