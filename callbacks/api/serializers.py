@@ -14,7 +14,9 @@ from scheduling.codes import ViolationCode
 from scheduling.rules import in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
+from ..services import CustomerDetails
 from ..states import can_transition
+from ..validation import CallbackRequest
 
 
 def iso_utc(value) -> str | None:
@@ -92,6 +94,27 @@ class CallbackInput(serializers.Serializer):
     last_name = Text(max_length=50, required=False, default="", allow_blank=True)
     notes = Text(max_length=2000, required=False, default="", allow_blank=True)
     origin_account_number = Text(max_length=40, required=False, default="", allow_blank=True)
+
+
+def callback_request(data: dict) -> CallbackRequest:
+    """The service's request from a valid CallbackInput (or IvrCallbackInput)."""
+    return CallbackRequest(
+        phone_number=data["phone_number"],
+        scheduled_at=data["scheduled_at"],
+        campaign=data["campaign"],
+        skill=data["skill"],
+        agent_id=data["agent_id"],
+    )
+
+
+def customer_details(data: dict) -> CustomerDetails:
+    return CustomerDetails(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        agent_name=data["agent_name"],
+        notes=data["notes"],
+        origin_account_number=data["origin_account_number"],
+    )
 
 
 class IvrCallbackInput(CallbackInput):

@@ -20,13 +20,13 @@ from scheduling.rules import RulesConfig, free_slots
 from .. import services
 from ..models import Callback, CallbackCampaign, CallbackEvent, Source
 from ..states import TransitionRefused
-from ..validation import CallbackRequest, callback_validate, campaign_violations
+from ..validation import callback_validate, campaign_violations
 from . import examples as ex
 from .auth import GadgetScope, IvrScope
 from .errors import error_response
 from .idempotency import idempotent
 from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer, FormatNegotiation
-from .schema import ApiSchema
+from .schema import IDEMPOTENCY_KEY, ApiSchema
 from .serializers import (
     CallbackDetailOutput,
     CallbackInput,
@@ -45,16 +45,10 @@ from .serializers import (
     SlotsOutput,
     SlotsQuery,
     ValidateOutput,
+    callback_request,
+    customer_details,
 )
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    {"type": "string", "maxLength": 100},
-    OpenApiParameter.HEADER,
-    required=False,
-    description="At most 100 characters: a retry with the same key and body returns the "
-    "first answer (header Idempotent-Replay: true) instead of booking again.",
-)
 CALLBACKS = Callback.objects.select_related("campaign", "skill__business_hours")
 
 
@@ -75,26 +69,6 @@ def _refused(error: TransitionRefused) -> Response:
     return error_response("invalid_state", str(error), status.HTTP_409_CONFLICT)
 
 
-def _request_from(data: dict) -> CallbackRequest:
-    return CallbackRequest(
-        phone_number=data["phone_number"],
-        scheduled_at=data["scheduled_at"],
-        campaign=data["campaign"],
-        skill=data["skill"],
-        agent_id=data["agent_id"],
-    )
-
-
-def _details_from(data: dict) -> services.CustomerDetails:
-    return services.CustomerDetails(
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        agent_name=data["agent_name"],
-        notes=data["notes"],
-        origin_account_number=data["origin_account_number"],
-    )
-
-
 def _create(request, data: dict, *, source: str, earliest: bool = False) -> Response:
     """Create through the service (earliest free slot if asked); idempotent by header."""
     schedule = services.callback_schedule_earliest if earliest else services.callback_schedule
@@ -102,8 +76,8 @@ def _create(request, data: dict, *, source: str, earliest: bool = False) -> Resp
     def create() -> Response:
         try:
             callback = schedule(
-                request=_request_from(data),
-                details=_details_from(data),
+                request=callback_request(data),
+                details=customer_details(data),
                 source=source,
                 actor=_actor(request),
             )
@@ -210,7 +184,7 @@ class ValidateView(GadgetView):
     def post(self, request):
         body = CallbackInput(data=request.data)
         body.is_valid(raise_exception=True)
-        verdict = callback_validate(request=_request_from(body.validated_data))
+        verdict = callback_validate(request=callback_request(body.validated_data))
         return Response(ValidateOutput(verdict).data)
 
 
