@@ -35,6 +35,7 @@ SCRIPTS = tuple(
         "context",
         "util",
         "slots",
+        "slots-render",
         "core",
         "form",
         "finesse-bridge",

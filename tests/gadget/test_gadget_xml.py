@@ -76,8 +76,8 @@ def test_its_content_loads_finesse_from_the_finesse_server_and_our_files_absolut
     assert names == {
         "gadget/gadget.css",
         *(f"gadget/{n}.js" for n in ("i18n", "api", "context", "gadget")),
-        *(f"gadget/{n}.js" for n in ("util", "slots", "core", "form", "finesse-bridge")),
-        "gadget/mycallbacks.js",
+        *(f"gadget/{n}.js" for n in ("util", "slots", "slots-render", "core", "form")),
+        *(f"gadget/{n}.js" for n in ("finesse-bridge", "mycallbacks")),
     }
     assert all(finders.find(name) for name in names)
     # Each file's URL carries its content hash: a new version is never served stale.

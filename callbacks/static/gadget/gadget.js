@@ -1,6 +1,7 @@
 /*
- * The Finesse callback gadget's start: last of its files (util, slots, core, form,
- * finesse-bridge, mycallbacks, gadget), which build CallbackGadget.Gadget.
+ * The Finesse callback gadget's start: the last of its files (callbacks/gadget.py
+ * SCRIPTS: util, slots, slots-render, core, form, finesse-bridge, mycallbacks), which
+ * build CallbackGadget.Gadget.
  * CG.startInFinesse (the gadget XML) and CG.startPreview (the preview page) start it.
  */
 (function (root) {

@@ -1,8 +1,9 @@
 /*
  * The gadget's shared helpers: constants, DOM building, dates as "YYYY-MM-DD" strings and
- * wall times, and keyboard focus (one Tab stop per group). First of the gadget's files
- * (util, slots, core, form, finesse-bridge, mycallbacks, gadget), loaded in that order
- * by the gadget XML and the preview page; no build step.
+ * wall times, and keyboard focus (one Tab stop per group). First of the gadget's own
+ * files, loaded in order (callbacks/gadget.py SCRIPTS: util, slots, slots-render, core,
+ * form, finesse-bridge, mycallbacks, gadget) by the gadget XML and the preview page; no
+ * build step.
  */
 (function (root) {
   "use strict";
