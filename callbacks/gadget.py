@@ -23,13 +23,26 @@ LANGUAGES = ("auto", "en", "pl")
 PREVIEW_KEY_NAME = "Gadget preview (DEBUG only)"
 PREVIEW_KEY_FILE = "gadget-preview-key.txt"
 DEMO_KEYS_FILE = "demo-api-keys.txt"  # written by seed_demo --demo
-ASSETS = {
-    "css": "gadget/gadget.css",
-    "i18n": "gadget/i18n.js",
-    "api": "gadget/api.js",
-    "context": "gadget/context.js",
-    "gadget": "gadget/gadget.js",
-}
+ASSETS = {"css": "gadget/gadget.css"}
+# The gadget's scripts, loaded in this order by its XML and the preview page (no build
+# step): texts, API client, Finesse context, then the gadget itself in modules, each
+# adding to window.CallbackGadget; gadget.js, last, starts it.
+SCRIPTS = tuple(
+    f"gadget/{name}.js"
+    for name in (
+        "i18n",
+        "api",
+        "context",
+        "util",
+        "slots",
+        "slots-render",
+        "core",
+        "form",
+        "finesse-bridge",
+        "mycallbacks",
+        "gadget",
+    )
+)
 PREVIEW_ASSETS = {"preview_css": "gadget/preview.css", "preview": "gadget/preview.js"}
 
 
@@ -44,12 +57,17 @@ def _fingerprint(name: str) -> str:
         return hashlib.sha256(handle.read()).hexdigest()[:12]
 
 
+def _asset_url(request, name: str) -> str:
+    """Absolute: inside Finesse the gadget's HTML is served from the Finesse host."""
+    return request.build_absolute_uri(f"{static(name)}?v={_fingerprint(name)}")
+
+
 def _asset_urls(request, names: dict[str, str]) -> dict[str, str]:
-    """Absolute URLs: inside Finesse the gadget's HTML is served from the Finesse host."""
-    return {
-        key: request.build_absolute_uri(f"{static(name)}?v={_fingerprint(name)}")
-        for key, name in names.items()
-    }
+    return {key: _asset_url(request, name) for key, name in names.items()}
+
+
+def _script_urls(request) -> list[str]:
+    return [_asset_url(request, name) for name in SCRIPTS]
 
 
 def _api_base(request) -> str:
@@ -69,7 +87,11 @@ def gadget_xml(request):
         "api_key": request.GET.get("apiKey", ""),
         "language": _language(request.GET.get("language")),
     }
-    context = {"assets": _asset_urls(request, ASSETS), "prefs": prefs}
+    context = {
+        "assets": _asset_urls(request, ASSETS),
+        "scripts": _script_urls(request),
+        "prefs": prefs,
+    }
     return render(request, "gadget/CallbackGadget.xml", context, content_type="application/xml")
 
 
@@ -135,6 +157,7 @@ def preview(request):
     }
     context = {
         "assets": _asset_urls(request, ASSETS | PREVIEW_ASSETS),
+        "scripts": _script_urls(request),
         "config": config,
         "gadget_xml_url": request.build_absolute_uri(reverse("gadget-xml")),
     }

@@ -16,6 +16,7 @@ from django.db.models.lookups import IsNull
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
+from scheduling.display import admin_time
 from scheduling.models import Skill
 
 
@@ -343,7 +344,7 @@ class CallbackEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_kind_display()} at {admin_time(self.at)}"
 
 
 class ApiScope(models.TextChoices):

@@ -12,8 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.codes import ViolationCode
 from scheduling.models import GlobalRules
-from scheduling.rules import Candidate, Code, RulesConfig, Slot, Violation, suggest
+from scheduling.rules import Candidate, RulesConfig, Slot, Violation, suggest
 
 from . import states
 from .dialplan import dial_string_for
@@ -139,7 +140,7 @@ def callback_schedule_earliest(
         violations = [v for v in verdict.violations if v.field != "scheduled_at"] or [
             Violation(
                 "scheduled_at",
-                Code.SLOT_FULL,
+                ViolationCode.SLOT_FULL,
                 f"No free slot for {request.skill} in the next {config.max_days_ahead} days.",
             )
         ]
@@ -154,7 +155,7 @@ def callback_schedule_earliest(
             )
         except CallbackRejected as error:
             # Another booking may have taken the slot meanwhile: try the next one.
-            only_full = all(v.code == Code.SLOT_FULL for v in error.violations)
+            only_full = all(v.code == ViolationCode.SLOT_FULL for v in error.violations)
             if not only_full or attempt == len(slots):
                 raise
     raise AssertionError("unreachable")
@@ -389,7 +390,13 @@ def callback_record_ivr_outcome(
     if outcome == Outcome.RESCHEDULE_REQUESTED:
         if not scheduled_at:
             raise CallbackRejected(
-                [Violation("scheduled_at", "invalid_datetime", "Give the new date and time.")]
+                [
+                    Violation(
+                        "scheduled_at",
+                        ViolationCode.INVALID_DATETIME,
+                        "Give the new date and time.",
+                    )
+                ]
             )
         with transaction.atomic():  # the outcome is recorded only with its reschedule
             states.record_event(

@@ -6,15 +6,14 @@ same callback therefore cannot both move it: the loser's UPDATE matches no row a
 gets `False` / `TransitionRefused`, never a double export or a lost update.
 """
 
-import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Field, Model
+from django.db import transaction
 from django.utils import timezone
 
+from . import bulk
+from .bulk import IN_CHUNK
 from .models import Callback, CallbackEvent, EventKind, Status
 
 S = Status
@@ -121,6 +120,7 @@ def transition_many(
 
     The dialer integration's bulk form of `transition`: the rows are locked (PostgreSQL,
     SQL Server; SQLite serialises writers) and only those still in `source` change.
+    The events are written by `bulk.insert_events`.
     """
     if not can_transition(source, target):
         raise ValueError(f"{source} -> {target} is not a callback transition")
@@ -133,8 +133,8 @@ def transition_many(
         fields[stamp] = now
     moved: list[int] = []
     with transaction.atomic():
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
+        for start in range(0, len(wanted), IN_CHUNK):
+            chunk = wanted[start : start + IN_CHUNK]
             rows = Callback.objects.select_for_update().filter(pk__in=chunk, status=source)
             found = list(rows.order_by("pk").values_list("pk", flat=True))
             if found:
@@ -142,7 +142,7 @@ def transition_many(
                     status=target, updated_at=now, **fields
                 )
             moved.extend(found)
-        insert_events(
+        bulk.insert_events(
             (
                 (
                     pk,
@@ -157,10 +157,6 @@ def transition_many(
             at=now,
         )
     return moved
-
-
-# Ids per IN (...) list: SQLite allows 32,766 parameters, SQL Server 2,100 per statement.
-_IN_CHUNK = 1000
 
 
 def record_event(
@@ -181,77 +177,13 @@ def record_events(
     observations: Iterable[tuple[Callback, str, dict[str, Any]]], *, actor: str = ""
 ) -> None:
     """Many observations at once: (callback, kind, details) each."""
-    insert_events(
+    bulk.insert_events(
         (
             (callback.pk, kind, callback.status, callback.status, details)
             for callback, kind, details in observations
         ),
         actor=actor,
     )
-
-
-def insert_events(
-    events: Iterable[tuple[int, str, str, str, dict[str, Any]]],
-    *,
-    actor: str = "",
-    at: dt.datetime | None = None,
-) -> None:
-    """Events (callback id, kind, from status, to status, details) of many callbacks.
-
-    Events that differ only in their callback are written by one INSERT ... SELECT over
-    the callbacks' ids. bulk_create builds a model and prepares seven values per event,
-    ~50 µs each: most of an export or a poll (bench/export.py, bench/poll.py). A batch
-    has few distinct details (attempt numbers, results), so the statements grow with
-    those, not with the rows. A callback's n-th event goes in round n: its events keep
-    their order (by `at`, then pk).
-    """
-    rounds: list[dict[tuple[str, str, str, str], tuple[dict[str, Any], list[int]]]] = []
-    position: dict[int, int] = {}
-    for callback_id, kind, source, target, details in events:
-        n = position[callback_id] = position.get(callback_id, -1) + 1
-        if n == len(rounds):
-            rounds.append({})
-        key = (kind, source, target, json.dumps(details, sort_keys=True))
-        rounds[n].setdefault(key, (details, []))[1].append(callback_id)
-    at = at or timezone.now()
-    for groups in rounds:
-        for (kind, source, target, _), (details, ids) in groups.items():
-            for start in range(0, len(ids), _IN_CHUNK):
-                _insert_select_events(
-                    ids[start : start + _IN_CHUNK], (at, kind, source, target, actor, details)
-                )
-
-
-_EVENT_COLUMNS = ("at", "kind", "from_status", "to_status", "actor", "details")
-
-
-def _insert_select_events(callback_ids: list[int], values: tuple[Any, ...]) -> None:
-    columns = [table_column(CallbackEvent, name) for name in ("callback", *_EVENT_COLUMNS)]
-    _, pk = table_column(Callback, "id")
-    sql = (
-        f"INSERT INTO {quote_name(CallbackEvent._meta.db_table)} "
-        f"({', '.join(column for _, column in columns)}) "
-        f"SELECT {pk}, {', '.join('%s' for _ in values)} "
-        f"FROM {quote_name(Callback._meta.db_table)} "
-        f"WHERE {pk} IN ({', '.join('%s' for _ in callback_ids)}) ORDER BY {pk}"
-    )
-    params = [
-        field.get_db_prep_save(value, connection)
-        for (field, _), value in zip(columns[1:], values, strict=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *callback_ids])
-
-
-def table_column(model: type[Model], name: str) -> tuple[Field, str]:
-    """A field stored in the model's own table, and its quoted column name (raw SQL)."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field) and field.column
-    return field, quote_name(field.column)
-
-
-def quote_name(name: str) -> str:
-    return connection.ops.quote_name(name)
 
 
 def record_creation(callback: Callback, *, actor: str, details: dict[str, Any]) -> None:

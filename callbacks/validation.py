@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from scheduling.codes import ViolationCode
+from scheduling.display import utc_time
 from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
 
 from .models import PENDING, Callback, CallbackCampaign
-
-UNKNOWN_CAMPAIGN = "unknown_campaign"
-CAMPAIGN_DISABLED = "campaign_disabled"
-DUPLICATE_PENDING = "duplicate_pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +61,19 @@ def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violat
     campaign = CallbackCampaign.objects.filter(name=name).first()
     if campaign is None:
         return None, [
-            Violation("campaign", UNKNOWN_CAMPAIGN, f"There is no callback campaign '{name}'.")
+            Violation(
+                "campaign",
+                ViolationCode.UNKNOWN_CAMPAIGN,
+                f"There is no callback campaign '{name}'.",
+            )
         ]
     if not campaign.enabled:
         return campaign, [
-            Violation("campaign", CAMPAIGN_DISABLED, f"{campaign.name} takes no callbacks now.")
+            Violation(
+                "campaign",
+                ViolationCode.CAMPAIGN_DISABLED,
+                f"{campaign.name} takes no callbacks now.",
+            )
         ]
     return campaign, []
 
@@ -83,9 +89,9 @@ def _duplicate_violations(e164: str, limit: int, exclude_id: int | None) -> list
     return [
         Violation(
             "phone_number",
-            DUPLICATE_PENDING,
+            ViolationCode.DUPLICATE_PENDING,
             f"{e164} already has a callback waiting ({first.account_number}, "
-            f"{first.scheduled_at:%Y-%m-%d %H:%M} UTC); at most {limit} per number. "
+            f"{utc_time(first.scheduled_at)}); at most {limit} per number. "
             "Reschedule or cancel that one instead.",
         )
     ]

@@ -210,7 +210,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CallbackStatusEnum": "callbacks.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "CallbackStatusEnum": "callbacks.models.Status",
+        "ViolationCodeEnum": "scheduling.codes.ViolationCode",
+    },
     # Swagger UI from our own static files: servers next to UCCX often have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scheduling.display import short_day
+
 WIDTH = 720
 HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 48, WIDTH - 8, 12, HEIGHT - 28  # the plot area
@@ -89,7 +91,7 @@ def stacked_bars(
                         width=_r(width),
                         height=_r(y_low - y_high),
                         series=s.key,
-                        title=f"{day:%a %Y-%m-%d} {s.label}: {count}",
+                        title=f"{short_day(day)} {s.label}: {count}",
                     )
                 )
             base += count

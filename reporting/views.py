@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callbacks.models import Status
+from scheduling.display import short_day
 from scheduling.models import GlobalRules
 
 from . import charts, export, selectors
@@ -200,7 +201,7 @@ def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, A
             f"Stacked bars, one per day: {', '.join(s.label.lower() for s in OUTCOMES)}. "
             f"{m.requested} callbacks in all"
             + (
-                f"; the most on {busiest.day:%a %Y-%m-%d} ({busiest.measures.requested})."
+                f"; the most on {short_day(busiest.day)} ({busiest.measures.requested})."
                 if busiest.measures.requested
                 else "."
             )
@@ -209,7 +210,7 @@ def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, A
         "rate_chart": charts.rate_line(
             dates,
             [d.measures.on_time_rate for d in days],
-            [f"{d.day:%a %Y-%m-%d}: {_on_time_text(d.measures)}" for d in days],
+            [f"{short_day(d.day)}: {_on_time_text(d.measures)}" for d in days],
         ),
         "rate_label": f"On-time rate per promised day, {span}",
         "rate_desc": (

@@ -24,6 +24,7 @@ from uccx_integration.admin import DirectoryChoicesAdmin
 from uccx_integration.models import DirectoryKind
 
 from . import views
+from .display import clock
 from .forms import GlobalRulesForm, HolidayCalendarForm, OpeningPeriodFormSet, SkillForm
 from .models import (
     MIDNIGHT,
@@ -49,7 +50,7 @@ TIME_OF_DAY: dict[type[models.Field], dict[str, Any]] = {
 
 
 def _closing(value) -> str:
-    return "24:00" if value == MIDNIGHT else f"{value:%H:%M}"
+    return "24:00" if value == MIDNIGHT else clock(value)
 
 
 def weekly_summary(periods) -> list[str]:
@@ -57,7 +58,7 @@ def weekly_summary(periods) -> list[str]:
     by_day: list[list] = [[] for _ in DAY_ABBREVIATIONS]
     for period in periods:
         by_day[period.weekday].append((period.opens, period.closes))
-    hours = [", ".join(f"{o:%H:%M}{DASH}{_closing(c)}" for o, c in sorted(day)) for day in by_day]
+    hours = [", ".join(f"{clock(o)}{DASH}{_closing(c)}" for o, c in sorted(day)) for day in by_day]
     parts = []
     for spans, run in itertools.groupby(range(len(by_day)), key=hours.__getitem__):
         days = list(run)

@@ -13,6 +13,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
+from .codes import ViolationCode
 from .models import NUMBER_TYPES, GlobalRules
 
 UNKNOWN_ZONE = "Etc/Unknown"
@@ -67,13 +68,13 @@ def _parse(raw: str, default_region: str) -> PhoneNumber:
     try:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
-        raise PhoneError("invalid_phone", f"'{raw}' is not a phone number.") from None
+        raise PhoneError(ViolationCode.INVALID_PHONE, f"'{raw}' is not a phone number.") from None
     # number_type() is UNKNOWN exactly when is_valid_number() is False: asking both
     # matched the number against its country's patterns twice (bench/export.py).
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         raise PhoneError(
-            "invalid_phone",
+            ViolationCode.INVALID_PHONE,
             f"'{raw}' is not a valid phone number (numbers without a country code are "
             f"read as {default_region} numbers).",
         )
@@ -100,26 +101,27 @@ def _type_allowed(number_type: str, allowed: frozenset[str]) -> bool:
 def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
     """Parse and check a number against the policy; raises PhoneError with a code."""
     if not raw or not raw.strip():
-        raise PhoneError("invalid_phone", "Enter the customer's phone number.")
+        raise PhoneError(ViolationCode.INVALID_PHONE, "Enter the customer's phone number.")
     number = _parse(raw, policy.default_region)
     if policy.allowed_regions and number.region not in policy.allowed_regions:
         allowed = ", ".join(sorted(policy.allowed_regions))
         raise PhoneError(
-            "phone_not_allowed",
+            ViolationCode.PHONE_NOT_ALLOWED,
             f"{number.e164} is a {number.region or 'non-geographic'} number; callbacks may "
             f"only be placed to numbers in {allowed}.",
         )
     if policy.allowed_types and not _type_allowed(number.number_type, policy.allowed_types):
         allowed = ", ".join(sorted(policy.allowed_types))
         raise PhoneError(
-            "phone_not_allowed",
+            ViolationCode.PHONE_NOT_ALLOWED,
             f"{number.e164} is a {number.number_type.replace('_', ' ')} number; allowed "
             f"types: {allowed}.",
         )
     for prefix in policy.blocked_prefixes:
         if number.e164.startswith(prefix):
             raise PhoneError(
-                "phone_not_allowed", f"Numbers starting {prefix} may not be called back."
+                ViolationCode.PHONE_NOT_ALLOWED,
+                f"Numbers starting {prefix} may not be called back.",
             )
     return number
 

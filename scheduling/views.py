@@ -1,6 +1,6 @@
 """The admin's tool pages: "Check a time" and the holiday preview.
 
-Both are thin: they read a form, ask the rules engine (scheduling/rules.py) and show its
+Both are thin: they read a form, ask the rules engine (scheduling.rules) and show its
 answer. The ModelAdmins mount them in `get_urls`, wrapped in `admin_site.admin_view`.
 """
 
@@ -16,16 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
+from .display import local_time_with_offset, utc_time
 from .forms import PREVIEW_YEARS, WALL_TIME, CheckTimeForm, HolidayPreviewForm
 from .models import Skill
 
 SUGGESTED_SLOTS = 5
-
-
-def _shown(moment: dt.datetime) -> str:
-    # Formatted here: the template engine would move aware times to settings.TIME_ZONE.
-    offset = f"{moment:%z}"  # +0100; Python 3.11 has no %:z
-    return f"{moment:%a %Y-%m-%d %H:%M} {moment.tzname()} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def check_time(request, model_admin):
@@ -69,13 +64,13 @@ def _check(data: dict) -> dict:
     return {
         "assessment": assessment,
         "zone": assessment.skill.zone.key if assessment.skill else "",
-        "local": _shown(assessment.local) if assessment.local else None,
-        "utc": f"{assessment.scheduled_at:%Y-%m-%d %H:%M} UTC" if assessment.scheduled_at else None,
+        "local": local_time_with_offset(assessment.local) if assessment.local else None,
+        "utc": utc_time(assessment.scheduled_at) if assessment.scheduled_at else None,
         "phone": assessment.phone,
         "phone_given": data["phone"] is not None,
         "slots": [
             {
-                "local": _shown(slot.local),
+                "local": local_time_with_offset(slot.local),
                 "remaining": slot.remaining,
                 "capacity": slot.capacity,
                 "href": "?"

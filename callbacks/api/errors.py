@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from scheduling.rules import Violation
+from .serializers import ErrorOutput
 
 CODES = {
     status.HTTP_401_UNAUTHORIZED: "not_authenticated",
@@ -30,8 +30,9 @@ def error(field: str | None, code: str, message: str) -> dict:
     return {"field": field, "code": code, "message": message}
 
 
-def violation_errors(violations: list[Violation]) -> list[dict]:
-    return [error(v.field, v.code, v.message) for v in violations]
+def error_body(errors: list) -> dict:
+    """The error answer, rendered by the serializer that documents it."""
+    return ErrorOutput({"errors": errors}).data
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:
@@ -75,12 +76,12 @@ def exception_handler(exc, context):
             code = "invalid_api_key"
         message = str(detail) or "Not found."
         errors = [error(None, code, message)]
-    response.data = {"errors": errors}
+    response.data = error_body(errors)
     return response
 
 
 def error_response(code: str, message: str, http_status: int, field: str | None = None):
-    return Response({"errors": [error(field, code, message)]}, status=http_status)
+    return Response(error_body([error(field, code, message)]), status=http_status)
 
 
 # No CSRF check: it changes nothing, and a POST to an unknown path must get this JSON
@@ -89,7 +90,7 @@ def error_response(code: str, message: str, http_status: int, field: str | None 
 def json_404(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"errors": [error(None, "not_found", "There is no such API endpoint.")]},
+            error_body([error(None, "not_found", "There is no such API endpoint.")]),
             status=404,
         )
     from django.views.defaults import page_not_found
@@ -101,7 +102,7 @@ def json_400(request, exception=None):
     """Requests Django refuses before any view (e.g. a Host not in ALLOWED_HOSTS)."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"errors": [error(None, "bad_request", "The request was refused: " + _why(exception))]},
+            error_body([error(None, "bad_request", "The request was refused: " + _why(exception))]),
             status=400,
         )
     from django.views.defaults import bad_request
@@ -120,7 +121,7 @@ def _why(exception) -> str:
 def json_500(request):
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"errors": [error(None, "server_error", "Unexpected error; it has been logged.")]},
+            error_body([error(None, "server_error", "Unexpected error; it has been logged.")]),
             status=500,
         )
     from django.views.defaults import server_error

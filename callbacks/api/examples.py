@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from scheduling.codes import ViolationCode as V
+
 _CALLBACK = {
     "id": 1234,
     "account_number": "CB0000001234",
@@ -20,6 +22,8 @@ _CALLBACK = {
     "attempts": 0,
     "last_result": "",
     "created_at": "2026-11-21T08:12:03Z",
+    "can_cancel": True,
+    "can_reschedule": True,
 }
 _ROUTE = {
     "found": True,
@@ -78,7 +82,7 @@ SLOTS = OpenApiExample(
             {
                 "date": "2026-11-22",
                 "available": False,
-                "reason": {"code": "skill_closed", "message": "Sales is closed on Sundays."},
+                "reason": {"code": V.SKILL_CLOSED.value, "message": "Sales is closed on Sundays."},
                 "slots": [],
             },
         ],
@@ -145,7 +149,7 @@ REJECTED = OpenApiExample(
         "errors": [
             {
                 "field": "scheduled_at",
-                "code": "holiday",
+                "code": V.HOLIDAY.value,
                 "message": "Friday 2026-12-25 is a holiday (Christmas Day); Sales is closed.",
             }
         ],
@@ -167,7 +171,7 @@ VALIDATE_INVALID = OpenApiExample(
         "errors": [
             {
                 "field": "scheduled_at",
-                "code": "closing_soon",
+                "code": V.CLOSING_SOON.value,
                 "message": "Sales closes at 20:00; the last callback may start at 19:50.",
             }
         ],

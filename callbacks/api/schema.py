@@ -7,7 +7,7 @@ its document (no undocumented status).
 """
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from .serializers import ErrorOutput
 
@@ -23,6 +23,15 @@ DESCRIPTIONS = {
     422: "This Idempotency-Key was used for a different request.",
     429: "Too many requests for this key; retry after Retry-After seconds.",
 }
+# The header that makes a create safe to retry (callbacks/api/idempotency.py).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "maxLength": 100},
+    OpenApiParameter.HEADER,
+    required=False,
+    description="At most 100 characters: a retry with the same key and body returns the "
+    "first answer (header Idempotent-Replay: true) instead of booking again.",
+)
 # Every operation: authentication, scope, content negotiation, throttling.
 ALWAYS = (401, 403, 406, 429)
 

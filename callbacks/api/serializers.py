@@ -10,9 +10,13 @@ from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
 
-from scheduling.rules import Slot, in_calendar
+from scheduling.codes import ViolationCode
+from scheduling.rules import in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
+from ..services import CustomerDetails
+from ..states import can_transition
+from ..validation import CallbackRequest
 
 
 def iso_utc(value) -> str | None:
@@ -56,13 +60,18 @@ class QuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def slot_data(slot: Slot) -> dict:
-    return {
-        "start": iso_utc(slot.start),
-        "local": slot.local.isoformat(),
-        "capacity": slot.capacity,
-        "remaining": slot.remaining,
-    }
+class UtcTime(serializers.CharField):
+    """An aware datetime out as UTC ISO 8601 with Z (a string in the OpenAPI document)."""
+
+    def to_representation(self, value) -> str | None:  # type: ignore[override]
+        return iso_utc(value)
+
+
+class LocalTime(serializers.CharField):
+    """A datetime out as ISO 8601 with its own offset (the skill's local time)."""
+
+    def to_representation(self, value) -> str:  # type: ignore[override]
+        return value.isoformat()
 
 
 class CallbackInput(serializers.Serializer):
@@ -85,6 +94,27 @@ class CallbackInput(serializers.Serializer):
     last_name = Text(max_length=50, required=False, default="", allow_blank=True)
     notes = Text(max_length=2000, required=False, default="", allow_blank=True)
     origin_account_number = Text(max_length=40, required=False, default="", allow_blank=True)
+
+
+def callback_request(data: dict) -> CallbackRequest:
+    """The service's request from a valid CallbackInput (or IvrCallbackInput)."""
+    return CallbackRequest(
+        phone_number=data["phone_number"],
+        scheduled_at=data["scheduled_at"],
+        campaign=data["campaign"],
+        skill=data["skill"],
+        agent_id=data["agent_id"],
+    )
+
+
+def customer_details(data: dict) -> CustomerDetails:
+    return CustomerDetails(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        agent_name=data["agent_name"],
+        notes=data["notes"],
+        origin_account_number=data["origin_account_number"],
+    )
 
 
 class IvrCallbackInput(CallbackInput):
@@ -148,6 +178,12 @@ class CallbackOutput(serializers.ModelSerializer):
     scheduled_at = serializers.SerializerMethodField()
     scheduled_at_local = serializers.SerializerMethodField()
     created_at = serializers.SerializerMethodField()
+    can_cancel = serializers.SerializerMethodField(
+        help_text="The state machine allows cancelling it now (callbacks/states.py)."
+    )
+    can_reschedule = serializers.SerializerMethodField(
+        help_text="The state machine allows rescheduling it now (callbacks/states.py)."
+    )
 
     class Meta:
         model = Callback
@@ -169,6 +205,8 @@ class CallbackOutput(serializers.ModelSerializer):
             "attempts",
             "last_result",
             "created_at",
+            "can_cancel",
+            "can_reschedule",
         ]
 
     def get_scheduled_at(self, obj: Callback) -> str | None:
@@ -180,6 +218,12 @@ class CallbackOutput(serializers.ModelSerializer):
 
     def get_created_at(self, obj: Callback) -> str | None:
         return iso_utc(obj.created_at)
+
+    def get_can_cancel(self, obj: Callback) -> bool:
+        return can_transition(obj.status, Status.CANCELLED)
+
+    def get_can_reschedule(self, obj: Callback) -> bool:
+        return can_transition(obj.status, Status.RESCHEDULED)
 
 
 class EventOutput(serializers.ModelSerializer):
@@ -226,14 +270,12 @@ class RouteOutput(serializers.Serializer):
     account_number = serializers.CharField()
 
 
-# --- Shapes of the answers built as plain dicts (OpenAPI only) ------------------------
-# The views build these answers directly (the gadget calls /slots on every change); the
-# fuzz test (tests/hardening/test_fuzz_api.py) checks every answer against them.
+# --- The other answers: each view renders its answer through the shape it documents --
 
 
 class SlotOutput(serializers.Serializer):
-    start = serializers.CharField(help_text="UTC, ISO 8601 with Z.")
-    local = serializers.CharField(help_text="The skill's local time, with its offset.")
+    start = UtcTime(help_text="UTC, ISO 8601 with Z.")
+    local = LocalTime(help_text="The skill's local time, with its offset.")
     capacity = serializers.IntegerField()
     remaining = serializers.IntegerField()
 
@@ -246,6 +288,8 @@ class ErrorItem(serializers.Serializer):
 
 class ErrorOutput(serializers.Serializer):
     """Every error answer; a refused booking also proposes the next valid slots."""
+
+    # Renders {errors: [Violation or {field, code, message}], suggestions: [Slot]}.
 
     # The metaclass moves declared fields off the class: no clash with Serializer.errors.
     errors = ErrorItem(many=True)  # type: ignore[assignment]
@@ -260,57 +304,82 @@ class _CampaignSummary(serializers.Serializer):
 
 class _SkillSummary(serializers.Serializer):
     name = serializers.CharField()
-    time_zone = serializers.CharField()
+    time_zone = serializers.CharField(source="zone.key")
 
 
 class _RulesSummary(serializers.Serializer):
+    # Renders a `RulesConfig`.
+
     slot_minutes = serializers.IntegerField()
     slot_capacity = serializers.IntegerField()
-    min_lead_minutes = serializers.IntegerField()
+    min_lead_minutes = serializers.SerializerMethodField()
     max_days_ahead = serializers.IntegerField()
-    default_region = serializers.CharField()
+    default_region = serializers.CharField(source="phone_policy.default_region")
+
+    def get_min_lead_minutes(self, config) -> int:
+        return int(config.min_lead.total_seconds() // 60)
 
 
 class ConfigOutput(serializers.Serializer):
+    # Renders {campaigns, skills, rules: RulesConfig, server_time: datetime, time_zone}.
+
     campaigns = _CampaignSummary(many=True)
     skills = _SkillSummary(many=True)
     rules = _RulesSummary()
-    server_time = serializers.CharField()
+    server_time = UtcTime()
     time_zone = serializers.CharField()
 
 
 class _Reason(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=ViolationCode.choices)
     message = serializers.CharField()
 
 
 class _DayOutput(serializers.Serializer):
+    # Renders a `scheduling.rules.DaySlots`.
+
     date = serializers.DateField()
-    available = serializers.BooleanField()
-    reason = _Reason(allow_null=True, help_text="Why the day has no slot, or null.")
+    available = serializers.SerializerMethodField()
+    reason = _Reason(
+        source="unavailable", allow_null=True, help_text="Why the day has no slot, or null."
+    )
     slots = SlotOutput(many=True)
+
+    def get_available(self, day) -> bool:
+        return bool(day.slots)
 
 
 class SlotsOutput(serializers.Serializer):
-    skill = serializers.CharField()
-    time_zone = serializers.CharField()
+    # Renders {skill: SkillPlan, days: [DaySlots]}.
+
+    skill = serializers.CharField(source="skill.name")
+    time_zone = serializers.CharField(source="skill.zone.key")
     days = _DayOutput(many=True)
 
 
 class ValidateOutput(serializers.Serializer):
+    # Renders a `callbacks.validation.Verdict`.
+
     valid = serializers.BooleanField()
     # The metaclass moves declared fields off the class: no clash with Serializer.errors.
-    errors = ErrorItem(many=True)  # type: ignore[assignment]
+    errors = ErrorItem(many=True, source="violations")  # type: ignore[assignment]
     suggestions = SlotOutput(many=True)
 
 
 class OutcomeOutput(serializers.Serializer):
+    # Renders the callback the outcome left; context "rescheduled": whether it is new.
+
     account_number = serializers.CharField(help_text="The new callback's when rescheduled.")
     status = serializers.CharField()
-    scheduled_at = serializers.CharField(allow_null=True)
-    rescheduled = serializers.BooleanField()
+    scheduled_at = UtcTime(allow_null=True)
+    rescheduled = serializers.SerializerMethodField()
+
+    def get_rescheduled(self, callback) -> bool:
+        return bool(self.context["rescheduled"])
 
 
 class PingOutput(serializers.Serializer):
+    # Renders {ok, time: datetime}.
+
     ok = serializers.BooleanField()
-    time = serializers.CharField()
+    time = UtcTime()

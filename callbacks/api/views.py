@@ -13,19 +13,20 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scheduling.codes import ViolationCode
 from scheduling.phones import PhoneError, e164_for_search, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
 from .. import services
 from ..models import Callback, CallbackCampaign, CallbackEvent, Source
 from ..states import TransitionRefused
-from ..validation import CallbackRequest, callback_validate, campaign_violations
+from ..validation import callback_validate, campaign_violations
 from . import examples as ex
 from .auth import GadgetScope, IvrScope
-from .errors import error_response, violation_errors
+from .errors import error_response
 from .idempotency import idempotent
 from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer, FormatNegotiation
-from .schema import ApiSchema
+from .schema import IDEMPOTENCY_KEY, ApiSchema
 from .serializers import (
     CallbackDetailOutput,
     CallbackInput,
@@ -33,6 +34,7 @@ from .serializers import (
     CancelInput,
     ConfigOutput,
     DeliveredInput,
+    ErrorOutput,
     IvrCallbackInput,
     ListQuery,
     OutcomeInput,
@@ -43,19 +45,15 @@ from .serializers import (
     SlotsOutput,
     SlotsQuery,
     ValidateOutput,
-    iso_utc,
-    slot_data,
+    callback_request,
+    customer_details,
 )
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    {"type": "string", "maxLength": 100},
-    OpenApiParameter.HEADER,
-    required=False,
-    description="At most 100 characters: a retry with the same key and body returns the "
-    "first answer (header Idempotent-Replay: true) instead of booking again.",
-)
 CALLBACKS = Callback.objects.select_related("campaign", "skill__business_hours")
+
+
+def _name(item) -> str:
+    return item.name
 
 
 def _actor(request) -> str:
@@ -63,37 +61,12 @@ def _actor(request) -> str:
 
 
 def _rejected(error: services.CallbackRejected) -> Response:
-    return Response(
-        {
-            "errors": violation_errors(error.violations),
-            "suggestions": [slot_data(s) for s in error.suggestions],
-        },
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+    body = {"errors": error.violations, "suggestions": error.suggestions}
+    return Response(ErrorOutput(body).data, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _refused(error: TransitionRefused) -> Response:
     return error_response("invalid_state", str(error), status.HTTP_409_CONFLICT)
-
-
-def _request_from(data: dict) -> CallbackRequest:
-    return CallbackRequest(
-        phone_number=data["phone_number"],
-        scheduled_at=data["scheduled_at"],
-        campaign=data["campaign"],
-        skill=data["skill"],
-        agent_id=data["agent_id"],
-    )
-
-
-def _details_from(data: dict) -> services.CustomerDetails:
-    return services.CustomerDetails(
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        agent_name=data["agent_name"],
-        notes=data["notes"],
-        origin_account_number=data["origin_account_number"],
-    )
 
 
 def _create(request, data: dict, *, source: str, earliest: bool = False) -> Response:
@@ -103,8 +76,8 @@ def _create(request, data: dict, *, source: str, earliest: bool = False) -> Resp
     def create() -> Response:
         try:
             callback = schedule(
-                request=_request_from(data),
-                details=_details_from(data),
+                request=callback_request(data),
+                details=customer_details(data),
                 source=source,
                 actor=_actor(request),
             )
@@ -155,32 +128,14 @@ class ConfigView(GadgetView):
     def get(self, request):
         config = RulesConfig.load()
         campaigns = CallbackCampaign.objects.filter(enabled=True).order_by("name")
-        return Response(
-            {
-                "campaigns": [
-                    {
-                        "name": c.name,
-                        "presented_number": c.presented_number,
-                        "external_script": c.external_script,
-                    }
-                    for c in campaigns
-                ],
-                "skills": [
-                    {"name": s.name, "time_zone": s.zone.key}
-                    for s in sorted(config.skills.values(), key=lambda s: s.name)
-                    if s.enabled
-                ],
-                "rules": {
-                    "slot_minutes": config.slot_minutes,
-                    "slot_capacity": config.slot_capacity,
-                    "min_lead_minutes": int(config.min_lead.total_seconds() // 60),
-                    "max_days_ahead": config.max_days_ahead,
-                    "default_region": config.phone_policy.default_region,
-                },
-                "server_time": iso_utc(timezone.now()),
-                "time_zone": settings.TIME_ZONE,
-            }
-        )
+        answer = {
+            "campaigns": campaigns,
+            "skills": sorted((s for s in config.skills.values() if s.enabled), key=_name),
+            "rules": config,
+            "server_time": timezone.now(),
+            "time_zone": settings.TIME_ZONE,
+        }
+        return Response(ConfigOutput(answer).data)
 
 
 class SlotsView(GadgetView):
@@ -204,7 +159,10 @@ class SlotsView(GadgetView):
         skill = config.skills.get(data["skill"])
         if skill is None:
             return error_response(
-                "unknown_skill", f"There is no skill named '{data['skill']}'.", 400, "skill"
+                ViolationCode.UNKNOWN_SKILL,
+                f"There is no skill named '{data['skill']}'.",
+                400,
+                "skill",
             )
         phone = None
         if data["phone"]:
@@ -213,25 +171,7 @@ class SlotsView(GadgetView):
             except PhoneError as error:
                 return error_response(error.code, error.message, 400, "phone")
         days = free_slots(skill.name, data["date"], data["days"], phone, config=config)
-        return Response(
-            {
-                "skill": skill.name,
-                "time_zone": skill.zone.key,
-                "days": [
-                    {
-                        "date": day.date.isoformat(),
-                        "available": bool(day.slots),
-                        "reason": (
-                            {"code": day.unavailable.code, "message": day.unavailable.message}
-                            if day.unavailable
-                            else None
-                        ),
-                        "slots": [slot_data(s) for s in day.slots],
-                    }
-                    for day in days
-                ],
-            }
-        )
+        return Response(SlotsOutput({"skill": skill, "days": days}).data)
 
 
 class ValidateView(GadgetView):
@@ -244,14 +184,8 @@ class ValidateView(GadgetView):
     def post(self, request):
         body = CallbackInput(data=request.data)
         body.is_valid(raise_exception=True)
-        verdict = callback_validate(request=_request_from(body.validated_data))
-        return Response(
-            {
-                "valid": verdict.valid,
-                "errors": violation_errors(verdict.violations),
-                "suggestions": [slot_data(s) for s in verdict.suggestions],
-            }
-        )
+        verdict = callback_validate(request=callback_request(body.validated_data))
+        return Response(ValidateOutput(verdict).data)
 
 
 class CallbackListCreateView(GadgetView, generics.GenericAPIView):
@@ -403,7 +337,7 @@ class IvrRouteView(IvrView):
         route = services.callback_route_for_ivr(
             account_number=account_number, campaign_hint=request.query_params.get("campaign")
         )
-        return Response(route.as_dict(), status=200 if route.found else 404)
+        return Response(RouteOutput(route).data, status=200 if route.found else 404)
 
 
 class IvrOutcomeView(IvrView):
@@ -429,14 +363,8 @@ class IvrOutcomeView(IvrView):
             return _rejected(error)
         except TransitionRefused as error:
             return _refused(error)
-        return Response(
-            {
-                "account_number": result.account_number,
-                "status": result.status,
-                "scheduled_at": iso_utc(result.scheduled_at),
-                "rescheduled": result.pk != callback.pk,
-            }
-        )
+        rescheduled = result.pk != callback.pk
+        return Response(OutcomeOutput(result, context={"rescheduled": rescheduled}).data)
 
 
 class IvrCreateView(IvrView):
@@ -462,4 +390,4 @@ class PingView(GadgetView):
 
     @extend_schema(summary="Authenticated no-op (benchmark floor)", responses=PingOutput)
     def get(self, request):
-        return Response({"ok": True, "time": iso_utc(dt.datetime.now(ZoneInfo("UTC")))})
+        return Response(PingOutput({"ok": True, "time": dt.datetime.now(ZoneInfo("UTC"))}).data)

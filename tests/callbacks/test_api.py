@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.core.management import call_command
 
+from callbacks import states
 from callbacks.models import Callback, CallbackCampaign, IdempotencyRecord, Source, Status
 from scheduling.models import CustomHoliday, GlobalRules, HolidayCalendar, Skill
 
@@ -260,6 +261,8 @@ def test_it_creates_a_personal_callback_with_every_response_field(gadget):
         "attempts": 0,
         "last_result": "",
         "created_at": "2026-11-20T09:00:00Z",
+        "can_cancel": True,
+        "can_reschedule": True,
     }
     assert callback.account_number == f"CB{callback.pk:010d}"
     assert (callback.notes, callback.origin_account_number) == ("Premium plan", "4711")
@@ -899,3 +902,18 @@ def test_it_serves_the_api_docs_without_any_outside_host(client):
     assert "swagger-ui" in html
     assert "cdn." not in html
     assert "https://" not in html
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_a_callback_says_what_the_state_machine_lets_the_agent_do(
+    gadget, make_callback, put_in, status
+):
+    callback = put_in(make_callback(), status)
+
+    data = gadget.get(f"{CALLBACKS}/{callback.pk}").json()
+
+    assert data["status"] == status
+    assert data["can_cancel"] == states.can_transition(status, Status.CANCELLED)
+    assert data["can_reschedule"] == states.can_transition(status, Status.RESCHEDULED)
+    assert data["can_cancel"] == (status in ("scheduled", "in_dialer"))
+    assert data["can_reschedule"] == (status in ("scheduled", "exporting", "in_dialer", "in_ivr"))

@@ -20,7 +20,6 @@ from playwright.sync_api import expect
 
 from callbacks import states
 from callbacks.models import Callback, EventKind, Status
-from callbacks.validation import CAMPAIGN_DISABLED, DUPLICATE_PENDING, UNKNOWN_CAMPAIGN
 from scheduling.models import CustomHoliday, HolidayCalendar
 from scheduling.rules import Code, Slot
 
@@ -286,6 +285,26 @@ def test_it_cancels_one_of_the_agents_callbacks(open_gadget):
     assert callback.status == Status.CANCELLED
 
 
+def test_the_agents_list_offers_only_what_the_state_machine_allows(open_gadget):
+    first, second, third = next_free_slots()[:3]
+    exporting = book("+48226000011", first, agent_id="jkowalski")
+    states.transition(exporting, Status.EXPORTING, event=EventKind.EXPORT_STARTED, actor="test")
+    scheduled = book("+48226000012", second, agent_id="jkowalski")
+    done = book("+48226000013", third, agent_id="jkowalski")
+    states.transition(done, Status.CANCELLED, event=EventKind.CANCELLED, actor="test")
+    page = open_gadget()
+
+    mine = page.locator("#cbg-mine-list")
+    moving = mine.locator(f'li[data-account="{exporting.account_number}"]')
+    expect(moving).to_contain_text("being sent to the dialer")
+    expect(moving.locator('[data-action="reschedule"]')).to_have_count(1)
+    expect(moving.locator('[data-action="cancel"]')).to_have_count(0)  # exporting: no
+    waiting = mine.locator(f'li[data-account="{scheduled.account_number}"]')
+    expect(waiting.locator('[data-action="reschedule"]')).to_have_count(1)
+    expect(waiting.locator('[data-action="cancel"]')).to_have_count(1)
+    expect(mine.locator(f'li[data-account="{done.account_number}"]')).to_have_count(0)
+
+
 def test_it_reschedules_one_of_the_agents_callbacks(open_gadget):
     slot = next_free_slots()[0]
     callback = book("+48226000005", slot, agent_id="jkowalski")
@@ -462,7 +481,7 @@ def test_every_text_and_violation_code_is_in_both_languages(open_gadget):
     english, polish = catalogue["en"], catalogue["pl"]
     assert set(english) == set(polish)
     engine = {value for name, value in vars(Code).items() if name.isupper()}
-    codes = engine | {UNKNOWN_CAMPAIGN, CAMPAIGN_DISABLED, DUPLICATE_PENDING}
+    codes = engine | {Code.UNKNOWN_CAMPAIGN, Code.CAMPAIGN_DISABLED, Code.DUPLICATE_PENDING}
     assert len(codes) == 17  # docs/architecture.md §4
     assert codes <= set(polish["codes"])
 

@@ -8,7 +8,7 @@ from defusedxml import ElementTree
 from django.contrib.staticfiles import finders
 from lxml import html
 
-from callbacks.gadget import PREVIEW_KEY_FILE, PREVIEW_KEY_NAME
+from callbacks.gadget import PREVIEW_KEY_FILE, PREVIEW_KEY_NAME, SCRIPTS
 from callbacks.models import ApiKey, ApiScope
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,8 @@ def test_its_content_loads_finesse_from_the_finesse_server_and_our_files_absolut
     assert names == {
         "gadget/gadget.css",
         *(f"gadget/{n}.js" for n in ("i18n", "api", "context", "gadget")),
+        *(f"gadget/{n}.js" for n in ("util", "slots", "slots-render", "core", "form")),
+        *(f"gadget/{n}.js" for n in ("finesse-bridge", "mycallbacks")),
     }
     assert all(finders.find(name) for name in names)
     # Each file's URL carries its content hash: a new version is never served stale.
@@ -151,3 +153,13 @@ def test_the_admin_index_links_to_the_preview(admin_client):
 
     assert response.status_code == 200
     assert b'href="/gadget/preview/"' in response.content
+
+
+@pytest.mark.parametrize("page", ["/gadget/CallbackGadget.xml", "/gadget/preview/?key=k"])
+def test_the_gadget_and_the_preview_load_the_gadget_modules_in_order(client, page):
+    text = client.get(page).content.decode()
+
+    scripts = re.findall(r'<script src="http://testserver/static/(gadget/[^"?]+)\?v=', text)
+
+    assert [name for name in scripts if name in SCRIPTS] == list(SCRIPTS)
+    assert scripts[-1] == "gadget/gadget.js"  # the last one starts the gadget

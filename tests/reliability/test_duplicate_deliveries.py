@@ -18,6 +18,7 @@ import pytest
 from django.db import connection, connections
 
 from callbacks import dialing
+from callbacks.dialing import observations
 from callbacks.models import Callback, EventKind, Status
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
@@ -215,8 +216,8 @@ def test_it_counts_each_dial_attempt_once_when_two_polls_overlap(
             services.poll_dialer_results(informix=informix)
 
     # The second poll starts when the first has read the callbacks and not yet written.
-    overlap = Overlap(dialing._save_dialing_progress, second_poll)
-    monkeypatch.setattr(dialing, "_save_dialing_progress", overlap)
+    overlap = Overlap(observations._save_dialing_progress, second_poll)
+    monkeypatch.setattr(observations, "_save_dialing_progress", overlap)
     with at(POLLED), db_cra(simulator) as informix:
         services.poll_dialer_results(informix=informix)
         overlap.join()
@@ -238,8 +239,8 @@ def test_it_closes_each_callback_once_when_two_polls_overlap(
         with db_cra(simulator) as informix:
             services.poll_dialer_results(informix=informix)
 
-    overlap = Overlap(dialing._save_dialing_progress, second_poll)
-    monkeypatch.setattr(dialing, "_save_dialing_progress", overlap)
+    overlap = Overlap(observations._save_dialing_progress, second_poll)
+    monkeypatch.setattr(observations, "_save_dialing_progress", overlap)
     with at(POLLED), db_cra(simulator) as informix:
         services.poll_dialer_results(informix=informix)
         overlap.join()

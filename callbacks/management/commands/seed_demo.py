@@ -29,6 +29,7 @@ from callbacks.models import PENDING, ApiKey, ApiScope, Callback, CallbackCampai
 from callbacks.services import CallbackRejected, CustomerDetails, callback_schedule
 from callbacks.validation import CallbackRequest
 from scheduling.demo import load_scheduling_demo
+from scheduling.display import admin_time
 from scheduling.models import GlobalRules
 from scheduling.rules import Candidate, suggest
 
@@ -120,10 +121,9 @@ class Command(BaseCommand):
                 why_later,
             )
             if callback is not None:
-                when = timezone.localtime(callback.scheduled_at)
                 self.stdout.write(
                     f"Live demo callback {callback.account_number} ({campaign}, {skill}, "
-                    f"{callback.status}): due {when:%Y-%m-%d %H:%M:%S %Z}"
+                    f"{callback.status}): due {admin_time(callback.scheduled_at)}"
                 )
         for reason in sorted(why_later):
             self.stdout.write(f"  (not in a minute: {reason})")

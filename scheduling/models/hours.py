@@ -1,23 +1,17 @@
-"""Configuration that decides WHEN a callback may happen.
-
-A Skill is what a standard callback is queued to; its BusinessHours (own IANA time zone,
-weekly opening periods, special days, a HolidayCalendar) say when it is open.
-GlobalRules is one row of limits that apply to every callback. The rules engine
-(scheduling/rules.py) reads all of it at once into a snapshot; nothing here evaluates.
-"""
+"""When a skill is open: holiday calendars, business hours (a zone, weekly periods,
+special days) and the skills that use them."""
 
 import datetime as dt
 import itertools
-import uuid
 import zoneinfo
 from functools import cache
 
 import holidays as holidays_lib
-import phonenumbers
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from ..display import clock
 
 MIDNIGHT = dt.time(0, 0)
 
@@ -60,7 +54,7 @@ def check_period(opens: dt.time | None, closes: dt.time | None) -> None:
         raise ValidationError("Enter both an opening and a closing time.")
     if minutes_of(closes, closing=True) <= minutes_of(opens):
         raise ValidationError(
-            f"Closes ({closes:%H:%M}) must be after opens ({opens:%H:%M}). For hours past "
+            f"Closes ({clock(closes)}) must be after opens ({clock(opens)}). For hours past "
             "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
         )
 
@@ -141,7 +135,7 @@ class CustomHoliday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        when = f"{self.date:%d %b} every year" if self.every_year else f"{self.date:%Y-%m-%d}"
+        when = f"{self.date:%d %b} every year" if self.every_year else self.date.isoformat()
         return f"{self.name} ({when})"
 
 
@@ -189,7 +183,7 @@ class OpeningPeriod(models.Model):
         ordering = ["weekday", "opens"]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {clock(self.opens)}-{clock(self.closes)}"
 
     def clean(self) -> None:
         check_period(self.opens, self.closes)
@@ -223,7 +217,7 @@ class SpecialDay(models.Model):
     def __str__(self) -> str:
         if self.closed:
             return f"{self.date} closed"
-        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}"  # set unless closed
 
     def clean(self) -> None:
         if self.closed:
@@ -267,182 +261,3 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-NUMBER_TYPES = {
-    name.lower(): value
-    for name, value in vars(phonenumbers.PhoneNumberType).items()
-    if name.isupper() and isinstance(value, int)
-}
-
-
-def _csv(value: str) -> list[str]:
-    return [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
-
-
-class GlobalRules(models.Model):
-    """Limits for every callback, edited as one page in the admin (a single row).
-
-    Times of day are read in the skill's own time zone, except the customer window,
-    which is read in the time zone(s) of the customer's phone number.
-    """
-
-    SINGLETON_ID = 1
-
-    earliest_time = models.TimeField(
-        default=dt.time(8, 0),
-        help_text="No callback starts before this time of day (skill's time zone).",
-    )
-    latest_time = models.TimeField(
-        default=dt.time(20, 0),
-        help_text="No callback starts at or after this time of day (skill's time zone). "
-        "00:00 means midnight at the end of the day.",
-    )
-    min_lead_minutes = models.PositiveIntegerField(
-        default=5, help_text="A callback must be at least this many minutes in the future."
-    )
-    max_days_ahead = models.PositiveIntegerField(
-        default=30,
-        validators=[MinValueValidator(0), MaxValueValidator(366)],
-        help_text="How many days ahead a callback may be booked (0 = today only).",
-    )
-    closing_buffer_minutes = models.PositiveIntegerField(
-        default=10,
-        help_text="A callback may not start later than this many minutes before the skill "
-        "closes, so the customer reaches an agent before closing.",
-    )
-    slot_minutes = models.PositiveIntegerField(
-        default=15,
-        validators=[MinValueValidator(5), MaxValueValidator(240)],
-        help_text="Length of a booking slot; the day is cut into slots from midnight.",
-    )
-    slot_capacity = models.PositiveIntegerField(
-        default=10,
-        validators=[MinValueValidator(1)],
-        help_text="How many callbacks one skill may have in one slot.",
-    )
-    customer_earliest_time = models.TimeField(
-        default=dt.time(8, 0),
-        help_text="Never call a customer before this time in THEIR time zone (taken from "
-        "the phone number; where a number spans zones, all of them must agree).",
-    )
-    customer_latest_time = models.TimeField(
-        default=dt.time(21, 0),
-        help_text="Never call a customer at or after this time in their time zone.",
-    )
-    default_region = models.CharField(
-        max_length=2,
-        default="PL",
-        help_text="Country assumed for numbers entered without a country code, e.g. PL.",
-    )
-    allowed_regions = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Comma-separated country codes that may be called, e.g. PL,DE. "
-        "Empty allows every country.",
-    )
-    allowed_number_types = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Comma-separated number types that may be called, from: "
-        + ", ".join(sorted(NUMBER_TYPES))
-        + ". Empty allows every valid number.",
-    )
-    blocked_prefixes = models.TextField(
-        blank=True,
-        help_text="Numbers never to call, as international prefixes, one per line or "
-        "comma-separated, e.g. +48700 (premium rate).",
-    )
-    max_pending_per_number = models.PositiveIntegerField(
-        default=1,
-        validators=[MinValueValidator(1)],
-        help_text="How many callbacks one phone number may have waiting at once.",
-    )
-    export_lead_minutes = models.PositiveIntegerField(
-        default=1,
-        help_text="Send a callback to the UCCX dialer this many minutes before its time.",
-    )
-    expiry_minutes = models.PositiveIntegerField(
-        default=60,
-        help_text="A callback not dialed within this many minutes after its time expires.",
-    )
-    on_time_minutes = models.PositiveIntegerField(
-        default=5,
-        validators=[MaxValueValidator(240)],
-        help_text="Reports count a callback as on time when its first dial came within "
-        "this many minutes before or after the promised time.",
-    )
-    retention_days = models.PositiveIntegerField(
-        default=365,
-        validators=[MinValueValidator(1)],
-        help_text="Finished callbacks and their events are deleted after this many days.",
-    )
-    # Changes with every saved or deleted piece of configuration (see the signal handler
-    # below); the rules engine reuses its parsed configuration while it stays the same.
-    config_version = models.CharField(max_length=32, default="initial", editable=False)
-    history = HistoricalRecords(excluded_fields=["config_version"])
-
-    class Meta:
-        verbose_name = "global rules"
-        verbose_name_plural = "global rules"
-
-    def __str__(self) -> str:
-        return "Global rules"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "GlobalRules":
-        rules, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-        return rules
-
-    @property
-    def allowed_region_list(self) -> list[str]:
-        return [code.upper() for code in _csv(self.allowed_regions)]
-
-    @property
-    def allowed_number_type_list(self) -> list[str]:
-        return [name.lower() for name in _csv(self.allowed_number_types)]
-
-    @property
-    def blocked_prefix_list(self) -> list[str]:
-        return ["+" + prefix.lstrip("+") for prefix in _csv(self.blocked_prefixes)]
-
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if minutes_of(self.latest_time, closing=True) <= minutes_of(self.earliest_time):
-            errors["latest_time"] = "The latest time must be after the earliest time."
-        customer_end = minutes_of(self.customer_latest_time, closing=True)
-        if customer_end <= minutes_of(self.customer_earliest_time):
-            errors["customer_latest_time"] = "Must be after the customer's earliest time."
-        regions = phonenumbers.SUPPORTED_REGIONS
-        if self.default_region.upper() not in regions:
-            errors["default_region"] = f"{self.default_region} is not a known country code."
-        unknown = [code for code in self.allowed_region_list if code not in regions]
-        if unknown:
-            errors["allowed_regions"] = f"Unknown country codes: {', '.join(unknown)}."
-        unknown = [name for name in self.allowed_number_type_list if name not in NUMBER_TYPES]
-        if unknown:
-            errors["allowed_number_types"] = f"Unknown number types: {', '.join(unknown)}."
-        bad = [p for p in self.blocked_prefix_list if not p[1:].isdigit()]
-        if bad:
-            errors["blocked_prefixes"] = f"Prefixes must be digits after '+': {', '.join(bad)}."
-        if errors:
-            raise ValidationError(errors)
-        self.default_region = self.default_region.upper()
-
-
-def bump_config_version(**kwargs) -> None:
-    """Tell every process that the scheduling configuration changed.
-
-    Connected to save and delete of every configuration model; call it yourself after
-    changing configuration with queryset.update(), bulk_create() or raw SQL.
-    """
-    GlobalRules.objects.filter(pk=GlobalRules.SINGLETON_ID).update(config_version=uuid.uuid4().hex)
-
-
-for _model in (HolidayCalendar, CustomHoliday, BusinessHours, OpeningPeriod, SpecialDay, Skill):
-    models.signals.post_save.connect(bump_config_version, sender=_model)
-    models.signals.post_delete.connect(bump_config_version, sender=_model)

@@ -1,0 +1,319 @@
+"""The callbacks as they are, read-only, with their timeline.
+
+The actions and the reschedule page are in `pages`; they change callbacks only through
+`callbacks.services`.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from scheduling.display import admin_time, local_short, local_time, utc_time
+from scheduling.phones import PhoneError, e164_for_search
+
+from ..models import Callback, CallbackEvent, Kind, Status
+from ..states import can_transition
+from . import pages
+from .filters import AgentFilter, KindFilter
+from .pages import skill_zone
+
+ARROW = "\N{RIGHTWARDS ARROW}"
+
+
+class CallbackEventInline(admin.TabularInline):
+    """The timeline: every state change and observation, oldest first; never edited."""
+
+    model = CallbackEvent
+    fields = ("when", "kind", "change", "actor", "detail_text")
+    readonly_fields = fields
+    ordering = ("at", "pk")
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name = "event"
+    verbose_name_plural = "timeline"
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The timeline is part of the callback: whoever may see the callback sees it.
+        parent = self.admin_site.get_model_admin(self.parent_model)
+        return parent.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="at")
+    def when(self, event: CallbackEvent) -> str:
+        return admin_time(event.at)
+
+    @admin.display(description="status")
+    def change(self, event: CallbackEvent) -> str:
+        to = event.get_to_status_display()
+        if not event.from_status:
+            return f"{ARROW} {to}"
+        if event.from_status == event.to_status:
+            return f"{to} (unchanged)"
+        return f"{event.get_from_status_display()} {ARROW} {to}"
+
+    @admin.display(description="details")
+    def detail_text(self, event: CallbackEvent) -> str:
+        shown = [f"{k}: {v}" for k, v in (event.details or {}).items() if v not in (None, "")]
+        return "; ".join(shown) or self.get_empty_value_display()
+
+
+def _timestamp(name: str, label: str):
+    """A display function showing one of a callback's timestamps like the timeline does."""
+
+    @admin.display(description=label, ordering=name)
+    def show(model_admin, callback: Callback) -> str:
+        moment = getattr(callback, name)
+        return admin_time(moment) if moment else model_admin.get_empty_value_display()
+
+    return show
+
+
+# Characters a typed phone number may contain; anything else is searched only as text.
+PHONE_CHARACTERS = frozenset("0123456789 +-()./")
+MIN_PHONE_DIGITS = 6
+
+
+def _search_as_phone(term: str) -> str | None:
+    """'22 123 45 67' -> '+48221234567' (default country from GlobalRules), else None."""
+    if not set(term) <= PHONE_CHARACTERS or sum(c.isdigit() for c in term) < MIN_PHONE_DIGITS:
+        return None
+    try:
+        return e164_for_search(term)
+    except PhoneError:
+        return None
+
+
+@admin.register(Callback)
+class CallbackAdmin(admin.ModelAdmin):
+    """Callbacks as they are: read-only, with the actions and pages that call services."""
+
+    list_display = (
+        "account_number",
+        "status",
+        "kind_display",
+        "customer",
+        "phone_number",
+        "scheduled",
+        "campaign",
+        "skill",
+        "agent",
+        "attempts",
+        "last_result",
+    )
+    list_filter = ("status", KindFilter, "campaign", "skill", AgentFilter, "source")
+    date_hierarchy = "scheduled_at"
+    search_fields = (
+        "account_number",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "agent_id",
+        "agent_name",
+    )
+    search_help_text = (
+        "Account number, phone number in any format (e.g. 22 123 45 67), customer's first or "
+        "last name, or agent."
+    )
+    list_select_related = ("campaign", "skill", "skill__business_hours")
+    inlines = (CallbackEventInline,)
+    actions = ("cancel_selected", "revalidate_selected")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "account_number",
+                    "status",
+                    "kind_display",
+                    "scheduled_local",
+                    "scheduled_utc",
+                    "campaign",
+                    "skill",
+                    "agent",
+                )
+            },
+        ),
+        (
+            "Customer",
+            {"fields": ("first_name", "last_name", "phone_number", "dial_number", "notes")},
+        ),
+        ("Dialing", {"fields": ("attempts", "last_result", "origin_account_number")}),
+        (
+            "Origin",
+            {
+                "fields": (
+                    "source",
+                    "created_by",
+                    "created",
+                    "rescheduled_from_link",
+                    "rescheduled_to_link",
+                )
+            },
+        ),
+        (
+            "Timestamps",
+            {
+                "fields": (
+                    "exported",
+                    "first_dialed",
+                    "connected",
+                    "delivered",
+                    "finished",
+                    "updated",
+                )
+            },
+        ),
+    )
+    readonly_fields = tuple(name for _, options in fieldsets for name in options["fields"])  # type: ignore[misc]
+
+    # -- permissions: look, never edit -------------------------------------------
+
+    def has_add_permission(self, request) -> bool:
+        return False  # callbacks come from the gadget, the IVR and the API
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # no field is edited by hand; services do the changes
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # history stays; retention purges old callbacks
+
+    def has_manage_permission(self, request) -> bool:
+        """May cancel and reschedule (through the services): "Can change callback"."""
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    # -- list and change page ----------------------------------------------------
+
+    @admin.display(description="kind", ordering="agent_id")
+    def kind_display(self, callback: Callback) -> str:
+        return "personal" if callback.kind == Kind.PERSONAL else "standard"
+
+    @admin.display(description="customer", ordering="last_name")
+    def customer(self, callback: Callback) -> str:
+        name = f"{callback.first_name} {callback.last_name}".strip()
+        return name or self.get_empty_value_display()
+
+    @admin.display(description="scheduled (skill's time / UTC)", ordering="scheduled_at")
+    def scheduled(self, callback: Callback) -> str:
+        # Two lines in one column, the zone's name as a tooltip: the list is wide already.
+        zone = skill_zone(callback)
+        return format_html(
+            '<span title="{}">{}</span><br><span class="quiet">{}</span>',
+            zone.key,
+            local_short(callback.scheduled_at, zone),
+            utc_time(callback.scheduled_at),
+        )
+
+    @admin.display(description="scheduled (skill's time)", ordering="scheduled_at")
+    def scheduled_local(self, callback: Callback) -> str:
+        return local_time(callback.scheduled_at, skill_zone(callback))
+
+    @admin.display(description="scheduled (UTC)", ordering="scheduled_at")
+    def scheduled_utc(self, callback: Callback) -> str:
+        return utc_time(callback.scheduled_at)
+
+    @admin.display(description="agent", ordering="agent_id")
+    def agent(self, callback: Callback) -> str:
+        if not callback.agent_id:
+            return self.get_empty_value_display()
+        return (
+            f"{callback.agent_name} ({callback.agent_id})"
+            if callback.agent_name
+            else (callback.agent_id)
+        )
+
+    created = _timestamp("created_at", "created")
+    exported = _timestamp("exported_at", "accepted by UCCX")
+    first_dialed = _timestamp("first_dialed_at", "first dialed")
+    connected = _timestamp("connected_at", "answered (in the IVR)")
+    delivered = _timestamp("delivered_at", "delivered to the agent")
+    finished = _timestamp("finished_at", "finished")
+    updated = _timestamp("updated_at", "last changed")
+
+    @admin.display(description="rescheduled from")
+    def rescheduled_from_link(self, callback: Callback) -> str:
+        return self._link(callback.rescheduled_from)
+
+    @admin.display(description="rescheduled to")
+    def rescheduled_to_link(self, callback: Callback) -> str:
+        successor = (
+            Callback.objects.select_related("skill__business_hours")
+            .filter(rescheduled_from=callback)
+            .first()
+        )
+        return self._link(successor)
+
+    def _link(self, callback: Callback | None) -> str:
+        if callback is None:
+            return self.get_empty_value_display()
+        return format_html(
+            '<a href="{}">{}</a> ({}, {})',
+            self.change_url(callback),
+            callback,
+            callback.get_status_display().lower(),
+            local_time(callback.scheduled_at, skill_zone(callback)),
+        )
+
+    def change_url(self, callback: Callback) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[callback.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        e164 = _search_as_phone(search_term.strip())
+        if e164:
+            results |= queryset.filter(phone_number=e164)
+        return results, may_have_duplicates
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_reschedule = obj is not None and self.has_manage_permission(request)
+        context["reschedule_url"] = (
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_reschedule",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+            if may_reschedule and can_transition(obj.status, Status.RESCHEDULED)
+            else ""
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- actions -----------------------------------------------------------------
+
+    @admin.action(description="Cancel selected callbacks", permissions=["manage"])
+    def cancel_selected(self, request, queryset):
+        return pages.cancel(request, self, queryset)
+
+    @admin.action(description="Re-validate selected callbacks", permissions=["view"])
+    def revalidate_selected(self, request, queryset):
+        """Does each waiting callback still meet today's rules? Reports; records nothing."""
+        pages.revalidate(request, self, queryset)
+
+    # -- reschedule page ---------------------------------------------------------
+
+    def get_urls(self):
+        reschedule = self.admin_site.admin_view(self.reschedule_view)
+        return [
+            path(
+                "<path:object_id>/reschedule/",
+                reschedule,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_reschedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reschedule_view(self, request, object_id: str):
+        return pages.reschedule(request, self, object_id)

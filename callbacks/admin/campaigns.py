@@ -1,0 +1,96 @@
+"""The UCCX campaigns that dial callbacks, with an example of their dial plan."""
+
+import phonenumbers
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from uccx_integration.admin import DirectoryChoicesAdmin, purge_selected
+from uccx_integration.models import DirectoryKind
+
+from ..dialplan import dial_string_for
+from ..forms import CallbackCampaignForm
+from ..models import CallbackCampaign
+
+DIAL_PLAN_EXAMPLES = ("+48221234567", "+12125550100")
+
+
+@admin.register(CallbackCampaign)
+class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
+    form = CallbackCampaignForm
+    directory_fields = {"uccx_campaign_id": DirectoryKind.CAMPAIGN}
+    actions = (purge_selected,)
+    list_display = (
+        "name",
+        "campaign_id",
+        "presented_number",
+        "external_script",
+        "enabled",
+        "batch_size",
+    )
+    list_filter = ("enabled", "unknown_action")
+    search_fields = ("name", "presented_number", "external_script")
+    readonly_fields = ("dial_plan_example",)
+    list_select_related = False
+    fieldsets = (
+        (
+            "UCCX campaign",
+            {
+                "description": "The outbound IVR campaign in UCCX that dials these callbacks. "
+                "The ID field offers the campaigns UCCX knows (synced hourly); a number "
+                "typed by hand is accepted too.",
+                "fields": ("name", "uccx_campaign_id", "presented_number"),
+            },
+        ),
+        (
+            "Dial plan",
+            {
+                "description": "How a customer's number (international format) becomes the "
+                "digits the UCCX dialer dials.",
+                "fields": (
+                    "home_region",
+                    "outside_line_prefix",
+                    "national_prefix",
+                    "international_prefix",
+                    "dial_plan_example",
+                ),
+            },
+        ),
+        (
+            "IVR routing",
+            {
+                "description": "What the callback IVR script is told when a customer answers.",
+                "fields": ("external_script", "unknown_action", "fallback_skill"),
+            },
+        ),
+        (
+            "Export",
+            {
+                "description": "How callbacks of this campaign are sent to UCCX.",
+                "fields": ("batch_size", "enabled"),
+            },
+        ),
+    )
+
+    @admin.display(description="UCCX ID", ordering="uccx_campaign_id")
+    def campaign_id(self, campaign: CallbackCampaign) -> int:
+        return campaign.uccx_campaign_id
+
+    @admin.display(description="example")
+    def dial_plan_example(self, campaign: CallbackCampaign) -> str:
+        # Read again: after a failed save the form has already copied the rejected input
+        # onto `campaign`, and the example must show what UCCX will really dial.
+        saved = CallbackCampaign.objects.filter(pk=campaign.pk).first() if campaign.pk else None
+        if saved is None:
+            return "Shown once the campaign is saved."
+        lines = format_html_join(
+            "",
+            "{} is dialed <code>{}</code><br>",
+            ((_readable(number), dial_string_for(number, saved)) for number in DIAL_PLAN_EXAMPLES),
+        )
+        return format_html('{}<span class="quiet">With the saved settings.</span>', lines)
+
+
+def _readable(e164: str) -> str:
+    number = phonenumbers.parse(e164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,80 @@
+"""Every time a person reads: the admin pages, messages and rule violations.
+
+One place, one style: 24-hour clock, ISO dates (`YYYY-MM-DD HH:MM`), and the zone named
+wherever a moment is shown. Aware datetimes are formatted here rather than in templates:
+the template engine would move them to settings.TIME_ZONE.
+
+Machine formats (the API's ISO 8601, CSV exports, form input formats) are not here.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+DAY_MINUTES = 24 * 60
+
+
+def wall_time(moment: dt.datetime | dt.date) -> str:
+    """'2026-11-23 10:00': a wall time read in a zone named next to it."""
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def clock(moment: dt.datetime | dt.time) -> str:
+    """'10:00': a time of day."""
+    return f"{moment:%H:%M}"
+
+
+def hhmm(minutes: int) -> str:
+    """'08:30' for 510 minutes after midnight; '24:00' for the end of the day."""
+    return "24:00" if minutes == DAY_MINUTES else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _weekday_time(local: dt.datetime) -> str:
+    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def local_short(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """'Mon 2026-11-23 10:00 CET': the moment in `zone`, its abbreviation shown."""
+    return _weekday_time(moment.astimezone(zone))
+
+
+def local_time(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """'Mon 2026-11-23 10:00 CET (Europe/Warsaw)': the moment in `zone`, named."""
+    return f"{local_short(moment, zone)} ({zone.key})"
+
+
+def local_time_with_offset(local: dt.datetime) -> str:
+    """'Mon 2026-11-23 10:00 CET (UTC+01:00)': an aware local time with its UTC offset."""
+    offset = f"{local:%z}"  # +0100; Python 3.11 has no %:z
+    return f"{_weekday_time(local)} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def in_zone(local: dt.datetime) -> str:
+    """'2026-11-23 10:00 (Europe/Warsaw)': an aware local time and its zone's name."""
+    return f"{wall_time(local)} ({local.tzinfo})"
+
+
+def utc_time(moment: dt.datetime) -> str:
+    """'2026-11-23 09:00 UTC'."""
+    return f"{wall_time(moment.astimezone(dt.UTC))} UTC"
+
+
+def admin_time(moment: dt.datetime) -> str:
+    """'2026-11-23 10:00:00 CET': a timestamp in the admin's zone (settings.TIME_ZONE)."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}"
+
+
+def day_label(day: dt.date) -> str:
+    """'Monday 2026-11-23'."""
+    return f"{day:%A} {day.isoformat()}"
+
+
+def short_day(day: dt.date) -> str:
+    """'Mon 2026-11-23'."""
+    return f"{day:%a %Y-%m-%d}"
+
+
+def spans(periods) -> str:
+    """'08:00-12:00, 13:00-24:00' for ((480, 720), (780, 1440)): minutes since midnight."""
+    return ", ".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in periods)

@@ -1,0 +1,225 @@
+"""The checks of one candidate: `assess` and `evaluate`, and the time-of-day rules of
+one instant that `free_slots` asks too."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ..display import clock, day_label, hhmm, in_zone, spans, wall_time
+from ..phones import PhoneError, PhoneNumber, parse_phone
+from .calendars import FIRST_YEAR, LAST_YEAR
+from .config import DAY_MINUTES, UTC, Periods, RulesConfig, SkillPlan
+from .hours import _continues_after_midnight, _day_periods, _resolve_local
+from .usage import _slot_used
+from .values import Assessment, Candidate
+from .violations import BOOKING_ONLY, Code, Violation
+
+
+def _check_instant(
+    config: RulesConfig,
+    skill: SkillPlan,
+    local: dt.datetime,
+    when: dt.datetime,
+    periods: Periods,
+    phone: PhoneNumber | None,
+    now: dt.datetime,
+    today: dt.date,
+    used: int,
+) -> list[Violation]:
+    """Every time-of-day rule for one instant (local and UTC) on a date with known periods.
+
+    `today` is the skill's local date at `now`.
+    """
+    found: list[Violation] = []
+    minute = local.hour * 60 + local.minute
+    if when < now:
+        found.append(Violation("scheduled_at", Code.IN_PAST, f"{in_zone(local)} is in the past."))
+    elif when < now + config.min_lead:
+        lead = int(config.min_lead.total_seconds() // 60)
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.TOO_SOON,
+                f"{in_zone(local)} is too soon: a callback needs at least {lead} minutes' notice.",
+            )
+        )
+    if (local.date() - today).days > config.max_days_ahead:
+        last = today + dt.timedelta(days=config.max_days_ahead)
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.TOO_FAR_AHEAD,
+                f"{in_zone(local)} is too far ahead: callbacks can be booked up to "
+                f"{config.max_days_ahead} days ahead (until {last.isoformat()}).",
+            )
+        )
+    if not config.earliest <= minute < config.latest:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.OUTSIDE_GLOBAL_WINDOW,
+                f"{in_zone(local)} is outside the callback hours {hhmm(config.earliest)}-"
+                f"{hhmm(config.latest)}.",
+            )
+        )
+    if periods:
+        closing = next((end for start, end in periods if start <= minute < end), None)
+        if closing is None:
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.SKILL_CLOSED,
+                    f"{skill.name} is closed at {in_zone(local)}; on "
+                    f"{day_label(local.date())} it is open {spans(periods)}.",
+                )
+            )
+        elif closing - minute < config.closing_buffer and not (
+            closing == DAY_MINUTES
+            and closing + _continues_after_midnight(skill, local.date()) - minute
+            >= config.closing_buffer
+        ):
+            last_start = hhmm(closing - config.closing_buffer)
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.CLOSING_SOON,
+                    f"{skill.name} closes at {hhmm(closing)}; the last callback may start at "
+                    f"{last_start}.",
+                )
+            )
+    found.extend(_customer_hours(config, skill, when, phone))
+    if used >= config.slot_capacity:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.SLOT_FULL,
+                f"The {config.slot_minutes}-minute slot at {in_zone(local)} already has "
+                f"{used} callbacks for {skill.name} (capacity {config.slot_capacity}).",
+            )
+        )
+    return found
+
+
+def _customer_hours(
+    config: RulesConfig, skill: SkillPlan, when: dt.datetime, phone: PhoneNumber | None
+) -> list[Violation]:
+    if phone is None:
+        return []
+    zones = [config.zone(name) for name in phone.time_zones] or [skill.zone]
+    outside = []
+    for zone in zones:
+        there = when.astimezone(zone)
+        minute = there.hour * 60 + there.minute
+        if not config.customer_earliest <= minute < config.customer_latest:
+            outside.append(f"{clock(there)} in {zone.key}")
+    if not outside:
+        return []
+    return [
+        Violation(
+            "scheduled_at",
+            Code.OUTSIDE_CUSTOMER_HOURS,
+            f"That is {', '.join(outside)} for the customer; customers are called only "
+            f"{hhmm(config.customer_earliest)}-{hhmm(config.customer_latest)} their time.",
+        )
+    ]
+
+
+def _parse_when(value: dt.datetime | str) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None
+
+
+def assess(
+    candidate: Candidate,
+    *,
+    config: RulesConfig | None = None,
+    now: dt.datetime | None = None,
+    booking: bool = True,
+) -> Assessment:
+    """Check a candidate against every rule; ALL violations come back at once.
+
+    `booking=False` checks a stored callback again when it is about to be dialed: the
+    rules of the booking moment (`BOOKING_ONLY`: lead time, horizon, slot capacity) are
+    left out, and no stored callbacks are counted.
+    """
+    config = config or RulesConfig.load()
+    now = now or timezone.now()
+    result = Assessment(violations=[])
+    found = result.violations
+
+    if candidate.phone_number is not None:
+        try:
+            result.phone = parse_phone(candidate.phone_number, config.phone_policy)
+        except PhoneError as error:
+            found.append(Violation("phone_number", error.code, error.message))
+
+    skill = config.skills.get(candidate.skill)
+    result.skill = skill
+    if skill is None:
+        found.append(
+            Violation("skill", Code.UNKNOWN_SKILL, f"There is no skill named '{candidate.skill}'.")
+        )
+    elif not skill.enabled:
+        found.append(
+            Violation("skill", Code.SKILL_DISABLED, f"{skill.name} takes no callbacks now.")
+        )
+
+    parsed = _parse_when(candidate.scheduled_at)
+    if parsed is None:
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.INVALID_DATETIME,
+                f"'{candidate.scheduled_at}' is not a date and time; use e.g. "
+                "2026-11-23T10:30 or 2026-11-23T10:30+01:00.",
+            )
+        )
+        return result
+    if skill is None:
+        if parsed.tzinfo is not None:
+            result.scheduled_at = parsed.astimezone(UTC)
+        return result
+
+    if parsed.tzinfo is None:
+        local = _resolve_local(parsed, skill.zone)
+        if local is None:
+            found.append(
+                Violation(
+                    "scheduled_at",
+                    Code.INVALID_DATETIME,
+                    f"{wall_time(parsed)} does not exist in {skill.zone.key}: the clocks "
+                    "jump forward over it for daylight-saving time. Pick a later time.",
+                )
+            )
+            return result
+    else:
+        local = parsed.astimezone(skill.zone)
+    result.local = local
+    result.scheduled_at = local.astimezone(UTC)
+
+    periods, closed = _day_periods(skill, local.date())
+    if closed is not None:
+        found.append(closed)
+    used = _slot_used(config, skill, local, candidate.replaces)[1] if booking else 0
+    today = now.astimezone(skill.zone).date()
+    found.extend(
+        _check_instant(
+            config, skill, local, result.scheduled_at, periods, result.phone, now, today, used
+        )
+    )
+    if not booking:
+        result.violations = [v for v in found if v.code not in BOOKING_ONLY]
+    return result
+
+
+def evaluate(
+    candidate: Candidate, *, config: RulesConfig | None = None, now: dt.datetime | None = None
+) -> list[Violation]:
+    """All violations of a candidate; an empty list means it may be booked."""
+    return assess(candidate, config=config, now=now).violations
