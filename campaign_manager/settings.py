@@ -108,7 +108,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Operations: /readyz, /metrics, admin login lockout ----------------------------------
-# (README.md, "Operations endpoints and permissions")
+# (docs/operations.md, "Health, readiness and metrics" and "Access control")
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE = [
     # First, so that it times the whole request, whatever answers it.
