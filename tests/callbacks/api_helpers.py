@@ -1,4 +1,4 @@
-"""Keys, clients and shortcuts for the API tests, on top of tests/callbacks/conftest.py
+"""Keys, clients and shortcuts for the API tests, on top of tests/conftest.py
 (`demo`, `frozen_now`, `make_callback`, `put_in`).
 
 The clock stands at Friday 2026-11-20 09:00 UTC (10:00 in Warsaw, winter time). The demo

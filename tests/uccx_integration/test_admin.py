@@ -1,7 +1,7 @@
 """The UCCX integration in the admin: task health on the index, the read-only records,
 the purge action on campaigns and the UCCX-id choices from the directory.
 
-Cast: the demo installation (tests/callbacks/conftest.py), Friday 2026-11-20 09:00 UTC,
+Cast: the demo installation (tests/conftest.py), Friday 2026-11-20 09:00 UTC,
 and a logged-in superuser. Queuing a task is checked by patching its `.delay` (and by
 making it fail, for a broker that cannot be reached); one test runs the purge for real,
 eagerly, against the in-process UCCX simulator.
