@@ -39,11 +39,15 @@ from uccx_integration.client import UccxClient
 from uccx_integration.informix import InformixClient
 from uccx_integration.simulator import Simulator
 
-# Whole folders of slow tests: a real browser, the fuzzer, fault injection and restarts.
-SLOW_FOLDERS = ("gadget", "reliability")
-# Single slow files in otherwise fast folders: the fuzzer, processes started (simulator,
-# Celery worker, gunicorn), Celery end to end.
+# Whole folders of slow tests: fault injection, restarts and Celery workers.
+SLOW_FOLDERS = ("reliability",)
+# Single slow files in otherwise fast folders: the browser tests, the fuzzer, processes
+# started (simulator, Celery worker, gunicorn, settings checks), Celery end to end. Files
+# that mix fast and slow tests mark theirs with @pytest.mark.slow.
 SLOW_FILES = (
+    "campaign_manager/test_ops_settings.py",
+    "gadget/test_gadget_a11y.py",  # Playwright and Chromium
+    "gadget/test_gadget_browser.py",  # Playwright and Chromium
     "hardening/test_fuzz_api.py",
     "uccx_integration/test_celery_e2e.py",
     "uccx_integration/test_simulator_process.py",

@@ -22,6 +22,8 @@ from kombu.exceptions import OperationalError
 
 from callbacks.models import Callback, CallbackCampaign, EventKind, Status
 from scheduling.models import Skill
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from uccx_integration import services, tasks
 from uccx_integration.health import MAX_AGE
 from uccx_integration.mapping import ACCOUNT_NUMBER, CALL_STATUS, CallResult, CallStatus
@@ -34,8 +36,6 @@ from uccx_integration.models import (
     IntegrationStatus,
 )
 from uccx_integration.simulator.dialer import Dialer
-
-from .conftest import PASSWORD, USERNAME
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
