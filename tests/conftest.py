@@ -11,6 +11,9 @@ fixtures more than one folder uses (sub-conftests add only their folder's own).
 - `campaign` (Callback_Main), `sales`, `support`.
 - `make_callback(**overrides)`: a stored callback made by `services.callback_schedule`.
 - `put_in(callback, status)`: walk a callback to any status through `states.transition`.
+- The API's keys and clients: `gadget_key`, `ivr_key` (a new key of that scope) and
+  `gadget`, `ivr` (API clients sending it); `personal`: a personal callback (agent
+  jkowalski) of Callback_Main, dialed (in_dialer).
 - The UCCX simulator in-process on a free 127.0.0.1 port (`simulator`), `make_client`,
   the back-off `sleeps`, a `closed_port_url`, db_cra through the SQLite3 ODBC driver
   (`informix`, `unreachable_informix`) and the tasks' environment (`uccx_env`).
@@ -30,10 +33,11 @@ import pytest
 import time_machine
 
 from callbacks import services, states
-from callbacks.models import Callback, CallbackCampaign, EventKind, Status
+from callbacks.models import ApiScope, Callback, CallbackCampaign, EventKind, Status
 from callbacks.validation import CallbackRequest
 from scheduling.models import Skill
 from tests import cast
+from tests.callbacks.api_helpers import PHONE, ApiClient, key_client, new_key
 from tests.uccx_integration.flow_helpers import sqlite_dsn
 from uccx_integration.client import UccxClient
 from uccx_integration.informix import InformixClient
@@ -169,6 +173,39 @@ def put_in() -> Callable[..., Callback]:
         return callback
 
     return move
+
+
+@pytest.fixture
+def gadget_key(demo, frozen_now) -> str:
+    return new_key(ApiScope.GADGET, "Finesse gadget")[1]
+
+
+@pytest.fixture
+def ivr_key(demo, frozen_now) -> str:
+    return new_key(ApiScope.IVR, "Callback IVR")[1]
+
+
+@pytest.fixture
+def gadget(gadget_key) -> ApiClient:
+    return key_client(gadget_key)
+
+
+@pytest.fixture
+def ivr(ivr_key) -> ApiClient:
+    return key_client(ivr_key)
+
+
+@pytest.fixture
+def personal(make_callback, put_in) -> Callback:
+    """A personal callback (agent jkowalski) of Callback_Main, dialed (in_dialer)."""
+    callback = make_callback(
+        phone_number=PHONE,
+        agent_id="jkowalski",
+        agent_name="Jan Kowalski",
+        first_name="Anna",
+        last_name="Nowak",
+    )
+    return put_in(callback, Status.IN_DIALER)
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from campaign_manager import logs
 from campaign_manager.celery import app as celery_app
 from tests.callbacks import api_helpers as api
 
-ivr_key, ivr, gadget_key, gadget = api.ivr_key, api.ivr, api.gadget_key, api.gadget
-
 UUID_HEX = re.compile(r"[0-9a-f]{32}")
 
 
