@@ -14,18 +14,17 @@ assert them):
   and Callback_Premium (UCCX campaign 2, presented +48222222222, script
   PremiumCustomerLookup.aef), home region PL, fallback skill Support.
 
-Plus the people and keys tests make for themselves (`api_key`, `staff_user`), the fixed
+Plus API keys (`api_key`; tests/conftest.py's `gadget_key` and `ivr_key` use it), the fixed
 moments (`NOW`, `MONDAY_10`), fresh phone numbers, and the UCCX simulator's
-credentials and contact rows. Plain functions: nothing here needs factory_boy.
+credentials and contact rows. Plain functions: nothing here needs factory_boy. Users
+are not in it: seed_demo made none for the tests either, and each test that logs in
+makes its own (superuser, staff with permissions) next to its assertions.
 
 tests/callbacks/test_commands.py checks that seed_demo itself still loads the demo.
 """
 
 import datetime as dt
 import itertools
-
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
 from callbacks.models import ApiKey, ApiScope, CallbackCampaign
 from scheduling.models import (
@@ -133,17 +132,6 @@ def load() -> dict[str, Skill]:
 def api_key(scope: str = ApiScope.GADGET, name: str | None = None) -> tuple[ApiKey, str]:
     """A new API key of `scope`: (the stored row, the key in clear)."""
     return ApiKey.objects.create_key(name=name or f"Test {scope}", scope=scope)
-
-
-def staff_user(username: str = "staff", *permissions: str, password: str = "pw"):
-    """A staff user (not a superuser) with `permissions` ("app_label.codename")."""
-    user = get_user_model().objects.create_user(username, password=password, is_staff=True)
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return user
 
 
 def contact(n: int, **fields) -> ContactRow:

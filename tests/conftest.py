@@ -37,7 +37,7 @@ from callbacks.models import ApiScope, Callback, CallbackCampaign, EventKind, St
 from callbacks.validation import CallbackRequest
 from scheduling.models import Skill
 from tests import cast
-from tests.callbacks.api_helpers import PHONE, ApiClient, key_client, new_key
+from tests.callbacks.api_helpers import PHONE, ApiClient, key_client
 from tests.uccx_integration.flow_helpers import sqlite_dsn
 from uccx_integration.client import UccxClient
 from uccx_integration.informix import InformixClient
@@ -177,12 +177,12 @@ def put_in() -> Callable[..., Callback]:
 
 @pytest.fixture
 def gadget_key(demo, frozen_now) -> str:
-    return new_key(ApiScope.GADGET, "Finesse gadget")[1]
+    return cast.api_key(ApiScope.GADGET, "Finesse gadget")[1]
 
 
 @pytest.fixture
 def ivr_key(demo, frozen_now) -> str:
-    return new_key(ApiScope.IVR, "Callback IVR")[1]
+    return cast.api_key(ApiScope.IVR, "Callback IVR")[1]
 
 
 @pytest.fixture
