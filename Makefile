@@ -1,6 +1,7 @@
 # The Campaign Manager's commands. On a fresh Debian 12 machine two are enough:
 #   make run    installs what is missing, migrates, loads demo data, starts web + worker + simulator
 #   make test   installs what is missing, lints, runs the tests on SQLite and PostgreSQL (+ Redis)
+# make test-fast is the everyday loop: SQLite only, no lint, without the slow tests.
 # Everything runs with the virtualenv's Python (.venv), made by scripts/bootstrap.sh.
 
 SHELL := /bin/bash
@@ -26,12 +27,15 @@ ifndef FUZZ_SEED
 FUZZ_SEED := $(shell date +%s)
 endif
 
-.PHONY: help bootstrap run test lint bench fuzz audit clean
+.PHONY: help bootstrap run test test-fast lint bench fuzz audit clean
 
 help:
 	@echo "make run    install what is missing, migrate, load demo data, start the web server, the Celery"
 	@echo "            worker and the UCCX simulator: http://127.0.0.1:8000/admin/"
 	@echo "make test   install what is missing, lint, run the tests on SQLite and on PostgreSQL (+ Redis)"
+	@echo "make test-fast  the everyday loop: install what is missing, run the tests on SQLite"
+	@echo "            without the slow ones (-m \"not slow\": browser, processes, fuzz, Celery,"
+	@echo "            reliability); no lint, no PostgreSQL. make test stays the full gate"
 	@echo "make lint   ruff check, ruff format --check, mypy, manage.py check, makemigrations --check"
 	@echo "make bench  run every bench/*.py"
 	@echo "make fuzz   fuzz every API operation from its OpenAPI document (schemathesis, a few"
@@ -56,6 +60,11 @@ test: bootstrap lint
 	$(TEMP_VAR) $(PYTEST)
 	@echo "== tests on PostgreSQL $$($(WITH_POSTGRES) --version) with Redis"
 	$(TEMP_VAR) $(WITH_POSTGRES) $(WITH_REDIS) $(PYTEST)
+
+# The everyday loop: SQLite only, the slow tests (marked in tests/conftest.py) left out.
+test-fast: bootstrap
+	@echo "== fast tests on SQLite (-m 'not slow')"
+	$(TEMP_VAR) $(PYTEST) -m "not slow"
 
 # Web server, Celery worker with beat, and the UCCX simulator under one supervisor
 # (honcho, Procfile); see scripts/run-demo.sh.

@@ -74,27 +74,33 @@ def started(result: subprocess.CompletedProcess) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_a_debug_value_that_is_not_a_boolean(tmp_path):
     assert_refused(start(tmp_path, DEBUG="maybe"), "DEBUG")
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_an_unknown_time_zone(tmp_path):
     assert_refused(start(tmp_path, DEBUG="true", TIME_ZONE="Mars/Olympus"), "TIME_ZONE")
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_a_database_url_with_an_unknown_scheme(tmp_path):
     assert_refused(start(tmp_path, DEBUG="true", DATABASE_URL="foo://x"), "DATABASE_URL")
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_a_broker_url_with_an_unknown_scheme(tmp_path):
     result = start(tmp_path, DEBUG="true", CELERY_BROKER_URL="ftp://x")
     assert_refused(result, "CELERY_BROKER_URL")
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_production_without_a_secret_key(tmp_path):
     assert_refused(start(tmp_path, DEBUG="false"), "SECRET_KEY")
 
 
+@pytest.mark.slow  # starts a process
 def test_it_starts_with_a_production_like_environment(tmp_path):
     database = tmp_path / "prod.sqlite3"
     settings = started(
@@ -118,6 +124,7 @@ def test_it_starts_with_a_production_like_environment(tmp_path):
     assert settings["BROKER_OPTIONS"] is None
 
 
+@pytest.mark.slow  # starts a process
 def test_it_keeps_the_embedded_defaults_under_cm_var_dir(tmp_path):
     settings = started(start(tmp_path, DEBUG="true"))
     var = tmp_path / "var"

@@ -1,5 +1,6 @@
-"""Keys, clients and shortcuts for the API tests, on top of tests/callbacks/conftest.py
-(`demo`, `frozen_now`, `make_callback`, `put_in`).
+"""Keys, clients and shortcuts for the API tests, on top of tests/conftest.py
+(`demo`, `frozen_now`, `make_callback`, `put_in`, and the API's `gadget_key`, `ivr_key`,
+`gadget`, `ivr` and `personal`).
 
 The clock stands at Friday 2026-11-20 09:00 UTC (10:00 in Warsaw, winter time). The demo
 is Europe/Warsaw: Sales Mon-Fri 08:00-20:00 and Sat 09:00-14:00, Support daily
@@ -11,10 +12,9 @@ PremiumCustomerLookup.aef.
 import base64
 import datetime as dt
 
-import pytest
 from rest_framework.test import APIClient
 
-from callbacks.models import ApiKey, ApiScope, Callback, Status
+from callbacks.models import ApiKey, Callback
 
 MONDAY_1030 = "2026-11-23T10:30"  # Sales open, inside every window
 PHONE = "+48221234567"  # conftest's make_callback uses +48225... numbers
@@ -54,26 +54,6 @@ def basic_client(key_text: str, username: str = "uccx") -> ApiClient:
     token = base64.b64encode(f"{username}:{key_text}".encode()).decode()
     client.credentials(HTTP_AUTHORIZATION=f"Basic {token}")
     return client
-
-
-@pytest.fixture
-def gadget_key(demo, frozen_now) -> str:
-    return new_key(ApiScope.GADGET, "Finesse gadget")[1]
-
-
-@pytest.fixture
-def ivr_key(demo, frozen_now) -> str:
-    return new_key(ApiScope.IVR, "Callback IVR")[1]
-
-
-@pytest.fixture
-def gadget(gadget_key) -> ApiClient:
-    return key_client(gadget_key)
-
-
-@pytest.fixture
-def ivr(ivr_key) -> ApiClient:
-    return key_client(ivr_key)
 
 
 def body(**overrides) -> dict:
@@ -119,16 +99,3 @@ def route_url(account_number: str) -> str:
 
 def outcome_url(account_number: str) -> str:
     return f"/api/v1/ivr/callbacks/{account_number}/outcome"
-
-
-@pytest.fixture
-def personal(make_callback, put_in) -> Callback:
-    """A personal callback (agent jkowalski) of Callback_Main, dialed (in_dialer)."""
-    callback = make_callback(
-        phone_number=PHONE,
-        agent_id="jkowalski",
-        agent_name="Jan Kowalski",
-        first_name="Anna",
-        last_name="Nowak",
-    )
-    return put_in(callback, Status.IN_DIALER)

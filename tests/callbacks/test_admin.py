@@ -1,7 +1,7 @@
 """The callbacks admin: campaigns, read-only callbacks with their timeline, the cancel and
 re-validate actions, the reschedule page, API keys.
 
-Cast (tests/callbacks/conftest.py): the demo installation, Friday 2026-11-20 09:00 UTC
+Cast (tests/conftest.py): the demo installation, Friday 2026-11-20 09:00 UTC
 (10:00 in Warsaw), callbacks made with `make_callback` (services.callback_schedule) on
 Monday 23 November, and one logged-in superuser.
 """

@@ -14,7 +14,6 @@ from callbacks import states
 from callbacks.models import Callback, CallbackCampaign, IdempotencyRecord, Source, Status
 from scheduling.models import CustomHoliday, GlobalRules, HolidayCalendar, Skill
 
-from . import api_helpers as api
 from .api_helpers import (
     MONDAY_1030,
     PHONE,
@@ -27,7 +26,6 @@ from .api_helpers import (
 )
 
 # Fixtures from api_helpers (pytest finds fixtures by their name in the test module).
-gadget_key, gadget = api.gadget_key, api.gadget
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

@@ -16,7 +16,6 @@ from rest_framework.test import APIClient
 from callbacks.api import urls as api_urls
 from callbacks.models import ApiKey, ApiScope, Callback, Status
 
-from . import api_helpers as api
 from .api_helpers import (
     PHONE,
     ApiClient,
@@ -26,8 +25,6 @@ from .api_helpers import (
     key_client,
     new_key,
 )
-
-gadget_key, ivr_key = api.gadget_key, api.ivr_key
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

@@ -12,7 +12,6 @@ from callbacks import services
 from callbacks.api.auth import ApiKeyRateThrottle
 from callbacks.models import ApiScope, Callback
 
-from . import api_helpers as api
 from .api_helpers import (
     ApiClient,
     assert_api_content_type,
@@ -21,8 +20,6 @@ from .api_helpers import (
     key_client,
     new_key,
 )
-
-gadget_key, gadget, ivr_key, ivr = api.gadget_key, api.gadget, api.ivr_key, api.ivr
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

@@ -14,7 +14,6 @@ from rest_framework.test import APIClient
 from callbacks.models import ApiScope, Callback, CallbackCampaign, Source, Status
 from scheduling.models import GlobalRules
 
-from . import api_helpers as api
 from .api_helpers import (
     PHONE,
     PREMIUM_SCRIPT,
@@ -27,8 +26,6 @@ from .api_helpers import (
     outcome_url,
     route_url,
 )
-
-ivr_key, ivr, personal = api.ivr_key, api.ivr, api.personal
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

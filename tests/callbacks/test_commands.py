@@ -1,4 +1,7 @@
-"""Management commands: seed_demo (idempotent) and create_api_key."""
+"""Management commands: seed_demo (idempotent) and create_api_key.
+
+These are the tests of seed_demo itself (what `make run` loads); every other test gets
+its data from its own cast (tests/cast.py, tests/conftest.py's `demo`)."""
 
 import datetime as dt
 import io
@@ -39,8 +42,9 @@ def test_it_seeds_the_demo_twice_without_duplicates(db):
     assert not User.objects.exists()
 
 
-def test_it_keeps_what_administrators_changed_when_run_again(demo):
+def test_it_keeps_what_administrators_changed_when_run_again(db):
     """make run calls seed_demo on every start: edits made in the admin must survive."""
+    run("seed_demo")  # the demo itself here, not the tests' cast (tests/cast.py)
     CallbackCampaign.objects.filter(name="Callback_Premium").update(external_script="")
     rules = GlobalRules.load()
     rules.slot_capacity = 3

@@ -28,10 +28,7 @@ from uccx_integration.ivr_script import (
 )
 from uccx_integration.simulator.ivr import IvrScript
 
-from . import api_helpers as api
 from .api_helpers import PHONE, PREMIUM_SCRIPT, UNKNOWN, basic_client, new_key
-
-ivr_key, ivr, personal = api.ivr_key, api.ivr, api.personal
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

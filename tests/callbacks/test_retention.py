@@ -2,7 +2,7 @@
 go with their events, in bounded batches, never a pending one; reschedule links to a
 removed callback are cleared; old idempotency records go too; a daily periodic task runs it.
 
-Cast (tests/callbacks/conftest.py): the demo, the clock at Friday 2026-11-20 09:00 UTC,
+Cast (tests/conftest.py): the demo, the clock at Friday 2026-11-20 09:00 UTC,
 retention 365 days (the default).
 """
 

@@ -1,7 +1,7 @@
 """The admin's groups (callbacks.roles, written by migration callbacks/0006): what a
 member of each may open, through the admin with the test client.
 
-Cast: the demo installation (tests/callbacks/conftest.py), one waiting callback, one API
+Cast: the demo installation (tests/conftest.py), one waiting callback, one API
 key, the default periodic tasks, and one staff user per group (no other permission).
 """
 

@@ -202,6 +202,7 @@ TASK_FAILURES.labels("poll_dialer_results").inc()
 """
 
 
+@pytest.mark.slow  # starts a process
 def test_it_adds_up_other_processes_in_multiprocess_mode(tmp_path):
     # What a Celery worker records, /metrics shows when both share the directory.
     env = {

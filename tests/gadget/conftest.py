@@ -8,7 +8,6 @@ guard against ORM calls from async code is switched off for these tests
 (DJANGO_ALLOW_ASYNC_UNSAFE). Screenshots are listed at the end of the pytest run.
 """
 
-import io
 import os
 import pathlib
 import shutil
@@ -16,12 +15,12 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 
 from callbacks import services
 from callbacks.models import ApiKey, ApiScope, Callback
 from callbacks.validation import CallbackRequest
 from scheduling.rules import Candidate, Slot, suggest
+from tests.cast import load as load_cast
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -92,7 +91,8 @@ def page(browser) -> Iterator:
 
 @pytest.fixture
 def demo(transactional_db) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+    """The tests' cast (tests/cast.py), committed: the live server reads it in another thread."""
+    load_cast()
 
 
 @pytest.fixture

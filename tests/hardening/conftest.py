@@ -7,19 +7,18 @@ thread sees the same time.
 """
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from callbacks import services
 from callbacks.models import ApiKey, ApiScope, Callback
 from callbacks.validation import CallbackRequest
+from tests.cast import load as load_cast
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 # Open for Sales and Support (Warsaw local time, winter: UTC+1).
@@ -42,8 +41,9 @@ def clock() -> Iterator[dt.datetime]:
 
 
 def build_cast() -> Cast:
-    """seed_demo, one key per scope and a few callbacks (standard and personal)."""
-    call_command("seed_demo", stdout=io.StringIO())
+    """The tests' cast (tests/cast.py), one key per scope and a few callbacks (standard and
+    personal)."""
+    load_cast()
     cache.clear()  # throttle counters of an earlier test
     callbacks = [
         services.callback_schedule(

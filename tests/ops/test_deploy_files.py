@@ -123,6 +123,7 @@ def test_it_runs_the_same_web_command_in_compose_and_the_image():
 
 
 # --- the commands exist here with these arguments -----------------------------------------
+@pytest.mark.slow  # starts a process
 def test_it_loads_the_wsgi_application_with_the_web_command(tmp_path):
     command = dockerfile_cmd()
     assert command[0] == "gunicorn"
@@ -139,6 +140,7 @@ def test_it_loads_the_wsgi_application_with_the_web_command(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow  # starts a process
 @pytest.mark.parametrize("service", ["worker", "beat"])
 def test_it_accepts_the_celery_command_of(service, tmp_path):
     command = compose_command(service)

@@ -15,16 +15,6 @@ from callbacks.models import Status
 from campaign_manager import logs
 from campaign_manager.celery import app as celery_app
 from tests.callbacks import api_helpers as api
-from tests.callbacks import conftest as cast
-
-demo, now, frozen_now, make_callback, put_in = (
-    cast.demo,
-    cast.now,
-    cast.frozen_now,
-    cast.make_callback,
-    cast.put_in,
-)
-ivr_key, ivr, gadget_key, gadget = api.ivr_key, api.ivr, api.gadget_key, api.gadget
 
 UUID_HEX = re.compile(r"[0-9a-f]{32}")
 

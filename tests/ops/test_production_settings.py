@@ -41,6 +41,7 @@ def show(env: dict[str, str]) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # starts a process
 def test_it_passes_check_deploy_with_the_documented_production_environment(production_env):
     result = run_python(production_env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -82,6 +83,7 @@ def from_files(tmp_path_factory) -> tuple[dict, dict[str, str]]:
     return show(env), expected
 
 
+@pytest.mark.slow  # starts a process
 def test_it_reads_secrets_from_name_file_files(from_files):
     shown, expected = from_files
     assert shown["SECRET_KEY"] == expected["SECRET_KEY"]
@@ -92,6 +94,7 @@ def test_it_reads_secrets_from_name_file_files(from_files):
     assert shown["INFORMIX_DSN"] == expected["INFORMIX_DSN"]
 
 
+@pytest.mark.slow  # starts a process
 def test_it_turns_on_https_whitenoise_and_json_logs_with_debug_off(from_files):
     shown, _ = from_files
     assert shown["SECURE"] == [True, 31_536_000, True, True, ["HTTP_X_FORWARDED_PROTO", "https"]]
@@ -100,6 +103,7 @@ def test_it_turns_on_https_whitenoise_and_json_logs_with_debug_off(from_files):
     assert (shown["LOG_FORMAT"], shown["HIJACK"]) == ("json", False)
 
 
+@pytest.mark.slow  # starts a process
 def test_it_lets_the_environment_override_the_production_defaults(production_env):
     env = production_env | {
         "SECURE_SSL_REDIRECT": "no",
@@ -113,6 +117,7 @@ def test_it_lets_the_environment_override_the_production_defaults(production_env
     assert (shown["LOG_FORMAT"], shown["HIJACK"]) == ("text", True)
 
 
+@pytest.mark.slow  # starts a process
 def test_it_refuses_a_setting_given_both_directly_and_as_a_file(production_env):
     env = production_env | {"SECRET_KEY": "x" * 60}
     result = run_python(env, "-c", "import django; django.setup()")

@@ -14,7 +14,8 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from callbacks.models import EventKind, Status
-from tests.uccx_integration.conftest import PASSWORD, USERNAME
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     assert_each_imported_once,

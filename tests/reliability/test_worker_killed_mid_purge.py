@@ -16,7 +16,8 @@ import pytest
 from django.db import connection
 
 from callbacks.models import Callback, EventKind, Status
-from tests.uccx_integration.conftest import PASSWORD, USERNAME
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     assert_each_imported_once,

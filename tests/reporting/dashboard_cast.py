@@ -27,15 +27,13 @@ on_time_personal to its agent.
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass
-
-from django.core.management import call_command
 
 from callbacks import states
 from callbacks.models import Callback, CallbackCampaign, EventKind, Outcome, Status
 from reporting.selectors import ReportFilter
 from scheduling.models import Skill
+from tests.cast import load as load_cast
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 20)
@@ -103,8 +101,8 @@ OUTCOMES = {
 
 
 def build_cast() -> Cast:
-    """The demo campaigns and skills (seed_demo, no callbacks), and the callbacks above."""
-    call_command("seed_demo", stdout=io.StringIO())
+    """The campaigns and skills of the tests' cast (tests/cast.py), and the callbacks above."""
+    load_cast()
     places = {
         "main": CallbackCampaign.objects.get(name="Callback_Main"),
         "premium": CallbackCampaign.objects.get(name="Callback_Premium"),

@@ -1,19 +1,17 @@
 """A small fixed cast for the rules engine: the demo configuration, a fixed `now`, a
 fake slot-usage provider, and all-day skills for daylight-saving cases.
 
-The demo (seed_demo) is Europe/Warsaw: Sales Mon-Fri 08:00-20:00 and Sat 09:00-14:00,
-Support daily 07:00-22:00, Polish holidays plus a yearly Christmas Eve, lead 5 min,
-30 days ahead, global window 08:00-20:00, 10-min closing buffer, 15-min slots of 10,
-customer window 08:00-21:00, default region PL.
+The cast (`demo`: tests/cast.py, not seed_demo) is Europe/Warsaw: Sales Mon-Fri
+08:00-20:00 and Sat 09:00-14:00, Support daily 07:00-22:00, Polish holidays plus a
+yearly Christmas Eve, lead 5 min, 30 days ahead, global window 08:00-20:00, 10-min
+closing buffer, 15-min slots of 10, customer window 08:00-21:00, default region PL.
 """
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 
 from scheduling import rules
 from scheduling.models import BusinessHours, GlobalRules, OpeningPeriod, Skill, Weekday
@@ -24,11 +22,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 # Friday 20 November 2026, 10:00 in Warsaw (winter time, UTC+1).
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture

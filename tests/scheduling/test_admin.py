@@ -1,17 +1,15 @@
 """The scheduling admin: configuration pages, "Check a time" and the holiday preview.
 
-Cast: the demo configuration (seed_demo: Sales Mon-Fri 08:00-20:00 and Sat 09:00-14:00,
+Cast: the demo configuration (tests/cast.py: Sales Mon-Fri 08:00-20:00 and Sat 09:00-14:00,
 Support daily 07:00-22:00, both Europe/Warsaw, Polish holidays plus a yearly Christmas
 Eve) and one logged-in superuser. Time is fixed per test with time_machine.
 """
 
 import datetime as dt
-import io
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from scheduling.admin import weekly_summary
@@ -24,6 +22,7 @@ from scheduling.models import (
     Skill,
     SpecialDay,
 )
+from tests.cast import load as load_cast
 
 # Friday 20 November 2026, 10:00 in Warsaw: every logged-in test runs at this moment
 # unless it parametrizes `clock`.
@@ -34,7 +33,7 @@ PREVIEW = "admin:scheduling_holidaycalendar_preview"
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    load_cast()
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ purge, tasks, faults): due callbacks in bulk, the Informix client on the simulat
 file, counting contacts in the simulator, time travel to the callbacks' moment, and
 arming a simulator fault for the n-th import request only.
 
-The fixtures here (`informix`, `unreachable_informix`, `uccx_env`) are shared through
-conftest.py.
+The fixtures that use them (`informix`, `unreachable_informix`, `uccx_env`) are in
+tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from callbacks.models import Callback, CallbackCampaign, CallbackEvent, EventKin
 from scheduling.models import Skill
 from uccx_integration import mapping as m
 from uccx_integration.client import UccxClient
-from uccx_integration.informix import InformixClient
 from uccx_integration.mapping import CallResult, CallStatus
 from uccx_integration.simulator import Simulator
 from uccx_integration.simulator.dialer import Dialer
@@ -82,32 +81,6 @@ def run_worker_that_dies(script: str, args: list[str]) -> None:
 def sqlite_dsn(path: str) -> str:
     # NoCreat=1: a wrong path fails (unreachable db_cra) instead of creating a new file.
     return f"DRIVER=SQLite3;Database={path};NoCreat=1"
-
-
-@pytest.fixture
-def informix(simulator) -> Iterator[InformixClient]:
-    """db_cra as the poller reads it: pyodbc → unixODBC → SQLite3 ODBC driver."""
-    with InformixClient(sqlite_dsn(simulator.store.path), timeout=3) as client:
-        yield client
-
-
-@pytest.fixture
-def unreachable_informix(tmp_path) -> Iterator[InformixClient]:
-    """An Informix client whose database cannot be opened (the node is down)."""
-    with InformixClient(sqlite_dsn(str(tmp_path / "missing" / "db_cra")), timeout=1) as client:
-        yield client
-
-
-@pytest.fixture
-def uccx_env(monkeypatch, simulator) -> pytest.MonkeyPatch:
-    """The tasks build their clients from the environment: the simulator, and its file as
-    db_cra. Yields the monkeypatch, to change a variable in a test."""
-    monkeypatch.setenv("UCCX_URL", simulator.url)
-    monkeypatch.setenv("UCCX_USERNAME", simulator.username)
-    monkeypatch.setenv("UCCX_PASSWORD", simulator.password)
-    monkeypatch.setenv("INFORMIX_DSN", sqlite_dsn(simulator.store.path))
-    monkeypatch.setenv("INFORMIX_TIMEOUT", "3")
-    return monkeypatch
 
 
 def due_callbacks(

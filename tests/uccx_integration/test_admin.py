@@ -1,7 +1,7 @@
 """The UCCX integration in the admin: task health on the index, the read-only records,
 the purge action on campaigns and the UCCX-id choices from the directory.
 
-Cast: the demo installation (tests/callbacks/conftest.py), Friday 2026-11-20 09:00 UTC,
+Cast: the demo installation (tests/conftest.py), Friday 2026-11-20 09:00 UTC,
 and a logged-in superuser. Queuing a task is checked by patching its `.delay` (and by
 making it fail, for a broker that cannot be reached); one test runs the purge for real,
 eagerly, against the in-process UCCX simulator.
@@ -22,6 +22,8 @@ from kombu.exceptions import OperationalError
 
 from callbacks.models import Callback, CallbackCampaign, EventKind, Status
 from scheduling.models import Skill
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from uccx_integration import services, tasks
 from uccx_integration.health import MAX_AGE
 from uccx_integration.mapping import ACCOUNT_NUMBER, CALL_STATUS, CallResult, CallStatus
@@ -34,8 +36,6 @@ from uccx_integration.models import (
     IntegrationStatus,
 )
 from uccx_integration.simulator.dialer import Dialer
-
-from .conftest import PASSWORD, USERNAME
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 

@@ -35,13 +35,14 @@ from callbacks.models import TERMINAL, ApiKey, ApiScope, Callback, EventKind, So
 from callbacks.services import CustomerDetails, callback_schedule
 from callbacks.validation import CallbackRequest
 from scheduling.models import BusinessHours, GlobalRules, OpeningPeriod, Skill, Weekday
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from uccx_integration.mapping import CallResult
 from uccx_integration.models import IntegrationStatus
 from uccx_integration.schedule import ensure_periodic_tasks
 from uccx_integration.simulator import Simulator
 from uccx_integration.simulator.ivr import IvrScript
 
-from .conftest import PASSWORD, USERNAME
 from .flow_helpers import test_database_url
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

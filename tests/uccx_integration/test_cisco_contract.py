@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 import pytest
 from defusedxml import ElementTree
 
-from tests.uccx_integration.conftest import contact
+from tests.cast import contact
 from uccx_integration import documents
 from uccx_integration.client import UccxClient, UccxError
 from uccx_integration.mapping import CallResult, CallStatus, Rest

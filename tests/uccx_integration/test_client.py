@@ -3,7 +3,7 @@ from datetime import time
 
 import pytest
 
-from tests.uccx_integration.conftest import contact
+from tests.cast import contact
 from uccx_integration import mapping
 from uccx_integration.client import Campaign, UccxClient, UccxError
 from uccx_integration.mapping import CallResult, CallStatus

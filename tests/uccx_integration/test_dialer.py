@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.uccx_integration.conftest import contact
+from tests.cast import contact
 from uccx_integration import mapping
 from uccx_integration.mapping import CallResult, CallStatus
 from uccx_integration.simulator.dialer import Dialer, parse_mix

@@ -8,7 +8,7 @@ import pytest
 from callbacks import dialing
 from callbacks.dialing import DueWindow
 from callbacks.models import CallbackCampaign, EventKind, Status
-from tests.uccx_integration.conftest import contact
+from tests.cast import contact
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     at,

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.uccx_integration.conftest import contact
+from tests.cast import contact
 from uccx_integration import mapping
 from uccx_integration.ivr_script import Branch
 from uccx_integration.mapping import CallResult, CallStatus

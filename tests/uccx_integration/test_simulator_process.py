@@ -8,7 +8,9 @@ import time
 import pytest
 import requests
 
-from tests.uccx_integration.conftest import PASSWORD, USERNAME, contact
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
+from tests.cast import contact
 from uccx_integration.client import UccxClient, UccxError
 
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from callbacks.models import CallbackCampaign
-from tests.uccx_integration.conftest import PASSWORD, USERNAME
+from tests.cast import UCCX_PASSWORD as PASSWORD
+from tests.cast import UCCX_USERNAME as USERNAME
 from uccx_integration import mapping
 from uccx_integration.client import UccxClient, UccxError
 
