@@ -27,11 +27,11 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from ops.directory import DirectoryChoicesAdmin
+from ops.models import DirectoryKind
 from scheduling.forms import WALL_TIME
 from scheduling.phones import PhoneError, e164_for_search
 from scheduling.rules import RulesConfig
-from uccx_integration.admin import DirectoryChoicesAdmin, purge_selected
-from uccx_integration.models import DirectoryKind
 
 from . import services
 from .dialplan import dial_string_for
@@ -46,6 +46,7 @@ from .models import (
     Source,
     Status,
 )
+from .purge_action import purge_selected
 from .states import TransitionRefused, can_transition
 from .validation import callback_revalidate
 

@@ -15,42 +15,31 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
-from kombu.exceptions import OperationalError as BrokerError
 
-from callbacks.dialing import DueWindow
-from callbacks.models import Callback, CallbackCampaign, Status
+from callbacks.purge_action import PurgePreview, purge_selected  # noqa: F401 (moved)
+from ops.beat import short_name, task_names
+from ops.directory import DirectoryChoicesAdmin, DirectoryInput  # noqa: F401 (moved)
+from ops.models import DirectoryEntry, IntegrationStatus
+from ops.queue import TASK_LABELS, queue_task, task_label
+from ops.tracking import TaskHealth, task_health
 
-from . import tasks
-from .health import TaskHealth, task_health
-from .models import BatchState, DirectoryEntry, DirectoryKind, ExportBatch, IntegrationStatus
-from .schedule import DEFAULT_SCHEDULE
+from .models import BatchState, ExportBatch
 
 logger = logging.getLogger(__name__)
 
-TASK_PREFIX = "uccx_integration."
-# What administrators call each task: the names of its default periodic task.
-TASK_LABELS = {task.removeprefix(TASK_PREFIX): name for name, (task, _) in DEFAULT_SCHEDULE.items()}
 # The purge is not run from the index: it needs the campaigns and a confirmation.
 RUN_NOW_EXCLUDED = frozenset({"purge_dialing_lists"})
-
-
-def task_label(task: str) -> str:
-    return TASK_LABELS.get(task, task.replace("_", " ").capitalize())
 
 
 def admin_time(moment: dt.datetime | None) -> str:
@@ -73,20 +62,6 @@ def health_mark(ok: bool) -> SafeString:
         static(f"admin/img/icon-{icon}.svg"),
         word,
     )
-
-
-def queue_task(task: str, **kwargs: Any) -> str:
-    """Queue one integration task. Returns "" or, when the broker cannot be reached,
-    a message for the administrator (the work then waits for its next scheduled run)."""
-    try:
-        getattr(tasks, task).delay(**kwargs)
-    except (BrokerError, OSError) as error:
-        logger.warning("could not queue %s: %s", task, error)
-        return (
-            f"{task_label(task)} could not be queued: the Celery broker cannot be reached "
-            f"({error}). Nothing was changed; check that the broker (e.g. Redis) is running."
-        )
-    return ""
 
 
 # --- health on the admin index -----------------------------------------------------
@@ -127,7 +102,7 @@ def health_box(request: HttpRequest) -> dict[str, Any] | None:
             if not failing
             else f"{failing} of {len(rows)} tasks need{'s' if failing == 1 else ''} attention"
         ),
-        "status_url": reverse("admin:uccx_integration_integrationstatus_changelist"),
+        "status_url": reverse("admin:ops_integrationstatus_changelist"),
         "schedule_url": reverse("admin:django_celery_beat_periodictask_changelist"),
     }
 
@@ -157,7 +132,7 @@ def _health_row(
             else ""
         ),
         run_url=(
-            reverse("admin:uccx_integration_integrationstatus_run", args=[health.task])
+            reverse("admin:ops_integrationstatus_run", args=[health.task])
             if may_run and health.task not in RUN_NOW_EXCLUDED
             else ""
         ),
@@ -172,11 +147,11 @@ def _periodic_tasks() -> dict[str, PeriodicTask]:
     """Task name -> its periodic task (the first, should an administrator add another)."""
     found: dict[str, PeriodicTask] = {}
     for periodic in (
-        PeriodicTask.objects.filter(task__startswith=TASK_PREFIX)
+        PeriodicTask.objects.filter(task__in=task_names().values())
         .select_related("interval", "crontab")
         .order_by("pk")
     ):
-        found.setdefault(periodic.task.removeprefix(TASK_PREFIX), periodic)
+        found.setdefault(short_name(periodic.task), periodic)
     return found
 
 
@@ -220,8 +195,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class MovedToOpsAdmin(ReadOnlyAdmin):
+    """For a model moved from uccx_integration to ops: its pages are under /admin/ops/,
+    and every URL name also answers to its old "uccx_integration_<model>_..." name, so
+    that links and code that reverse the old names keep working."""
+
+    @property
+    def urls(self):
+        urls = self.get_urls()  # the subclass's own (e.g. Run now) included
+        new = f"{self.opts.app_label}_{self.opts.model_name}_"
+        old = f"uccx_integration_{self.opts.model_name}_"
+        aliases = [
+            URLPattern(url.pattern, url.callback, url.default_args, old + url.name[len(new) :])
+            for url in urls
+            if isinstance(url, URLPattern) and url.name and url.name.startswith(new)
+        ]
+        return [*urls, *aliases]
+
+
 @admin.register(IntegrationStatus)
-class IntegrationStatusAdmin(ReadOnlyAdmin):
+class IntegrationStatusAdmin(MovedToOpsAdmin):
     subtitle = (
         "The last run of each background task. Red on the admin home page means a task "
         "fails or has not run for a while: is the Celery worker (and beat) running?"
@@ -409,7 +402,7 @@ class ExportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DirectoryEntry)
-class DirectoryEntryAdmin(ReadOnlyAdmin):
+class DirectoryEntryAdmin(MovedToOpsAdmin):
     subtitle = (
         "Campaigns, skills, CSQs and agents as UCCX knows them, refreshed by "
         '"Sync the UCCX directory" (hourly). They are offered on the campaign and skill '
@@ -430,120 +423,3 @@ class DirectoryEntryAdmin(ReadOnlyAdmin):
     @admin.display(description="synced", ordering="synced_at")
     def synced(self, entry: DirectoryEntry) -> str:
         return admin_time(entry.synced_at)
-
-
-# --- UCCX ids chosen from the directory ----------------------------------------------
-
-
-class DirectoryInput(forms.TextInput):
-    """A UCCX id typed by hand, with the ids of the synced directory offered as a list
-    (e.g. "1 — Callback_Main"); an id the directory does not know yet is still accepted."""
-
-    # In the app, not templates/: the form renderer looks in apps and django/forms only.
-    template_name = "uccx_integration/widgets/directory_input.html"
-
-    def __init__(self, kind: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            {"inputmode": "numeric", "autocomplete": "off", "size": 10, **(attrs or {})}
-        )
-        self.kind = kind
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        entries = sorted(
-            DirectoryEntry.objects.filter(kind=self.kind).only("uccx_id", "name"), key=_by_id
-        )
-        widget["attrs"]["list"] = f"{widget['attrs'].get('id') or name}_directory"
-        current = str(value or "").strip()
-        known_as = next((e.name for e in entries if e.uccx_id == current), "")
-        context["directory"] = {
-            "id": widget["attrs"]["list"],
-            "entries": entries,
-            "noun": _noun(DirectoryKind(self.kind).label),
-            "known_as": known_as,
-            "unknown": bool(current and entries and not known_as),
-        }
-        return context
-
-
-def _noun(label: str) -> str:
-    return label if label.isupper() else label.lower()  # "CSQ" stays, "Skill" -> "skill"
-
-
-def _by_id(entry: DirectoryEntry) -> tuple[int, str]:
-    """Numeric ids in numeric order (2 before 10)."""
-    return (int(entry.uccx_id), "") if entry.uccx_id.isdigit() else (1 << 62, entry.uccx_id)
-
-
-class DirectoryChoicesAdmin(admin.ModelAdmin):
-    """Offers UCCX ids from the directory on the integer fields named in
-    `directory_fields` ({field name: DirectoryKind})."""
-
-    directory_fields: dict[str, str] = {}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        kind = self.directory_fields.get(db_field.name)
-        if kind:
-            kwargs["widget"] = DirectoryInput(kind)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-# --- purge: an action on callback campaigns --------------------------------------------
-
-
-@admin.action(
-    description="Purge the UCCX dialing lists of selected campaigns", permissions=["change"]
-)
-def purge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset):
-    """Confirmation page first; on confirm, queue the purge task for these campaigns."""
-    campaigns = list(queryset.order_by("name"))
-    if "confirm" not in request.POST:
-        return _purge_confirmation(modeladmin, request, campaigns)
-    error = queue_task("purge_dialing_lists", campaign_ids=[c.pk for c in campaigns])
-    if error:
-        modeladmin.message_user(request, error, messages.ERROR)
-        return None
-    modeladmin.message_user(
-        request,
-        format_html(
-            "Purge queued for {}. The worker empties their UCCX dialing lists and imports "
-            'again the callbacks still waiting; see <a href="{}">UCCX import batches</a> '
-            "and the integration status for the result.",
-            ", ".join(c.name for c in campaigns),
-            reverse("admin:uccx_integration_exportbatch_changelist") + "?kind__exact=purge",
-        ),
-        messages.SUCCESS,
-    )
-    return None
-
-
-@dataclass(frozen=True)
-class PurgePreview:
-    campaign: CallbackCampaign
-    reimported: int  # waiting in the dialer: imported again after the purge
-    expired: int  # waiting, but too late to be dialed now: expired instead
-
-
-def _purge_confirmation(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, campaigns: list[CallbackCampaign]
-) -> TemplateResponse:
-    # The purge expires what it finds past its dialing deadline instead of re-importing:
-    # the same deadline as the export's due window.
-    deadline = DueWindow.at(timezone.now()).not_before
-    waiting = {
-        row["campaign"]: (row["total"] - row["late"], row["late"])
-        for row in Callback.objects.filter(campaign__in=campaigns, status=Status.IN_DIALER)
-        .values("campaign")
-        .annotate(total=Count("pk"), late=Count("pk", filter=Q(scheduled_at__lt=deadline)))
-    }
-    rows = [PurgePreview(c, *waiting.get(c.pk, (0, 0))) for c in campaigns]
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": "Purge UCCX dialing lists?",
-        "opts": modeladmin.opts,
-        "rows": rows,
-        "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        "action": "purge_selected",
-    }
-    return TemplateResponse(request, "admin/uccx_integration/purge_confirmation.html", context)
