@@ -5,8 +5,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +12,6 @@ from ops.models import DirectoryEntry, DirectoryKind
 
 from ..client import UccxClient
 from .base import RunSummary
-
-logger = logging.getLogger(__name__)
 
 
 # --- directory -----------------------------------------------------------------------

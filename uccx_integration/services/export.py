@@ -5,7 +5,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
 
@@ -31,7 +30,6 @@ from .base import RunSummary, _informix_or_none
 from .batches import BatchOutcome, post_batch, settle_batch
 from .leases import campaign_lease
 
-logger = logging.getLogger(__name__)
 # acquire_lease is looked up on the package at each call (services.acquire_lease), so
 # that failure injection (a test patching services.acquire_lease) reaches every caller.
 

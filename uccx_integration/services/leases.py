@@ -5,7 +5,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from .. import services  # acquire_lease via the package: see below
 from ..models import CampaignLease
 from .base import LEASE_TTL
 
-logger = logging.getLogger(__name__)
 # acquire_lease is looked up on the package at each call (services.acquire_lease), so
 # that failure injection (a test patching services.acquire_lease) reaches every caller.
 

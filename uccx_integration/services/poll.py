@@ -4,7 +4,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from callbacks import dialing
@@ -14,8 +13,6 @@ from callbacks.models import CallbackCampaign
 from .. import mapping as m
 from ..informix import DialingRow, InformixClient
 from .base import RunSummary
-
-logger = logging.getLogger(__name__)
 
 
 # --- poll ----------------------------------------------------------------------------

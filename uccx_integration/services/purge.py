@@ -5,7 +5,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Sequence
 
 from django.utils import timezone
@@ -20,8 +19,6 @@ from .base import PURGE_WAIT_SECONDS, RunSummary
 from .batches import post_batch
 from .leases import campaign_lease
 from .poll import poll_dialer_results
-
-logger = logging.getLogger(__name__)
 
 
 # --- purge ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.db.models import Q
@@ -19,8 +18,6 @@ from ..informix import InformixClient
 from ..models import BatchState, ExportBatch, ImportState
 from .base import OPEN_BATCH_STATES, STALE_AFTER, RunSummary, _informix_or_none
 from .batches import _batch_callbacks, locate
-
-logger = logging.getLogger(__name__)
 
 
 # --- reconcile -----------------------------------------------------------------------
