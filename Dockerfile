@@ -62,7 +62,7 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-not-used-at-run-time CM_VAR_DIR=/t
         python manage.py collectstatic --noinput --verbosity 0 \
     && rm -rf /tmp/cm-build \
     && python -m compileall -q /app/campaign_manager /app/scheduling /app/callbacks \
-        /app/uccx_integration /app/reporting
+        /app/uccx_integration /app/reporting /app/ops
 
 USER cm
 EXPOSE 8000

@@ -51,7 +51,7 @@ lint: bootstrap
 	@echo "== lint"
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
-	$(TEMP_VAR) $(PYTHON) -m mypy campaign_manager scheduling callbacks uccx_integration reporting
+	$(TEMP_VAR) $(PYTHON) -m mypy campaign_manager ops scheduling callbacks uccx_integration reporting
 	$(TEMP_VAR) $(PYTHON) manage.py check
 	$(TEMP_VAR) $(PYTHON) manage.py makemigrations --check --dry-run
 
@@ -91,7 +91,7 @@ fuzz: bootstrap
 audit: bootstrap
 	@echo "== bandit"
 	$(PYTHON) -m bandit -q -c pyproject.toml -b docs/bandit-baseline.json \
-		-r campaign_manager callbacks scheduling uccx_integration reporting
+		-r campaign_manager ops callbacks scheduling uccx_integration reporting
 	@echo "== pip-audit"
 	$(PYTHON) -m pip_audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
 

@@ -1,9 +1,12 @@
 from django.apps import AppConfig
 
+from .schedule import DEFAULT_SCHEDULE
+
 
 class CallbacksConfig(AppConfig):
     name = "callbacks"
     verbose_name = "Callbacks"
+    periodic_tasks = DEFAULT_SCHEDULE  # ops.beat's registry
 
     def ready(self) -> None:
         # Stored callbacks fill the rules engine's slots (slot_full, capacity left).

@@ -10,18 +10,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from campaign_manager import beat
 from scheduling.models import GlobalRules
 
 from .models import TERMINAL, Callback, CallbackEvent, IdempotencyRecord
 
 logger = logging.getLogger(__name__)
-
-# Written into django-celery-beat by migration callbacks/0005: after the night's purge
-# (02:30), in TIME_ZONE.
-DEFAULT_SCHEDULE: beat.Schedule = {
-    "Remove expired callback history": ("callbacks.remove_expired_history", "15 3"),
-}
 
 
 def callbacks_remove_expired_history(

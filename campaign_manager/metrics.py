@@ -2,7 +2,7 @@
 
 Three sources:
 - request latency, recorded by `RequestMetricsMiddleware` in the web server's process;
-- integration task durations and failures, recorded by `uccx_integration.health.track`
+- integration task durations and failures, recorded by `ops.tracking.track`
   in the Celery worker's process;
 - the database, read at scrape time: callbacks by status, and each integration task's
   last run (IntegrationStatus, written by every worker on every machine).
@@ -28,7 +28,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from callbacks.models import Callback, Status
-from uccx_integration.health import task_health
+from ops.tracking import task_health
 
 REQUEST_DURATION = Histogram(
     "campaign_manager_http_request_duration_seconds",

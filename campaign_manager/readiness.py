@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from kombu import Connection
 
-from uccx_integration.health import task_health
+from ops.tracking import task_health
 
 logger = logging.getLogger(__name__)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "ops",
     "scheduling",
     "callbacks",
     "uccx_integration",

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from uccx_integration.admin import DirectoryChoicesAdmin
-from uccx_integration.models import DirectoryKind
+from ops.directory import DirectoryChoicesAdmin
+from ops.models import DirectoryKind
 
 from . import views
 from .display import clock

@@ -1,10 +1,11 @@
-"""What the dialer integration keeps: import requests, task health, campaign leases and
-the UCCX directory. Callbacks themselves live in the callbacks app."""
+"""What the dialer integration keeps: import requests and campaign leases. Task health
+and the UCCX directory live in ops (ops.models); callbacks in the callbacks app."""
 
 from django.db import models
 from django.utils import timezone
 
 from callbacks.models import CallbackCampaign
+from ops.models import DirectoryEntry, DirectoryKind, IntegrationStatus  # noqa: F401 (moved)
 
 
 class BatchKind(models.TextChoices):
@@ -69,29 +70,6 @@ class ExportBatch(models.Model):
         return f"{self.get_kind_display()} #{self.pk} ({self.contacts} contacts)"
 
 
-class IntegrationStatus(models.Model):
-    """Last run of one integration task: shown on the admin index and by /readyz."""
-
-    task = models.CharField(max_length=50, unique=True)
-    last_started_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    last_counts = models.JSONField(default=dict, blank=True)
-    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    runs = models.PositiveIntegerField(default=0)
-    failures = models.PositiveIntegerField(default=0)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["task"]
-        verbose_name = "integration status"
-        verbose_name_plural = "integration status"
-
-    def __str__(self) -> str:
-        return self.task
-
-
 class CampaignLease(models.Model):
     """Who may change one UCCX campaign's dialing list now (export or purge), until when.
 
@@ -105,31 +83,3 @@ class CampaignLease(models.Model):
 
     def __str__(self) -> str:
         return f"campaign {self.uccx_campaign_id}: {self.holder or 'free'}"
-
-
-class DirectoryKind(models.TextChoices):
-    CAMPAIGN = "campaign", "Campaign"
-    SKILL = "skill", "Skill"
-    CSQ = "csq", "CSQ"
-    RESOURCE = "resource", "Agent (resource)"
-
-
-class DirectoryEntry(models.Model):
-    """A UCCX campaign, skill, CSQ or agent as sync_uccx_directory last saw it."""
-
-    kind = models.CharField(max_length=10, choices=DirectoryKind.choices)
-    uccx_id = models.CharField(max_length=50, help_text="Id in UCCX (userID for agents).")
-    name = models.CharField(max_length=150)
-    details = models.JSONField(default=dict, blank=True)
-    synced_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["kind", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "uccx_id"], name="one_directory_entry")
-        ]
-        verbose_name = "UCCX directory entry"
-        verbose_name_plural = "UCCX directory"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name} ({self.uccx_id})"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaign_manager import beat
+from ops import beat
 
 # name shown in the admin → (task, every N seconds | crontab "minute hour")
 DEFAULT_SCHEDULE: beat.Schedule = {
     "Export due callbacks to UCCX": ("uccx_integration.export_due_callbacks", 60),
     "Poll UCCX dialing results": ("uccx_integration.poll_dialer_results", 120),
     "Reconcile unanswered exports": ("uccx_integration.reconcile_exports", 300),
-    "Expire overdue callbacks": ("uccx_integration.expire_overdue", 300),
     "Sync the UCCX directory": ("uccx_integration.sync_uccx_directory", 3600),
     "Purge UCCX dialing lists": ("uccx_integration.purge_dialing_lists", "30 2"),
 }
@@ -21,7 +20,7 @@ DEFAULT_SCHEDULE: beat.Schedule = {
 def ensure_periodic_tasks(
     periodic_task: Any, interval_schedule: Any, crontab_schedule: Any, time_zone: str
 ) -> list[str]:
-    """Write DEFAULT_SCHEDULE into django-celery-beat (campaign_manager.beat: missing
+    """Write DEFAULT_SCHEDULE into django-celery-beat (ops.beat: missing
     tasks only, never one an administrator edited). Returns the names created."""
     return beat.ensure_periodic_tasks(
         DEFAULT_SCHEDULE, periodic_task, interval_schedule, crontab_schedule, time_zone

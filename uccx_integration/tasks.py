@@ -1,6 +1,6 @@
 """Celery tasks: each takes no arguments (or ids), calls one service and records its run
-in IntegrationStatus. Every one is idempotent; beat runs them on the schedule stored in
-django-celery-beat (see uccx_integration.schedule)."""
+in IntegrationStatus (ops.tracking). Every one is idempotent; beat runs them on the
+schedule stored in django-celery-beat (see uccx_integration.schedule)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 from celery import shared_task
 
-from callbacks.dialing import callbacks_expire_overdue
+from callbacks import tasks as callbacks_tasks
 from callbacks.models import CallbackCampaign
+from ops.tracking import PartialFailure, track
 
 from . import services
-from .health import PartialFailure, track
 
 
 def _run(task: str, work: Callable[[], services.RunSummary]) -> dict[str, Any]:
@@ -51,12 +51,9 @@ def purge_dialing_lists(campaign_ids: list[int] | None = None) -> dict[str, Any]
 
 @shared_task(name="uccx_integration.expire_overdue", ignore_result=True)
 def expire_overdue() -> dict[str, Any]:
-    def work() -> services.RunSummary:
-        summary = services.RunSummary()
-        summary.add("expired", callbacks_expire_overdue())
-        return summary
-
-    return _run("expire_overdue", work)
+    """The old name of callbacks.expire_overdue (migration callbacks/0009 moves the
+    periodic task): a message queued under it before an upgrade still runs."""
+    return callbacks_tasks.expire_overdue()
 
 
 @shared_task(name="uccx_integration.sync_uccx_directory", ignore_result=True)

@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from uccx_integration.admin import DirectoryChoicesAdmin, purge_selected
-from uccx_integration.models import DirectoryKind
+from ops.directory import DirectoryChoicesAdmin
+from ops.models import DirectoryKind
 
 from ..dialplan import dial_string_for
 from ..forms import CallbackCampaignForm
 from ..models import CallbackCampaign
+from ..purge_action import purge_selected
 
 DIAL_PLAN_EXAMPLES = ("+48221234567", "+12125550100")
 

@@ -4,8 +4,12 @@ the expired ones (callbacks.retention), editable in the admin afterwards."""
 from django.conf import settings
 from django.db import migrations, models
 
-from callbacks.retention import DEFAULT_SCHEDULE
-from campaign_manager.beat import ensure_periodic_tasks
+from ops.beat import ensure_periodic_tasks
+
+# As this migration wrote it (the schedule itself is in callbacks.schedule now).
+DEFAULT_SCHEDULE = {
+    "Remove expired callback history": ("callbacks.remove_expired_history", "15 3"),
+}
 
 
 def create_schedule(apps, schema_editor):

@@ -17,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from callbacks.models import Status
 from campaign_manager.envconf import read_ip_networks
 from campaign_manager.metrics import exposition
+from ops.tracking import PartialFailure, track
 from tests.callbacks.api_helpers import key_client, new_key
-from uccx_integration.health import PartialFailure, track
 from uccx_integration.models import IntegrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_it_shows_each_tasks_last_run_from_the_database(client):
 RUN_IN_A_WORKER = """
 import django
 django.setup()
-from uccx_integration.health import TASK_DURATION, TASK_FAILURES
+from ops.tracking import TASK_DURATION, TASK_FAILURES
 TASK_DURATION.labels("poll_dialer_results").observe(2.0)
 TASK_FAILURES.labels("poll_dialer_results").inc()
 """

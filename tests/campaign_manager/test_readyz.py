@@ -12,7 +12,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from uccx_integration.health import MAX_AGE
+from ops.tracking import MAX_AGE
 from uccx_integration.models import IntegrationStatus
 
 pytestmark = pytest.mark.django_db

@@ -21,11 +21,11 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from callbacks.models import Callback, CallbackCampaign, EventKind, Status
+from ops.tracking import MAX_AGE
 from scheduling.models import Skill
 from tests.cast import UCCX_PASSWORD as PASSWORD
 from tests.cast import UCCX_USERNAME as USERNAME
 from uccx_integration import services, tasks
-from uccx_integration.health import MAX_AGE
 from uccx_integration.mapping import ACCOUNT_NUMBER, CALL_STATUS, CallResult, CallStatus
 from uccx_integration.models import (
     BatchKind,
@@ -108,7 +108,7 @@ def test_it_shows_every_task_green_on_the_index(staff_client, now):
 
     page = text_of(staff_client.get(reverse("admin:index")))
 
-    assert "All 6 tasks healthy" in page
+    assert "All 7 tasks healthy" in page
     assert "Needs attention" not in page
     export = row_of(page, "uccx-task-export_due_callbacks")
     assert "Export due callbacks to UCCX" in export
@@ -126,7 +126,7 @@ def test_it_shows_failing_and_silent_tasks_in_red_with_the_error(staff_client, n
 
     page = text_of(staff_client.get(reverse("admin:index")))
 
-    assert "2 of 6 tasks need attention" in page
+    assert "2 of 7 tasks need attention" in page
     export = row_of(page, "uccx-task-export_due_callbacks")
     assert "Needs attention" in export and "icon-no.svg" in export
     assert "failed 3 times in a row: UccxError: connection refused" in export
@@ -158,7 +158,7 @@ def test_it_links_the_task_details_and_the_schedule(staff_client):
 
     assert reverse("admin:uccx_integration_integrationstatus_changelist") in page
     assert reverse("admin:django_celery_beat_periodictask_changelist") in page
-    assert "1 of 6" not in page and "6 of 6 tasks need attention" in page
+    assert "1 of 7" not in page and "7 of 7 tasks need attention" in page
 
 
 def test_it_hides_the_box_from_staff_without_the_status_permission(demo, frozen_now):

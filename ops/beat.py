@@ -1,6 +1,9 @@
 """Default periodic tasks written into django-celery-beat once, by the apps' data
-migrations (uccx_integration/0002, callbacks/0005); administrators change them
-afterwards under Periodic tasks (any interval or crontab)."""
+migrations (uccx_integration/0002, callbacks/0005, callbacks/0009); administrators
+change them afterwards under Periodic tasks (any interval or crontab).
+
+The registry: each app's AppConfig declares `periodic_tasks` (a Schedule);
+`default_schedule()` gathers them, and task health builds its MAX_AGE from it."""
 
 from __future__ import annotations
 
@@ -46,3 +49,25 @@ def ensure_periodic_tasks(
         periodic_task.objects.create(name=name, task=task, **options)
         created.append(name)
     return created
+
+
+def default_schedule() -> Schedule:
+    """Every installed app's default periodic tasks: the `periodic_tasks` its AppConfig
+    declares (a Schedule), in INSTALLED_APPS order."""
+    from django.apps import apps
+
+    merged: Schedule = {}
+    for config in apps.get_app_configs():
+        merged.update(getattr(config, "periodic_tasks", None) or {})
+    return merged
+
+
+def short_name(task: str) -> str:
+    """ "uccx_integration.export_due_callbacks" -> "export_due_callbacks": the key of
+    IntegrationStatus, the health box and /readyz."""
+    return task.split(".", 1)[-1]
+
+
+def task_names() -> dict[str, str]:
+    """Short name -> registered Celery task name, for every default periodic task."""
+    return {short_name(task): task for task, _ in default_schedule().values()}

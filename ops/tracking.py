@@ -1,0 +1,135 @@
+"""Each background task's last run (any app's), for the admin index and /readyz: `track`
+records a run, `task_health` judges them, the metrics count them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from prometheus_client import Counter, Histogram
+
+from .beat import default_schedule, short_name
+from .models import IntegrationStatus
+
+# Task name → how old its last success may be before it counts as stale: three of its
+# default periods (every app's, ops.beat), a daily crontab a day and three hours.
+MAX_AGE: dict[str, dt.timedelta] = {
+    short_name(task): (
+        dt.timedelta(seconds=3 * when) if isinstance(when, int) else dt.timedelta(hours=27)
+    )
+    for task, when in default_schedule().values()
+}
+
+
+# Recorded in the process that runs the task (the Celery worker); /metrics adds up the
+# processes sharing PROMETHEUS_MULTIPROC_DIR. Seen from every machine: IntegrationStatus.
+TASK_DURATION = Histogram(
+    "campaign_manager_task_duration_seconds",
+    "How long integration task runs took, failed ones included.",
+    ["task"],
+    buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
+TASK_FAILURES = Counter(
+    "campaign_manager_task_failures_total",
+    "Integration task runs that failed, wholly or partly.",
+    ["task"],
+)
+
+
+class PartialFailure(Exception):
+    """A run that did some of its work: what failed, and the counts of what was done."""
+
+    def __init__(self, message: str, counts: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.counts = counts
+
+
+@contextmanager
+def track(task: str) -> Iterator[dict[str, Any]]:
+    """Record a run of `task`: yields a dict for its counts; an exception (re-raised) or
+    a PartialFailure (swallowed: the work done is kept) marks the run failed."""
+    started = timezone.now()
+    clock = time.monotonic()
+    IntegrationStatus.objects.get_or_create(task=task)
+    IntegrationStatus.objects.filter(task=task).update(last_started_at=started)
+    counts: dict[str, Any] = {}
+    try:
+        yield counts
+    except PartialFailure as failure:
+        _finish(task, clock, {**counts, **failure.counts}, error=str(failure))
+    except Exception as error:
+        _finish(task, clock, counts, error=f"{type(error).__name__}: {error}")
+        raise
+    else:
+        _finish(task, clock, counts, error=None)
+
+
+def _finish(task: str, clock: float, counts: dict[str, Any], *, error: str | None) -> None:
+    now = timezone.now()
+    seconds = time.monotonic() - clock
+    TASK_DURATION.labels(task).observe(seconds)
+    if error is not None:
+        TASK_FAILURES.labels(task).inc()
+    common = {
+        "last_counts": counts,
+        "last_duration_ms": int(seconds * 1000),
+        "runs": F("runs") + 1,
+    }
+    if error is None:
+        IntegrationStatus.objects.filter(task=task).update(
+            last_success_at=now, last_error="", consecutive_failures=0, **common
+        )
+    else:
+        IntegrationStatus.objects.filter(task=task).update(
+            last_failure_at=now,
+            last_error=error[:2000],
+            failures=F("failures") + 1,
+            consecutive_failures=F("consecutive_failures") + 1,
+            **common,
+        )
+
+
+@dataclass(frozen=True)
+class TaskHealth:
+    task: str
+    ok: bool
+    summary: str
+    status: IntegrationStatus | None
+
+
+def task_health(now: dt.datetime | None = None) -> list[TaskHealth]:
+    """Green when the last run succeeded and is recent enough; red otherwise, saying why."""
+    now = now or timezone.now()
+    known = {status.task: status for status in IntegrationStatus.objects.all()}
+    report = []
+    for task, max_age in MAX_AGE.items():
+        status = known.get(task)
+        if status is None or (status.last_success_at is None and status.last_failure_at is None):
+            report.append(TaskHealth(task, False, "never ran (is the Celery worker up?)", status))
+        elif status.consecutive_failures:
+            report.append(
+                TaskHealth(
+                    task,
+                    False,
+                    f"failed {status.consecutive_failures} times in a row: {status.last_error}",
+                    status,
+                )
+            )
+        elif status.last_success_at is None or now - status.last_success_at > max_age:
+            report.append(
+                TaskHealth(task, False, f"no success for more than {_minutes(max_age)}", status)
+            )
+        else:
+            report.append(TaskHealth(task, True, "ok", status))
+    return report
+
+
+def _minutes(age: dt.timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes >= 120 else f"{minutes} min"

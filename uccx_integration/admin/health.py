@@ -1,0 +1,156 @@
+"""Task health on the admin index (the "UCCX integration" box, every app's tasks) and
+the helpers the admin pages share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django_celery_beat.models import PeriodicTask
+
+from ops.beat import short_name, task_names
+from ops.models import IntegrationStatus
+from ops.queue import task_label
+from ops.tracking import TaskHealth, task_health
+
+# The purge is not run from the index: it needs the campaigns and a confirmation.
+RUN_NOW_EXCLUDED = frozenset({"purge_dialing_lists"})
+
+
+def admin_time(moment: dt.datetime | None) -> str:
+    """'2026-11-20 10:00:00 CET' in the admin's zone (settings.TIME_ZONE), or '-'."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}" if moment else "-"
+
+
+def counts_text(counts: dict[str, Any] | None, empty: str = "nothing to do") -> str:
+    """{'exported': 3, 'returned': 0} -> 'exported 3'; the zeros say nothing."""
+    shown = [f"{name.replace('_', ' ')} {value}" for name, value in (counts or {}).items() if value]
+    return ", ".join(shown) or empty
+
+
+def health_mark(ok: bool) -> SafeString:
+    """Green tick or red cross WITH a word, so it reads without colour too."""
+    icon, word, css = ("yes", "OK", "uccx-ok") if ok else ("no", "Needs attention", "uccx-bad")
+    return format_html(
+        '<span class="{}"><img src="{}" alt=""> {}</span>',
+        css,
+        static(f"admin/img/icon-{icon}.svg"),
+        word,
+    )
+
+
+# --- health on the admin index -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HealthRow:
+    task: str
+    label: str
+    ok: bool
+    mark: SafeString
+    summary: str
+    last_success: str
+    last_counts: str
+    schedule: str
+    schedule_url: str
+    run_url: str
+
+
+def health_box(request: HttpRequest) -> dict[str, Any] | None:
+    """What the "UCCX integration" box on the index shows; None for who may not see it."""
+    site = admin.site
+    if not site.is_registered(IntegrationStatus):
+        return None
+    if not site.get_model_admin(IntegrationStatus).has_view_permission(request):
+        return None
+    now = timezone.now()
+    report = task_health(now)
+    schedules = _periodic_tasks()
+    may_run = may_run_tasks(request)
+    rows = [_health_row(health, now, schedules.get(health.task), may_run) for health in report]
+    failing = sum(not row.ok for row in rows)
+    return {
+        "rows": rows,
+        "ok": not failing,
+        "summary": (
+            f"All {len(rows)} tasks healthy"
+            if not failing
+            else f"{failing} of {len(rows)} tasks need{'s' if failing == 1 else ''} attention"
+        ),
+        "status_url": reverse("admin:ops_integrationstatus_changelist"),
+        "schedule_url": reverse("admin:django_celery_beat_periodictask_changelist"),
+    }
+
+
+def _health_row(
+    health: TaskHealth, now: dt.datetime, periodic: PeriodicTask | None, may_run: bool
+) -> HealthRow:
+    status = health.status
+    success = status.last_success_at if status else None
+    return HealthRow(
+        task=health.task,
+        label=task_label(health.task),
+        ok=health.ok,
+        mark=health_mark(health.ok),
+        summary=health.summary,
+        last_success=_with_age(success, now) if success else "never",
+        # A failed run with no counts did nothing worth showing; its error says why.
+        last_counts=(
+            counts_text(status.last_counts, empty="nothing to do" if health.ok else "")
+            if status and status.runs
+            else ""
+        ),
+        schedule=_schedule_text(periodic),
+        schedule_url=(
+            reverse("admin:django_celery_beat_periodictask_change", args=[periodic.pk])
+            if periodic
+            else ""
+        ),
+        run_url=(
+            reverse("admin:ops_integrationstatus_run", args=[health.task])
+            if may_run and health.task not in RUN_NOW_EXCLUDED
+            else ""
+        ),
+    )
+
+
+def _with_age(moment: dt.datetime, now: dt.datetime) -> str:
+    return f"{admin_time(moment)} ({timesince(moment, now)} ago)"
+
+
+def _periodic_tasks() -> dict[str, PeriodicTask]:
+    """Task name -> its periodic task (the first, should an administrator add another)."""
+    found: dict[str, PeriodicTask] = {}
+    for periodic in (
+        PeriodicTask.objects.filter(task__in=task_names().values())
+        .select_related("interval", "crontab")
+        .order_by("pk")
+    ):
+        found.setdefault(short_name(periodic.task), periodic)
+    return found
+
+
+def _schedule_text(periodic: PeriodicTask | None) -> str:
+    if periodic is None:
+        return "not scheduled"
+    if periodic.interval:
+        when = str(periodic.interval)
+    elif periodic.crontab:
+        when = periodic.crontab.human_readable
+    else:
+        when = "own schedule"
+    return when if periodic.enabled else f"{when} (disabled)"
+
+
+def may_run_tasks(request: HttpRequest) -> bool:
+    """Who may change the schedule may also start a run now (as Periodic tasks allows)."""
+    return request.user.has_perm("django_celery_beat.change_periodictask")
