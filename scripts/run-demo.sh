@@ -17,8 +17,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON=.venv/bin/python
-WEB_PORT=8000
-SIMULATOR_PORT=8089
+WEB_PORT="${WEB_PORT:-8000}" # another port: WEB_PORT=8001 make run
+SIMULATOR_PORT="${SIMULATOR_PORT:-8089}"
 BASE="http://127.0.0.1:$WEB_PORT"
 
 say() { printf 'run: %s\n' "$*" >&2; }
@@ -54,6 +54,7 @@ export CM_IVR_API_KEY
 # The simulator stands in for UCCX: its REST API and its db_cra-shaped dialing list,
 # which the poll task reads through unixODBC's SQLite3 driver as it would Informix.
 export CM_SIMULATOR_DB="$CM_VAR_DIR/uccx-simulator.sqlite3"
+export WEB_PORT SIMULATOR_PORT
 export UCCX_URL="http://127.0.0.1:$SIMULATOR_PORT"
 export UCCX_USERNAME=administrator
 export UCCX_PASSWORD=ciscocisco
