@@ -60,9 +60,10 @@ def utc_time(moment: dt.datetime) -> str:
     return f"{wall_time(moment.astimezone(dt.UTC))} UTC"
 
 
-def admin_time(moment: dt.datetime) -> str:
-    """'2026-11-23 10:00:00 CET': a timestamp in the admin's zone (settings.TIME_ZONE)."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}"
+def admin_time(moment: dt.datetime | None) -> str:
+    """'2026-11-23 10:00:00 CET': a timestamp in the admin's zone (settings.TIME_ZONE), or
+    '-' when there is none."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}" if moment else "-"
 
 
 def day_label(day: dt.date) -> str:

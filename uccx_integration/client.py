@@ -19,7 +19,8 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from uccx_integration import documents, mapping
-from uccx_integration.documents import (
+from uccx_integration.mapping import Rest
+from uccx_integration.results import (
     Campaign,
     Contact,
     ContactList,
@@ -30,7 +31,6 @@ from uccx_integration.documents import (
     Resource,
     Skill,
 )
-from uccx_integration.mapping import Rest
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from callbacks.models import EventKind, Status
+from ops import tracking as health
 from tests.cast import UCCX_PASSWORD as PASSWORD
 from tests.cast import UCCX_USERNAME as USERNAME
 from tests.uccx_integration.flow_helpers import (
@@ -28,7 +29,7 @@ from tests.uccx_integration.flow_helpers import (
     posts,
     statuses,
 )
-from uccx_integration import health, services, tasks
+from uccx_integration import services, tasks
 from uccx_integration.client import UccxClient
 from uccx_integration.models import BatchState, ExportBatch, IntegrationStatus
 from uccx_integration.simulator import Simulator

@@ -8,6 +8,7 @@ import pytest
 
 from callbacks import tasks as callbacks_tasks
 from callbacks.models import Status
+from ops import tracking as health
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
     at,
@@ -16,7 +17,7 @@ from tests.uccx_integration.flow_helpers import (
     needs_sqlite_odbc,
     statuses,
 )
-from uccx_integration import health, tasks
+from uccx_integration import tasks
 from uccx_integration.models import DirectoryEntry, DirectoryKind, IntegrationStatus
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]

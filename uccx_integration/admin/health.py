@@ -21,14 +21,10 @@ from ops.beat import short_name, task_names
 from ops.models import IntegrationStatus
 from ops.queue import task_label
 from ops.tracking import TaskHealth, task_health
+from scheduling.display import admin_time
 
 # The purge is not run from the index: it needs the campaigns and a confirmation.
 RUN_NOW_EXCLUDED = frozenset({"purge_dialing_lists"})
-
-
-def admin_time(moment: dt.datetime | None) -> str:
-    """'2026-11-20 10:00:00 CET' in the admin's zone (settings.TIME_ZONE), or '-'."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S %Z}" if moment else "-"
 
 
 def counts_text(counts: dict[str, Any] | None, empty: str = "nothing to do") -> str:
