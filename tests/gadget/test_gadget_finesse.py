@@ -115,6 +115,7 @@ def test_dialogs_there_at_load_come_only_through_the_collections_on_load(library
     seen = library.evaluate(
         """() => new Promise((done) => {
           const seen = { load: [], add: [] };
+          finesse.container = {};  // as the gadget provides it (context.js)
           const auth = btoa("jkowalski:x");
           const config = { host: "h", restHost: "h", authorization: auth };
           finesse.clientservices.ClientServices.init(config);

@@ -150,6 +150,9 @@
    * onCollectionAdd.
    */
   function connect(finesse, handlers) {
+    // The library's REST objects read finesse.container.Config, which only the desktop
+    // sets: a gadget provides the namespace itself, as Cisco's 10.x samples do.
+    finesse.container = finesse.container || {};
     var config = finesseConfig(finesse);
     finesse.clientservices.ClientServices.init(config, false);
     var id = agentId(config);

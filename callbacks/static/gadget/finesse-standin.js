@@ -139,6 +139,9 @@
   };
 
   function User(userOptions) {
+    // RestBase.init in finesse.js 10.6.1 reads finesse.container.Config, a namespace the
+    // library leaves to the desktop or the gadget (TypeError without it, as there).
+    this.containerConfig = root.finesse.container.Config;
     mustBeInited(); // RestBase requests go through ClientServices.makeRequest
     var self = this;
     this.loaded = false;
