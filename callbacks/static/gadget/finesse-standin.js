@@ -123,7 +123,11 @@
   var dialogs = {};
   var collections = [];
 
-  /** The agent's Dialogs: those there at load only through onLoad, later ones through onCollectionAdd. */
+  /**
+   * The agent's Dialogs: those there at load only through onLoad, later ones through
+   * onCollectionAdd, as finesse.js 10.6.1 delivered them in the opt-in test
+   * (tests/gadget/test_gadget_real_finesse.py).
+   */
   function Dialogs(handlers) {
     var self = this;
     this.handlers = handlers || {};
