@@ -25,13 +25,14 @@ PREVIEW_KEY_FILE = "gadget-preview-key.txt"
 DEMO_KEYS_FILE = "demo-api-keys.txt"  # written by seed_demo --demo
 ASSETS = {"css": "gadget/gadget.css"}
 # The gadget's scripts, loaded in this order by its XML and the preview page (no build
-# step): texts, API client, Finesse context, then the gadget itself in modules, each
-# adding to window.CallbackGadget; gadget.js, last, starts it.
+# step): texts, API client, the customer's number, Finesse context, then the gadget
+# itself in modules, each adding to window.CallbackGadget; gadget.js, last, starts it.
 SCRIPTS = tuple(
     f"gadget/{name}.js"
     for name in (
         "i18n",
         "api",
+        "customer",
         "context",
         "util",
         "slots",
@@ -43,7 +44,17 @@ SCRIPTS = tuple(
         "gadget",
     )
 )
-PREVIEW_ASSETS = {"preview_css": "gadget/preview.css", "preview": "gadget/preview.js"}
+# The preview page's stand-in Finesse library (also run by tests/gadget), then its panel.
+PREVIEW_ASSETS = {
+    "preview_css": "gadget/preview.css",
+    "standin": "gadget/finesse-standin.js",
+    "preview": "gadget/preview.js",
+}
+# The gadget's UserPrefs (context.js PREFS), prefixed so that none is one of Finesse's
+# own (language, locale, host, id, authorization...), and the names the gadget URL's
+# query used before (still read, so existing desktop layouts keep working).
+PREFS = {"api_base_url": "cmApiBaseUrl", "api_key": "cmApiKey", "language": "cmLanguage"}
+LEGACY_QUERY = {"api_base_url": "apiBaseUrl", "api_key": "apiKey", "language": "language"}
 
 
 @cache
@@ -78,14 +89,19 @@ def _language(value: str | None) -> str:
     return value if value in LANGUAGES else "auto"
 
 
+def _query(request, pref: str) -> str:
+    return request.GET.get(PREFS[pref]) or request.GET.get(LEGACY_QUERY[pref]) or ""
+
+
 @require_GET
 def gadget_xml(request):
     """The OpenSocial module Finesse loads. UserPref defaults: this server's API, and
-    whatever `apiBaseUrl`, `apiKey`, `language` the gadget URL carries in its query."""
+    whatever `cmApiBaseUrl`, `cmApiKey`, `cmLanguage` the gadget URL carries in its
+    query (or the older `apiBaseUrl`, `apiKey`, `language`)."""
     prefs = {
-        "api_base_url": request.GET.get("apiBaseUrl") or _api_base(request),
-        "api_key": request.GET.get("apiKey", ""),
-        "language": _language(request.GET.get("language")),
+        "api_base_url": _query(request, "api_base_url") or _api_base(request),
+        "api_key": _query(request, "api_key"),
+        "language": _language(_query(request, "language")),
     }
     context = {
         "assets": _asset_urls(request, ASSETS),

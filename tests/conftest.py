@@ -52,6 +52,8 @@ SLOW_FILES = (
     "campaign_manager/test_ops_settings.py",
     "gadget/test_gadget_a11y.py",  # Playwright and Chromium
     "gadget/test_gadget_browser.py",  # Playwright and Chromium
+    "gadget/test_gadget_finesse.py",  # Playwright and Chromium
+    "gadget/test_gadget_real_finesse.py",  # Playwright and Chromium, opt-in
     "hardening/test_fuzz_api.py",
     "uccx_integration/test_celery_e2e.py",
     "uccx_integration/test_simulator_process.py",

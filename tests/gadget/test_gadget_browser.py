@@ -3,19 +3,16 @@
 What an agent does: book standard and personal callbacks from a call, get a holiday
 error and take a suggested slot in one click, keep what they chose when an answer of
 the API comes late, cancel and reschedule their own callbacks, all of it with the
-keyboard alone too; the same calls made through Finesse's gadgets.io.makeRequest; and
-the gadget XML's own content run in a stand-in Finesse container. Dates come from the
+keyboard alone too; and the same calls made through Finesse's gadgets.io.makeRequest
+(the gadget XML in a Finesse-like container: test_gadget_finesse.py). Dates come from the
 API's free slots at run time; what the page books is never today's, whose next slots
 can run out (turn too soon) while a test runs.
 """
 
 import datetime as dt
 import json
-import urllib.parse
-import urllib.request
 
 import pytest
-from defusedxml import ElementTree
 from playwright.sync_api import expect
 
 from callbacks import states
@@ -484,96 +481,3 @@ def test_every_text_and_violation_code_is_in_both_languages(open_gadget):
     codes = engine | {Code.UNKNOWN_CAMPAIGN, Code.CAMPAIGN_DISABLED, Code.DUPLICATE_PENDING}
     assert len(codes) == 17  # docs/architecture.md §4
     assert codes <= set(polish["codes"])
-
-
-# A stand-in for the Finesse container around the gadget's XML content: UserPrefs from
-# the XML's defaults, the hub, the window features, and makeRequest (all recorded).
-FAKE_CONTAINER = """
-(() => {
-  const prefs = %(prefs)s;
-  const realFetch = window.fetch.bind(window);
-  window.__calls = [];
-  window.__titles = [];
-  window.__heights = 0;
-  function Prefs() {}
-  Prefs.prototype.getString = (name) => (name in prefs ? prefs[name] : "");
-  Prefs.prototype.getLang = () => "ALL";
-  window.gadgets = {
-    Prefs,
-    HubSettings: {},
-    window: {
-      setTitle: (title) => window.__titles.push(title),
-      adjustHeight: () => { window.__heights += 1; },
-    },
-    io: {
-      RequestParameters: { METHOD: "METHOD", HEADERS: "HEADERS", POST_DATA: "POST_DATA",
-                           CONTENT_TYPE: "CONTENT_TYPE", REFRESH_INTERVAL: "REFRESH_INTERVAL" },
-      MethodType: { GET: "GET", POST: "POST" },
-      ContentType: { TEXT: "TEXT" },
-      makeRequest(url, callback, params) {
-        window.__calls.push({ url, headers: params.HEADERS });
-        realFetch(url, { method: params.METHOD, headers: params.HEADERS, body: params.POST_DATA })
-          .then((r) => r.text().then((text) => callback({ rc: r.status, text })));
-      },
-    },
-  };
-})();
-"""
-
-# Finesse's finesse.js as far as the gadget uses it: agent asmith (Polish locale) on an
-# outbound dialer call of Callback_Premium.
-FAKE_FINESSE_JS = """
-window.finesse = {
-  gadget: { Config: { id: "asmith", locale: "pl_PL" } },
-  clientservices: { ClientServices: { init: (config) => { window.__initFor = config.id; } } },
-  restservices: { User: function (options) {
-    const dialog = {
-      getId: () => "d1", getFromAddress: () => "1001", getToAddress: () => "+48 22 600 00 09",
-      getMediaProperties: () => ({ callType: "OUTBOUND", BACampaign: "Callback_Premium",
-                                    BAAccountNumber: "ACC-9" }),
-      addHandler: () => {},
-    };
-    this.getFirstName = () => "Alice";
-    this.getLastName = () => "Smith";
-    this.getDialogs = (handlers) => setTimeout(() => handlers.onLoad({
-      getCollection: () => ({ d1: dialog }),
-    }));
-    setTimeout(() => options.onLoad(this));
-  } },
-};
-"""
-
-
-def test_the_gadget_xml_runs_in_a_finesse_like_container(page, live_server, gadget_key):
-    with urllib.request.urlopen(
-        f"{live_server.url}/gadget/CallbackGadget.xml?apiKey={gadget_key}"
-    ) as answer:
-        module = ElementTree.fromstring(answer.read())
-    prefs = {p.get("name"): p.get("default_value") for p in module.findall("UserPref")}
-    server = urllib.parse.urlsplit(live_server.url)
-    hangman = {"scheme": server.scheme, "host": server.hostname, "hostPort": str(server.port)}
-    content = module.find("Content").text
-    for name, value in hangman.items():  # what Finesse's Shindig does
-        content = content.replace(f"__UP_{name}__", value)
-    page.route(
-        "**/desktop/gadget.html",
-        lambda route: route.fulfill(body=content, content_type="text/html"),
-    )
-    page.route("**/desktop/assets/js/finesse.js", lambda route: route.fulfill(body=FAKE_FINESSE_JS))
-    page.route("**/desktop/assets/js/jquery.min.js", lambda route: route.fulfill(body=""))
-    page.add_init_script(FAKE_CONTAINER % {"prefs": json.dumps(prefs | hangman)})
-
-    page.goto(f"{live_server.url}/desktop/gadget.html")
-    page.evaluate("() => gadgets.HubSettings.onConnect()")  # the hub connects
-
-    expect(page.locator("#cbg-phone")).to_have_value("+48 22 600 00 09")
-    expect(page.locator("#cbg-campaign")).to_have_value("Callback_Premium")
-    expect(page.locator("#cbg-kind-personal-label")).to_have_text("Ja (Alice Smith)")
-    expect(page.locator("#cbg")).to_have_attribute("data-transport", "makeRequest")
-    page.locator("#cbg-when-slots button").first.wait_for()
-    assert page.evaluate("() => window.__initFor") == "asmith"
-    assert page.evaluate("() => window.__titles") == ["Oddzwonienia"]
-    assert page.evaluate("() => window.__heights") > 0
-    calls = page.evaluate("() => window.__calls")
-    assert calls and all(c["url"].startswith(f"{live_server.url}/api/v1/") for c in calls)
-    assert all(c["headers"]["Authorization"] == f"Api-Key {gadget_key}" for c in calls)

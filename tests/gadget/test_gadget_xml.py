@@ -13,8 +13,33 @@ from callbacks.models import ApiKey, ApiScope
 
 pytestmark = pytest.mark.django_db
 
-REQUIRED_FEATURES = {"pubsub-2", "settitle", "dynamic-height"}
-USER_PREFS = {"scheme", "host", "hostPort", "apiBaseUrl", "apiKey", "language", "useProxy"}
+# setprefs: since Finesse 10.0(1), finesse.js sets the "authorization" pref when it loads.
+REQUIRED_FEATURES = {"pubsub-2", "settitle", "dynamic-height", "setprefs"}
+OURS = {"cmApiBaseUrl", "cmApiKey", "cmLanguage", "cmUseProxy"}
+USER_PREFS = {"scheme", "host", "hostPort"} | OURS
+# Finesse's own prefs (what Cisco's 10.x samples build finesse.gadget.Config from).
+FINESSE_PREFS = {
+    "authorization",
+    "country",
+    "language",
+    "locale",
+    "host",
+    "hostPort",
+    "extension",
+    "mobileAgentMode",
+    "mobileAgentDialNumber",
+    "xmppDomain",
+    "pubsubDomain",
+    "restHost",
+    "scheme",
+    "localhostFQDN",
+    "localhostPort",
+    "teamId",
+    "teamName",
+    "clientDriftInMillis",
+    "compatibilityMode",
+    "id",
+}
 
 
 def gadget_xml(client, query: str = ""):
@@ -37,30 +62,45 @@ def test_it_is_a_well_formed_module_requiring_the_finesse_features(client):
     assert set(user_prefs(module)) == USER_PREFS
     # Hidden: Finesse must not pop up a preferences form at the agent.
     assert {p["datatype"] for p in user_prefs(module).values()} == {"hidden"}
+    # Ours can never be taken for (or overwrite) one of Finesse's own.
+    assert not OURS & FINESSE_PREFS
 
 
 def test_it_defaults_to_this_servers_api_and_no_key(client):
     prefs = user_prefs(gadget_xml(client))
 
-    assert prefs["apiBaseUrl"]["default_value"] == "http://testserver/api/v1"
-    assert prefs["apiKey"]["default_value"] == ""
-    assert prefs["language"]["default_value"] == "auto"
-    assert prefs["useProxy"]["default_value"] == "true"
+    assert prefs["cmApiBaseUrl"]["default_value"] == "http://testserver/api/v1"
+    assert prefs["cmApiKey"]["default_value"] == ""
+    assert prefs["cmLanguage"]["default_value"] == "auto"
+    assert prefs["cmUseProxy"]["default_value"] == "true"
 
 
-def test_it_takes_the_administrators_settings_from_its_url(client):
-    query = "?apiBaseUrl=https://cm.example.com/api/v1&apiKey=abc.def&language=pl"
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?cmApiBaseUrl=https://cm.example.com/api/v1&cmApiKey=abc.def&cmLanguage=pl",
+        # The names of desktop layouts written before the prefs had their prefix.
+        "?apiBaseUrl=https://cm.example.com/api/v1&apiKey=abc.def&language=pl",
+    ],
+)
+def test_it_takes_the_administrators_settings_from_its_url(client, query):
     prefs = user_prefs(gadget_xml(client, query))
 
-    assert prefs["apiBaseUrl"]["default_value"] == "https://cm.example.com/api/v1"
-    assert prefs["apiKey"]["default_value"] == "abc.def"
-    assert prefs["language"]["default_value"] == "pl"
+    assert prefs["cmApiBaseUrl"]["default_value"] == "https://cm.example.com/api/v1"
+    assert prefs["cmApiKey"]["default_value"] == "abc.def"
+    assert prefs["cmLanguage"]["default_value"] == "pl"
+
+
+def test_the_prefixed_name_wins_over_the_old_one(client):
+    prefs = user_prefs(gadget_xml(client, "?cmApiKey=new.key&apiKey=old.key"))
+
+    assert prefs["cmApiKey"]["default_value"] == "new.key"
 
 
 def test_it_refuses_an_unknown_language_quietly(client):
-    prefs = user_prefs(gadget_xml(client, "?language=xx"))
+    prefs = user_prefs(gadget_xml(client, "?cmLanguage=xx"))
 
-    assert prefs["language"]["default_value"] == "auto"
+    assert prefs["cmLanguage"]["default_value"] == "auto"
 
 
 def test_its_content_loads_finesse_from_the_finesse_server_and_our_files_absolutely(client):
@@ -75,7 +115,7 @@ def test_its_content_loads_finesse_from_the_finesse_server_and_our_files_absolut
     names = {url.split("/static/")[1].split("?")[0] for url in ours}
     assert names == {
         "gadget/gadget.css",
-        *(f"gadget/{n}.js" for n in ("i18n", "api", "context", "gadget")),
+        *(f"gadget/{n}.js" for n in ("i18n", "api", "customer", "context", "gadget")),
         *(f"gadget/{n}.js" for n in ("util", "slots", "slots-render", "core", "form")),
         *(f"gadget/{n}.js" for n in ("finesse-bridge", "mycallbacks")),
     }

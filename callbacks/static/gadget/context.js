@@ -1,12 +1,15 @@
 /*
- * What the gadget needs from Finesse: the agent, the calls (dialogs) and the UserPrefs.
+ * What the gadget needs from Finesse: the agent, the calls (dialogs), the UserPrefs and
+ * the gadget's tab.
  *
- * `connect(finesse, handlers)` follows docs/gadget.md ("How it loads"):
- * ClientServices.init(Config), then a User whose dialogs are watched. The preview page
- * gives a stand-in `finesse` with the same shape, so the same code runs there.
- * `describeDialog` turns a Finesse Dialog into what the form uses: the customer is the
- * toAddress on an outbound dialer call and the fromAddress otherwise; BAAccountNumber and
- * BACampaign come from the media properties.
+ * `connect(finesse, handlers)` follows docs/gadget.md ("How it loads") the way Cisco's
+ * sample gadgets do (CiscoDevNet/finesse-sample-code, LearningSampleGadget 10.6.1 and
+ * 11.0.1, SampleGadget_Final.js): ClientServices.init(Config), a User whose dialogs are
+ * watched, and ContainerServices' ACTIVE_TAB to fit the height when the tab shows.
+ * The preview page and the tests give a stand-in `finesse` (finesse-standin.js) with
+ * the same shape, so the same code runs there.
+ * `describeDialog` turns a Finesse Dialog into what the form uses; which number is the
+ * customer's is decided in customer.js.
  */
 (function (root) {
   "use strict";
@@ -14,13 +17,25 @@
 
   // Account numbers of the Campaign Manager's own callbacks (models.Callback).
   var CALLBACK_ACCOUNT = /^CB\d{10}$/i;
+  // Our UserPrefs, prefixed so that none can be one of Finesse's own (language, locale,
+  // host, id, authorization...: the prefs of finesse.gadget.Config).
+  var PREFS = { apiBaseUrl: "cmApiBaseUrl", apiKey: "cmApiKey", language: "cmLanguage", useProxy: "cmUseProxy" };
+  // What Finesse 10.x gadgets build their Config from (finesse.gadget.Config is in the
+  // library from 11.0 only): the prefs the Finesse container fills, as Cisco's 10.6.1
+  // LearningSampleGadget reads them.
+  var CONFIG_PREFS = [
+    "authorization", "country", "language", "locale", "host", "hostPort", "extension",
+    "mobileAgentMode", "mobileAgentDialNumber", "xmppDomain", "pubsubDomain", "restHost",
+    "scheme", "localhostFQDN", "localhostPort", "teamId", "teamName", "compatibilityMode"
+  ];
+  var builtConfig = null;
 
   function text(value) {
     return value === undefined || value === null ? "" : String(value).trim();
   }
 
-  function call(dialog, method) {
-    return typeof dialog[method] === "function" ? dialog[method]() : undefined;
+  function call(object, method) {
+    return object && typeof object[method] === "function" ? object[method]() : undefined;
   }
 
   /**
@@ -40,33 +55,45 @@
     return "";
   }
 
-  function describeDialog(dialog) {
+  /** extension: this agent's own phone (never taken for the customer's). */
+  function describeDialog(dialog, extension) {
     var media = call(dialog, "getMediaProperties") || {};
     var callType = text(media.callType);
-    var outbound = /^OUTBOUND/i.test(callType) || (!callType && !!text(media.BACampaign));
-    var from = text(call(dialog, "getFromAddress"));
-    var to = text(call(dialog, "getToAddress"));
+    var customer = CG.customer.customerNumber({
+      callType: callType,
+      media: media,
+      from: call(dialog, "getFromAddress"),
+      to: call(dialog, "getToAddress"),
+      participants: call(dialog, "getParticipants"),
+      extension: extension
+    });
     return {
       id: text(call(dialog, "getId")),
       callType: callType,
-      outbound: outbound,
-      customerNumber: outbound ? to : from,
+      kind: customer.kind,
+      outbound: customer.kind === "dialer" || customer.kind === "dialled",
+      customerNumber: customer.number,
+      numberSource: customer.source,
       accountNumber: text(media.BAAccountNumber),
       campaign: text(media.BACampaign),
       callbackAccount: callbackAccount(media)
     };
   }
 
+  function gadgetPrefs() {
+    var gadgets = root.gadgets;
+    return gadgets && typeof gadgets.Prefs === "function" ? new gadgets.Prefs() : null;
+  }
+
   /** The UserPrefs the administrator set (inside Finesse), else the page's settings. */
   function readPrefs(fallback) {
-    var gadgets = root.gadgets;
-    if (gadgets && typeof gadgets.Prefs === "function") {
-      var prefs = new gadgets.Prefs();
+    var prefs = gadgetPrefs();
+    if (prefs) {
       return {
-        apiBaseUrl: prefs.getString("apiBaseUrl"),
-        apiKey: prefs.getString("apiKey"),
-        language: prefs.getString("language") || "auto",
-        useProxy: prefs.getString("useProxy") !== "false",
+        apiBaseUrl: prefs.getString(PREFS.apiBaseUrl),
+        apiKey: prefs.getString(PREFS.apiKey),
+        language: prefs.getString(PREFS.language) || "auto",
+        useProxy: prefs.getString(PREFS.useProxy) !== "false",
         containerLanguage: typeof prefs.getLang === "function" ? prefs.getLang() : ""
       };
     }
@@ -80,35 +107,83 @@
   }
 
   /**
-   * handlers: agent({id, name}), dialog(description), dialogEnded(id). A dialog is
-   * reported when it appears and each time it changes.
+   * Finesse's Config: the library's own from 11.0 (finesse.gadget.Config), else built
+   * from the container's prefs as 10.x gadgets do (once).
+   */
+  function finesseConfig(finesse) {
+    if (finesse && finesse.gadget && finesse.gadget.Config) {
+      return finesse.gadget.Config;
+    }
+    var prefs = gadgetPrefs();
+    if (!builtConfig && prefs) {
+      builtConfig = {};
+      CONFIG_PREFS.forEach(function (name) {
+        builtConfig[name] = prefs.getString(name);
+      });
+      builtConfig.clientDriftInMillis = typeof prefs.getInt === "function" ? prefs.getInt("clientDriftInMillis") : 0;
+    }
+    return builtConfig;
+  }
+
+  /** The agent's id: the library sets config.id from `authorization` in init. */
+  function agentId(config) {
+    var prefs = gadgetPrefs();
+    return text(config.id) || (prefs ? text(prefs.getString("id")) : "");
+  }
+
+  /** Adjust the height whenever the gadget's tab shows (adjustHeight needs it visible). */
+  function watchTab(finesse, onShown) {
+    var services = finesse.containerservices && finesse.containerservices.ContainerServices;
+    if (!services || typeof services.init !== "function") {
+      return;
+    }
+    var container = services.init();
+    container.addHandler(services.Topics.ACTIVE_TAB, onShown);
+    container.makeActiveTabReq();
+  }
+
+  /**
+   * handlers: agent({id, name}), dialog(description), dialogEnded(id), tabShown(). A
+   * dialog is reported when it appears and each time it changes: call variables may
+   * come in a later change (Cisco's samples add a change handler for that reason).
+   * Dialogs there at load come through the collection's onLoad, later ones through
+   * onCollectionAdd.
    */
   function connect(finesse, handlers) {
-    var config = finesse.gadget.Config;
+    // The library's REST objects read finesse.container.Config, which only the desktop
+    // sets: a gadget provides the namespace itself, as Cisco's 10.x samples do.
+    finesse.container = finesse.container || {};
+    var config = finesseConfig(finesse);
     finesse.clientservices.ClientServices.init(config, false);
-    handlers.agent({ id: text(config.id), name: "" });
+    var id = agentId(config);
+    var extension = text(config.extension);
+    handlers.agent({ id: id, name: "" });
+    watchTab(finesse, handlers.tabShown);
 
     var watched = {};
 
+    function report(dialog) {
+      handlers.dialog(describeDialog(dialog, extension));
+    }
+
     function watch(dialog) {
-      var id = text(call(dialog, "getId"));
-      handlers.dialog(describeDialog(dialog));
-      if (watched[id]) {
+      var dialogId = text(call(dialog, "getId"));
+      report(dialog);
+      if (watched[dialogId]) {
         return; // reported by onLoad and onCollectionAdd both: one change handler
       }
-      watched[id] = true;
+      watched[dialogId] = true;
       if (typeof dialog.addHandler === "function") {
-        dialog.addHandler("change", function () {
-          handlers.dialog(describeDialog(dialog));
-        });
+        dialog.addHandler("change", report);
       }
     }
 
     return new finesse.restservices.User({
-      id: config.id,
+      id: id,
       onLoad: function (user) {
         var name = [text(call(user, "getFirstName")), text(call(user, "getLastName"))].join(" ");
-        handlers.agent({ id: text(config.id), name: name.trim() });
+        extension = extension || text(call(user, "getExtension"));
+        handlers.agent({ id: id, name: name.trim() });
         user.getDialogs({
           onCollectionAdd: watch,
           onCollectionDelete: function (dialog) {
@@ -116,9 +191,9 @@
             handlers.dialogEnded(text(call(dialog, "getId")));
           },
           onLoad: function (dialogs) {
-            var current = dialogs && typeof dialogs.getCollection === "function" ? dialogs.getCollection() : {};
-            Object.keys(current).forEach(function (id) {
-              watch(current[id]);
+            var current = call(dialogs, "getCollection") || {};
+            Object.keys(current).forEach(function (dialogId) {
+              watch(current[dialogId]);
             });
           }
         });
@@ -127,11 +202,13 @@
   }
 
   CG.context = {
+    PREFS: PREFS,
     describeDialog: describeDialog,
     readPrefs: readPrefs,
     connect: connect,
     finesseLocale: function (finesse) {
-      return finesse && finesse.gadget && finesse.gadget.Config ? text(finesse.gadget.Config.locale) : "";
+      var config = finesseConfig(finesse);
+      return config ? text(config.locale) : "";
     }
   };
 })(window);

@@ -36,6 +36,7 @@
     this.dialog = null;
     this.prefilled = "";
     this.origin = "";
+    this.campaignChosen = false;
     this.attempt = { body: "", key: "" };
     this.validateSeq = 0;
     this.reported = {};

@@ -14,7 +14,8 @@
     return {
       agent: this.onAgent.bind(this),
       dialog: this.onDialog.bind(this),
-      dialogEnded: this.onDialogEnded.bind(this)
+      dialogEnded: this.onDialogEnded.bind(this),
+      tabShown: this.resize.bind(this)
     };
   };
 
@@ -38,9 +39,20 @@
     }
   };
 
+  // The call line's text per kind of call (customer.js): "call.<kind>".
+  var CALL_TEXTS = {
+    dialer: "call.outbound",
+    dialled: "call.dialled",
+    inbound: "call.inbound",
+    transfer: "call.transfer",
+    reservation: "call.reservation",
+    internal: "call.internal",
+    unknown: "call.inbound"
+  };
+
   Gadget.prototype.renderCall = function (dialog, ended) {
     var t = this.t;
-    var key = ended ? "call.ended" : dialog.outbound ? "call.outbound" : "call.inbound";
+    var key = ended ? "call.ended" : CALL_TEXTS[dialog.kind] || "call.inbound";
     var parts = [t.t(key, { number: dialog.customerNumber || "?" })];
     if (dialog.accountNumber) {
       parts.push(t.t("call.account", { account: dialog.accountNumber }));
@@ -50,22 +62,30 @@
     }
     this.els.call.textContent = parts.join(" · ");
     this.els.call.hidden = false;
+    this.els.call.setAttribute("data-kind", ended ? "ended" : dialog.kind);
     this.resize();
   };
 
-  /** A call appeared or changed: pre-fill the form, and report a callback delivered. */
+  /**
+   * A call appeared or changed: pre-fill the form, and report a callback delivered.
+   * Call variables may come in a later change of the dialog: what they bring is
+   * applied to every field the agent has not edited (the number while it is empty or
+   * still the one filled in, the campaign while the agent has not chosen one).
+   */
   Gadget.prototype.onDialog = function (dialog) {
-    var isNew = !this.dialog || this.dialog.id !== dialog.id;
     this.dialog = dialog;
     this.renderCall(dialog, false);
-    if (isNew) {
-      var phone = this.els.phone;
-      if (dialog.customerNumber && (!phone.value.trim() || phone.value === this.prefilled)) {
-        phone.value = dialog.customerNumber;
-        this.prefilled = dialog.customerNumber;
-        this.phoneChangedSoon();
-      }
+    var phone = this.els.phone;
+    var number = dialog.customerNumber;
+    if (number && number !== phone.value && (!phone.value.trim() || phone.value === this.prefilled)) {
+      phone.value = number;
+      this.prefilled = number;
+      this.phoneChangedSoon();
+    }
+    if (dialog.accountNumber) {
       this.origin = dialog.accountNumber;
+    }
+    if (dialog.campaign && !this.campaignChosen) {
       this.chooseCampaign(dialog.campaign);
     }
     if (dialog.callbackAccount) {

@@ -21,6 +21,7 @@
       self.phoneChangedSoon();
     });
     els.campaign.addEventListener("change", function () {
+      self.campaignChosen = true; // the agent's choice: a later call variable keeps off it
       self.validateSoon();
     });
     els.skill.addEventListener("change", function () {
@@ -246,6 +247,7 @@
     els.notes.value = "";
     this.prefilled = "";
     this.origin = "";
+    this.campaignChosen = false;
     this.picker.clearTime();
     this.stopValidation();
     this.showErrors([], []);

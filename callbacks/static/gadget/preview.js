@@ -1,9 +1,9 @@
 /*
- * The preview page's stand-in for Finesse: `window.finesse` with the parts the gadget
- * uses (gadget.Config, clientservices.ClientServices.init, restservices.User with
- * getDialogs), and buttons that make a simulated call appear, change and end. The
- * gadget then runs exactly as inside Finesse, except that without gadgets.io it calls
- * the API with fetch. Loaded before the gadget's scripts.
+ * The preview page's panel beside the gadget: the stand-in Finesse library
+ * (finesse-standin.js, loaded next) gets this page's agent, and buttons make a
+ * simulated call appear and end in Finesse's own shapes. The gadget then runs exactly
+ * as inside Finesse, except that without gadgets.io it calls the API with fetch.
+ * Loaded first, before the stand-in and the gadget's scripts.
  */
 (function (root) {
   "use strict";
@@ -12,68 +12,22 @@
   var agent = config.agent;
   var EXTENSION = "1001";
 
-  var dialogs = {};
-  var watchers = [];
-  var serial = 0;
-
-  /** A Finesse Dialog as far as the gadget reads it. */
-  function Dialog(spec) {
-    this.spec = spec;
-    this.handlers = [];
-  }
-  Dialog.prototype.getId = function () {
-    return this.spec.id;
-  };
-  Dialog.prototype.getFromAddress = function () {
-    return this.spec.from;
-  };
-  Dialog.prototype.getToAddress = function () {
-    return this.spec.to;
-  };
-  Dialog.prototype.getMediaProperties = function () {
-    return this.spec.media;
-  };
-  Dialog.prototype.addHandler = function (event, handler) {
-    if (event === "change") {
-      this.handlers.push(handler);
+  // The stand-in as Finesse 11.0 and later: the library gives finesse.gadget.Config
+  // (host, restHost and authorization are what ClientServices.init insists on).
+  root.FinesseStandInOptions = {
+    agent: { id: agent.id, firstName: agent.firstName, lastName: agent.lastName, extension: EXTENSION },
+    config: {
+      id: agent.id,
+      extension: EXTENSION,
+      host: root.location.hostname,
+      restHost: root.location.hostname,
+      authorization: root.btoa(unescape(encodeURIComponent(agent.id + ":preview"))),
+      locale: ""
     }
   };
 
-  function User(options) {
-    var self = this;
-    setTimeout(function () {
-      options.onLoad(self);
-    }, 0);
-  }
-  User.prototype.getId = function () {
-    return agent.id;
-  };
-  User.prototype.getFirstName = function () {
-    return agent.firstName;
-  };
-  User.prototype.getLastName = function () {
-    return agent.lastName;
-  };
-  User.prototype.getDialogs = function (handlers) {
-    watchers.push(handlers);
-    setTimeout(function () {
-      if (handlers.onLoad) {
-        handlers.onLoad({
-          getCollection: function () {
-            return Object.assign({}, dialogs);
-          }
-        });
-      }
-    }, 0);
-  };
-
-  root.finesse = {
-    gadget: {
-      Config: { id: agent.id, extension: EXTENSION, firstName: agent.firstName, lastName: agent.lastName, locale: "" }
-    },
-    clientservices: { ClientServices: { init: function () {} } },
-    restservices: { User: User }
-  };
+  var current = "";
+  var serial = 0;
 
   function value(id) {
     return doc.getElementById(id).value.trim();
@@ -84,47 +38,54 @@
   }
 
   function endCall() {
-    Object.keys(dialogs).forEach(function (id) {
-      var dialog = dialogs[id];
-      delete dialogs[id];
-      watchers.forEach(function (w) {
-        if (w.onCollectionDelete) {
-          w.onCollectionDelete(dialog);
-        }
-      });
-    });
+    if (current) {
+      root.FinesseStandIn.end(current);
+      current = "";
+    }
     state("No call.");
+  }
+
+  function party(address, agentPhone) {
+    return { mediaAddress: address, mediaAddressType: agentPhone ? "AGENT_DEVICE" : "", state: "ACTIVE" };
+  }
+
+  /** The call of each button, as Finesse reports it (see finesse-standin.js). */
+  function specOf(kind, number) {
+    var id = "preview-" + (serial += 1);
+    if (kind === "outbound") {
+      // A progressive Outbound Option call: the agent's phone, the customer dialled.
+      return {
+        id: id,
+        callType: "OUTBOUND",
+        from: EXTENSION,
+        to: number,
+        variables: {
+          BACampaign: value("pv-ba-campaign"),
+          BAAccountNumber: value("pv-ba-account"),
+          BAStatus: "PROGRESSIVE_OUTBOUND",
+          BADialedListID: "4711"
+        },
+        participants: [party(EXTENSION, true), party(number, false)]
+      };
+    }
+    var variables = kind === "callback" ? { BAAccountNumber: value("pv-callback-account") } : {};
+    return {
+      id: id,
+      callType: "ACD_IN",
+      from: number,
+      to: EXTENSION,
+      variables: variables,
+      participants: [party(number, false), party(EXTENSION, true)]
+    };
   }
 
   /** One call at a time, as on an agent's line: a new one ends the previous. */
   function startCall(kind) {
     endCall();
     var number = value("pv-number");
-    var spec = { id: "preview-" + (serial += 1), media: {} };
-    if (kind === "outbound") {
-      spec.from = EXTENSION;
-      spec.to = number;
-      spec.media = {
-        callType: "OUTBOUND",
-        BACampaign: value("pv-ba-campaign"),
-        BAAccountNumber: value("pv-ba-account"),
-        BADialedListID: "4711"
-      };
-    } else {
-      spec.from = number;
-      spec.to = EXTENSION;
-      spec.media = { callType: "ACD_IN" };
-      if (kind === "callback") {
-        spec.media.BAAccountNumber = value("pv-callback-account");
-      }
-    }
-    var dialog = new Dialog(spec);
-    dialogs[spec.id] = dialog;
-    watchers.forEach(function (w) {
-      if (w.onCollectionAdd) {
-        w.onCollectionAdd(dialog);
-      }
-    });
+    var spec = specOf(kind, number);
+    root.FinesseStandIn.ring(root.FinesseStandIn.dialog(spec));
+    current = spec.id;
     var names = { outbound: "Outbound dialer call", inbound: "Inbound call", callback: "Callback call" };
     state(names[kind] + " " + spec.id + " from/to " + number + ".");
   }
