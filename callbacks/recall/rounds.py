@@ -197,7 +197,8 @@ def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetim
 def _codes_at(candidate: Candidate, config: RulesConfig, now: dt.datetime) -> list[str]:
     """Why the wanted time itself was not taken: the rules it breaks (none: its slot
     start is later, or the slot was taken meanwhile)."""
-    return [v.code for v in assess(candidate, config=config, now=now).violations] or ["slot"]
+    codes = [v.code for v in assess(candidate, config=config, now=now).violations]
+    return codes or ["the next slot start"]
 
 
 def _details(callback: Callback, fall_back: bool) -> CustomerDetails:
