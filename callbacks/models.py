@@ -30,6 +30,7 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     RESCHEDULED = "rescheduled", "Rescheduled"
     EXPIRED = "expired", "Expired"
+    RECALLED = "recalled", "Called again (new round)"
 
 
 PENDING = (Status.SCHEDULED, Status.EXPORTING, Status.IN_DIALER, Status.IN_IVR)
@@ -39,6 +40,7 @@ TERMINAL = (
     Status.CANCELLED,
     Status.RESCHEDULED,
     Status.EXPIRED,
+    Status.RECALLED,
 )
 
 
@@ -86,6 +88,7 @@ class EventKind(models.TextChoices):
     EXPIRED = "expired", "Expired"
     PURGED = "purged", "Purged from dialing list"
     REVALIDATED = "revalidated", "Re-validated"
+    RECALLED = "recalled", "New round booked"
 
 
 class CallbackCampaign(models.Model):
@@ -252,6 +255,15 @@ class Callback(models.Model):
     rescheduled_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rescheduled_to"
     )
+    # Recall rounds (callbacks.recall): round 2.. is a new callback linked to the round
+    # before it and to the first round, whose promise the reports judge.
+    round = models.PositiveSmallIntegerField(default=1, editable=False)
+    recall_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="recalled_by"
+    )
+    first_round = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later_rounds"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     exported_at = models.DateTimeField(null=True, blank=True)
@@ -381,3 +393,7 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+# The recall policy lives with its service; imported here so Django registers it.
+from .recall.models import RecallPolicy  # noqa: E402, F401

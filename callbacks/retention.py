@@ -52,6 +52,9 @@ def _remove_callbacks(cutoff: dt.datetime, batch: int) -> tuple[int, int] | None
         # "created" event still names the old account number. Within the batch the
         # links go too, so the rows can be deleted in any order.
         Callback.objects.filter(rescheduled_from__in=ids).update(rescheduled_from=None)
+        # Recall rounds likewise (a later round keeps its round number).
+        Callback.objects.filter(recall_of__in=ids).update(recall_of=None)
+        Callback.objects.filter(first_round__in=ids).update(first_round=None)
         events = CallbackEvent.objects.filter(callback__in=ids).delete()[0]
         callbacks = Callback.objects.filter(pk__in=ids).delete()[0]
     return callbacks, events

@@ -39,6 +39,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "callbacks.change_callback",
         "callbacks.view_callbackevent",
         "callbacks.view_callbackcampaign",
+        "callbacks.view_recallpolicy",
         "scheduling.view_*",
         "ops.view_integrationstatus",
         "uccx_integration.view_exportbatch",

@@ -64,7 +64,10 @@ def _create(
     source: str,
     actor: str,
     rescheduled_from: Callback | None = None,
+    recall_of: Callback | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Callback:
+    """Store a validated callback; `recall_of`: it is the next round of that one."""
     campaign, booked = verdict.campaign, verdict.assessment
     # A valid verdict has resolved all of these.
     assert campaign and booked.phone and booked.scheduled_at and booked.skill
@@ -85,6 +88,10 @@ def _create(
         origin_account_number=details.origin_account_number,
         rescheduled_from=rescheduled_from,
     )
+    if recall_of is not None:
+        callback.round = recall_of.round + 1
+        callback.recall_of = recall_of
+        callback.first_round_id = recall_of.first_round_id or recall_of.pk
     callback.set_local_promise(booked.skill.zone.key)
     callback.save(force_insert=True)
     callback.account_number = Callback.account_number_for(callback.pk)
@@ -95,6 +102,8 @@ def _create(
         details={
             "source": source,
             "rescheduled_from": rescheduled_from.account_number if rescheduled_from else None,
+            **({"recall_of": recall_of.account_number} if recall_of else {}),
+            **(extra or {}),
         },
     )
     return callback
@@ -381,8 +390,9 @@ def callback_record_ivr_outcome(
     """What the IVR script did with the call. Returns the callback now in charge.
 
     `reschedule_requested` goes through the same validation as any new callback and
-    returns the new one; `customer_hangup` fails the callback (the promise was kept by
-    calling, the customer left); queueing outcomes are recorded, and completion comes
+    returns the new one; `customer_hangup` ends the round (the promise was kept by
+    calling, the customer left): failed, or the next round as the recall policy says;
+    queueing outcomes are recorded, and completion comes
     when the agent receives the call (delivered, or the dialer's agent connection).
     """
     if outcome not in Outcome.values:
@@ -410,13 +420,8 @@ def callback_record_ivr_outcome(
                 now=now,
             )
     if outcome == Outcome.CUSTOMER_HANGUP:
-        return states.transition(
-            callback,
-            Status.FAILED,
-            event=EventKind.IVR_OUTCOME,
-            actor="ivr",
-            details={"outcome": outcome},
-            last_result=outcome,
-        )
+        from .recall.rounds import callback_ivr_hangup  # it builds on this module
+
+        return callback_ivr_hangup(callback=callback, now=now)
     states.record_event(callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome})
     return callback

@@ -24,10 +24,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     # that fails at dial time reschedules it (or expires it when no slot is left).
     S.EXPORTING: frozenset({S.IN_DIALER, S.SCHEDULED, S.IN_IVR, S.RESCHEDULED, S.EXPIRED}),
     # -> exporting: a purge emptied the dialing list and imports it again.
+    # -> recalled: the round ended without an agent, the recall policy books the next.
     S.IN_DIALER: frozenset(
-        {S.IN_IVR, S.EXPORTING, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}
+        {
+            *(S.IN_IVR, S.EXPORTING, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED),
+            *(S.EXPIRED, S.RECALLED),
+        }
     ),
-    S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED}),
+    # -> expired: the customer hung up in the IVR, no valid time is left for a new round.
+    S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED, S.RECALLED, S.EXPIRED}),
 }
 TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.IN_DIALER: "exported_at",
@@ -37,6 +42,7 @@ TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.CANCELLED: "finished_at",
     S.RESCHEDULED: "finished_at",
     S.EXPIRED: "finished_at",
+    S.RECALLED: "finished_at",
 }
 
 

@@ -66,6 +66,13 @@ class CallbackReport(models.Model):
     created_by = models.CharField(max_length=100, null=True)
     rescheduled_from_callback_id = models.IntegerField(null=True)
     rescheduled_from_account_number = models.CharField(max_length=12, null=True)
+    round = models.IntegerField()
+    first_round_callback_id = models.IntegerField()
+    recall_of_callback_id = models.IntegerField(null=True)
+    rounds = models.IntegerField()
+    attempts_all_rounds = models.IntegerField()
+    final_status_code = models.CharField(max_length=12)
+    fell_back_reason = models.CharField(max_length=40, null=True)
 
     class Meta:
         managed = False

@@ -60,6 +60,9 @@ class Measures:
     reached_first_attempt: int
     first_attempt_reach_rate: float | None  # of dialed
     avg_minutes_to_contact: float | None  # request -> contact
+    recalled: int  # promises that needed more than one round
+    rounds: int  # rounds of these promises, the first ones included
+    attempts: int  # dial attempts of all their rounds
 
     @property
     def judged(self) -> int:
@@ -212,7 +215,8 @@ def _broken_promises(statement: tuple[str, list[Any]]) -> list[BrokenPromises]:
 
 
 def _where(filter: ReportFilter) -> tuple[str, list[Any]]:
-    conditions = ["r.promised_date >= %s", "r.promised_date <= %s"]
+    # One row per promise: recall rounds after the first are counted with it.
+    conditions = [sql.FIRST_ROUNDS, "r.promised_date >= %s", "r.promised_date <= %s"]
     params: list[Any] = [filter.start, filter.end]
     for column, value in (
         ("r.campaign_id", filter.campaign_id),

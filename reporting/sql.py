@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from callbacks.models import PENDING, EventKind, Kind, Source, Status
+from callbacks.recall.rounds import ROUNDS_EXHAUSTED_PERSONAL
 from scheduling.models import GlobalRules
 from uccx_integration.mapping import CallResult
 
@@ -142,8 +143,10 @@ def callback_report(d: Dialect) -> str:
     # On time: first dial within +-N minutes of the promise. Late (0): dialed outside
     # it, or not dialed at all by promise + N. Not judged (NULL): not due yet, or the
     # promise was withdrawn (cancelled, or replaced by a rescheduled callback).
+    # A later recall round is not judged: the promise is judged by its first round.
     on_time = (
-        f"CASE WHEN ({first_dial}) IS NOT NULL THEN "
+        "CASE WHEN c.round > 1 THEN NULL "
+        f"WHEN ({first_dial}) IS NOT NULL THEN "
         f"CASE WHEN ABS({late}) <= {tolerance} THEN 1 ELSE 0 END "
         f"WHEN {withdrawn} THEN NULL "
         f"WHEN {d.seconds('c.scheduled_at', d.now)} > {tolerance} THEN 0 END"
@@ -155,6 +158,21 @@ def callback_report(d: Dialect) -> str:
         "CASE WHEN c.agent_id <> '' AND (SELECT COUNT(*) FROM callbacks_callbackevent f "
         f"WHERE f.callback_id = c.id AND f.kind = {_literal(EventKind.IVR_OUTCOME)} "
         f"AND {d.json_text('f.details', 'outcome')} = 'queued_skill') > 0 THEN 1 ELSE 0 END"
+    )
+    # Recall rounds (callbacks.recall): a promise is its first round and the rounds that
+    # followed it (first_round_id), each a callback of its own. Only the last round of a
+    # promise is not `recalled`, so its status is the promise's final status.
+    root = "COALESCE(c.first_round_id, c.id)"
+    recalled = _literal(Status.RECALLED)
+    later = f"FROM callbacks_callback x WHERE x.first_round_id = {root}"
+    final_status = (
+        f"CASE WHEN c.status <> {recalled} THEN c.status ELSE COALESCE("
+        f"(SELECT MAX(x.status) {later} AND x.status <> {recalled}), c.status) END"
+    )
+    # A personal promise whose later round the policy gave to the skill.
+    rounds_fell_back = (
+        f"(SELECT COUNT(*) {later} AND x.agent_id = '') > 0 "
+        "AND COALESCE(fr.agent_id, c.agent_id) <> ''"
     )
     return f"""SELECT
     c.id AS callback_id,
@@ -192,16 +210,26 @@ def callback_report(d: Dialect) -> str:
     CASE WHEN ({first_dial}) IS NOT NULL THEN {late} / 60 END AS minutes_late,
     CASE WHEN c.connected_at IS NOT NULL
         THEN {d.seconds("c.created_at", "c.connected_at")} / 60 END AS minutes_to_contact,
-    {fell_back} AS fell_back_to_skill,
+    CASE WHEN {rounds_fell_back} THEN 1 ELSE {fell_back} END AS fell_back_to_skill,
     c.source AS source_code,
     {_names("c.source", Source.choices)} AS source_name,
     NULLIF(c.created_by, '') AS created_by,
     c.rescheduled_from_id AS rescheduled_from_callback_id,
-    p.account_number AS rescheduled_from_account_number
+    p.account_number AS rescheduled_from_account_number,
+    c.round,
+    {root} AS first_round_callback_id,
+    c.recall_of_id AS recall_of_callback_id,
+    1 + (SELECT COUNT(*) {later}) AS rounds,
+    COALESCE(fr.attempts, c.attempts)
+        + COALESCE((SELECT SUM(x.attempts) {later}), 0) AS attempts_all_rounds,
+    {final_status} AS final_status_code,
+    CASE WHEN {rounds_fell_back} THEN {_literal(ROUNDS_EXHAUSTED_PERSONAL)}
+        END AS fell_back_reason
 FROM callbacks_callback c
 JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id
 LEFT JOIN callbacks_callback p ON p.id = c.rescheduled_from_id
+LEFT JOIN callbacks_callback fr ON fr.id = c.first_round_id
 CROSS JOIN {_rules()}"""
 
 
@@ -237,16 +265,18 @@ def _rate(d: Dialect, part: str, whole: str) -> str:
     return d.round(f"CAST({count_if(part)} AS FLOAT) / NULLIF({count_if(whole)}, 0)", 4)
 
 
+# The rows the measures count: one per promise (a recall round's first).
+FIRST_ROUNDS = "r.round = 1"
 REACHED_FIRST = "r.connected_at_utc IS NOT NULL AND r.attempts <= 1"
 DIALED = "r.first_dial_at_utc IS NOT NULL"
 
 
 def measures(d: Dialect) -> list[tuple[str, str]]:
-    """Aggregates over cm_callback_report rows (alias r), shared by the daily summary
-    view and the dashboard. requested = completed + failed + expired + cancelled +
-    rescheduled + pending."""
+    """Aggregates over cm_callback_report's first rounds (alias r, FIRST_ROUNDS), shared
+    by the daily summary view and the dashboard: one promise each, counted by its final
+    status. requested = completed + failed + expired + cancelled + rescheduled + pending."""
     by_status = [
-        (status, count_if(f"r.status_code = {_literal(status)}"))
+        (status, count_if(f"r.final_status_code = {_literal(status)}"))
         for status in (
             Status.COMPLETED,
             Status.FAILED,
@@ -258,7 +288,7 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
     return [
         ("requested", "COUNT(*)"),
         *by_status,
-        ("pending", count_if(_in("r.status_code", PENDING))),
+        ("pending", count_if(_in("r.final_status_code", PENDING))),
         ("dialed", count_if(DIALED)),
         ("on_time", count_if("r.on_time = 1")),
         ("late", count_if("r.on_time = 0")),
@@ -269,6 +299,9 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
             "avg_minutes_to_contact",
             d.round("AVG(CAST(r.minutes_to_contact AS FLOAT))", 1),
         ),
+        ("recalled", count_if("r.rounds > 1")),
+        ("rounds", "COALESCE(SUM(r.rounds), 0)"),
+        ("attempts", "COALESCE(SUM(r.attempts_all_rounds), 0)"),
     ]
 
 
@@ -286,6 +319,7 @@ def daily_summary(d: Dialect) -> str:
     r.skill_name,
     {select_measures(d)}
 FROM cm_callback_report r
+WHERE {FIRST_ROUNDS}
 GROUP BY {keys}"""
 
 

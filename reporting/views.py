@@ -175,6 +175,12 @@ def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
             "from booking to the answered call",
         ),
         tile(
+            "recalled",
+            "Needed more rounds",
+            count("recalled"),
+            f"{m.rounds} rounds, {m.attempts} dial attempts in all",
+        ),
+        tile(
             "personal_fell_back",
             "Personal fell back to skill",
             lambda t: str(t.personal_fell_back),

@@ -91,6 +91,9 @@ $(sed 's/^/   /' "$KEYS")
    the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),
    an answered call asks the IVR API where to go (in_ivr), and the results are read
    every ${POLL_EVERY} s: completed or failed, all in the callback's timeline.
+   Recall demo: the simulator never answers +48225550103 (Zofia Recall); after UCCX's
+   3 attempts the recall policy of Callback_Main (admin: Recall policies; demo: no
+   answer: 30, next day, at most 3 rounds) books round 2, then round 3, then failed.
    A callback you book is due at least the minimum lead time (GlobalRules) ahead; the
    live demo callbacks below are due a minute after start and so end about two
    minutes after start (the first export run, then the first results poll):

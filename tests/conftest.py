@@ -159,6 +159,7 @@ _PATHS = {
     Status.CANCELLED: (Status.CANCELLED,),
     Status.RESCHEDULED: (Status.RESCHEDULED,),
     Status.EXPIRED: (Status.EXPIRED,),
+    Status.RECALLED: (Status.EXPORTING, Status.IN_DIALER, Status.RECALLED),
 }
 
 

@@ -10,11 +10,12 @@ callback" permission is what allows them ("manage"); "view" allows the rest.
 - `callbacks`: the read-only callbacks with their timeline; `filters` for its list.
 - `pages`: the cancel confirmation, the re-validation report and the reschedule page.
 - `api_keys`: API keys and idempotency records.
+- `recall`: the campaigns' recall policies, with their history.
 
 Importing the modules registers their ModelAdmins (Django autodiscovers this package).
 """
 
-from . import api_keys, callbacks, campaigns
+from . import api_keys, callbacks, campaigns, recall
 from .callbacks import CallbackAdmin, CallbackEventInline
 from .campaigns import CallbackCampaignAdmin
 
@@ -25,4 +26,5 @@ __all__ = [
     "api_keys",
     "callbacks",
     "campaigns",
+    "recall",
 ]

@@ -157,6 +157,9 @@ class CallbackAdmin(admin.ModelAdmin):
                     "created",
                     "rescheduled_from_link",
                     "rescheduled_to_link",
+                    "round",
+                    "recall_of_link",
+                    "recalled_by_link",
                 )
             },
         ),
@@ -249,6 +252,19 @@ class CallbackAdmin(admin.ModelAdmin):
         successor = (
             Callback.objects.select_related("skill__business_hours")
             .filter(rescheduled_from=callback)
+            .first()
+        )
+        return self._link(successor)
+
+    @admin.display(description="round of")
+    def recall_of_link(self, callback: Callback) -> str:
+        return self._link(callback.recall_of)
+
+    @admin.display(description="next round")
+    def recalled_by_link(self, callback: Callback) -> str:
+        successor = (
+            Callback.objects.select_related("skill__business_hours")
+            .filter(recall_of=callback)
             .first()
         )
         return self._link(successor)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .. import bulk, states
 from ..models import Callback, EventKind, Status
+from ..recall.rounds import callbacks_end_rounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,8 @@ class ApplySummary:
     attempts: int = 0
     completed: int = 0
     failed: int = 0
+    recalled: int = 0  # a new round booked (callbacks.recall)
+    expired: int = 0  # no valid time left for the next round
 
     def add(self, other: "ApplySummary") -> None:
         self.seen += other.seen
@@ -43,6 +46,8 @@ class ApplySummary:
         self.attempts += other.attempts
         self.completed += other.completed
         self.failed += other.failed
+        self.recalled += other.recalled
+        self.expired += other.expired
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -51,6 +56,8 @@ class ApplySummary:
             "attempts": self.attempts,
             "completed": self.completed,
             "failed": self.failed,
+            "recalled": self.recalled,
+            "expired": self.expired,
         }
 
 
@@ -65,8 +72,9 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     callbacks are read locked, so it waits and then sees the attempts as already counted.
 
     A contact an agent took completes its callback (so does an answered call the
-    campaign's external script took over); any other closure fails it with the last
-    result. Callbacks still `exporting` are left to the exporter and reconcile.
+    campaign's external script took over); any other closure ends the round: failed
+    with the last result, or the next round as the campaign's recall policy says.
+    Callbacks still `exporting` are left to the exporter and reconcile.
     """
     summary = ApplySummary(seen=len(observations))
     by_account = {o.account_number: o for o in observations if o.account_number}
@@ -85,13 +93,14 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             "dialer_attempts",
             "last_result",
             "first_dialed_at",
+            "campaign_id",
             "campaign__external_script",
         )
     )
     changed: list[Callback] = []
     attempt_events: list[tuple[Callback, dict[str, Any]]] = []
     completed: dict[str, list[int]] = {}
-    failed: dict[str, list[int]] = {}
+    failed: set[int] = set()
     for callback in callbacks:
         seen = by_account[callback.account_number or ""]
         new = _new_attempts(seen.attempts, callback.dialer_attempts)
@@ -116,7 +125,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             if seen.agent_connected or took_over:
                 completed.setdefault(callback.status, []).append(callback.pk)
             else:
-                failed.setdefault(callback.status, []).append(callback.pk)
+                failed.add(callback.pk)
     if changed:
         _save_dialing_progress(changed)
     if attempt_events:
@@ -135,21 +144,17 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
                 details={"detail": "the dialer connected the customer"},
             )
         )
-    for source, ids in failed.items():
-        by_pk = {c.pk: c for c in callbacks}
-        summary.failed += len(
-            states.transition_many(
-                ids,
-                source,
-                Status.FAILED,
-                event=EventKind.FAILED,
-                actor="dialer",
-                details_by_id={
-                    pk: {"result": by_pk[pk].last_result, "attempts": by_pk[pk].attempts}
-                    for pk in ids
-                },
-            )
+    if failed:
+        # The round ended without an agent: failed, or its next round (recall policy).
+        ended = [c for c in callbacks if c.pk in failed]
+        ends = callbacks_end_rounds(
+            ended,
+            actor="dialer",
+            details_by_id={c.pk: {"result": c.last_result, "attempts": c.attempts} for c in ended},
         )
+        summary.failed += ends.get(Status.FAILED, 0)
+        summary.recalled += ends.get(Status.RECALLED, 0)
+        summary.expired += ends.get(Status.EXPIRED, 0)
     summary.updated = len(changed)
     summary.attempts = len(attempt_events)
     return summary

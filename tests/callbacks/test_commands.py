@@ -159,9 +159,15 @@ def test_it_books_the_live_demo_callbacks_due_in_a_minute_once(db, frozen_now, s
     again = run("seed_demo", "--demo")
 
     due = frozen_now + dt.timedelta(minutes=1)
-    assert [(c.scheduled_at, c.status) for c in live_callbacks()] == [(due, Status.SCHEDULED)] * 2
+    assert [(c.scheduled_at, c.status) for c in live_callbacks()] == [
+        (due, Status.SCHEDULED)
+    ] * len(LIVE_CALLBACKS)
     assert {c.campaign.name for c in live_callbacks()} == {"Callback_Main", "Callback_Premium"}
-    assert output.count("Live demo callback") == again.count("Live demo callback") == 2
+    assert (
+        output.count("Live demo callback")
+        == again.count("Live demo callback")
+        == len(LIVE_CALLBACKS)
+    )
 
 
 def test_it_books_new_live_demo_callbacks_once_the_last_ones_are_finished(
@@ -173,8 +179,8 @@ def test_it_books_new_live_demo_callbacks_once_the_last_ones_are_finished(
 
     run("seed_demo", "--demo")
 
-    assert live_callbacks().count() == 4
-    assert live_callbacks().filter(status=Status.SCHEDULED).count() == 2
+    assert live_callbacks().count() == 2 * len(LIVE_CALLBACKS)
+    assert live_callbacks().filter(status=Status.SCHEDULED).count() == len(LIVE_CALLBACKS)
 
 
 def test_at_night_the_live_demo_callbacks_take_the_first_valid_slot(db, settings, tmp_path):
@@ -184,7 +190,7 @@ def test_at_night_the_live_demo_callbacks_take_the_first_valid_slot(db, settings
         output = run("seed_demo", "--demo")
 
     saturday_8 = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
-    assert [c.scheduled_at for c in live_callbacks()] == [saturday_8] * 2
+    assert [c.scheduled_at for c in live_callbacks()] == [saturday_8] * len(LIVE_CALLBACKS)
     assert "not in a minute" in output and "outside the callback hours" in output
 
 

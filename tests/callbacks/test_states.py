@@ -21,7 +21,14 @@ REFUSED_PAIRS = sorted(
     for target in Status.values
     if target not in states.ALLOWED.get(source, frozenset())
 )
-TERMINAL = [Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.RESCHEDULED, Status.EXPIRED]
+TERMINAL = [
+    Status.COMPLETED,
+    Status.FAILED,
+    Status.CANCELLED,
+    Status.RESCHEDULED,
+    Status.EXPIRED,
+    Status.RECALLED,
+]
 
 
 def snapshot(callback: Callback) -> dict:
@@ -48,9 +55,12 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.IN_DIALER, s.CANCELLED),
         (s.IN_DIALER, s.RESCHEDULED),
         (s.IN_DIALER, s.EXPIRED),
+        (s.IN_DIALER, s.RECALLED),  # the round ended: the recall policy books the next
         (s.IN_IVR, s.COMPLETED),
         (s.IN_IVR, s.FAILED),
         (s.IN_IVR, s.RESCHEDULED),
+        (s.IN_IVR, s.RECALLED),  # hung up in the IVR, or abandoned in the queue
+        (s.IN_IVR, s.EXPIRED),  # ... and no valid time left for the next round
     }
     assert len(ALLOWED_PAIRS) + len(REFUSED_PAIRS) == len(Status.values) ** 2
 

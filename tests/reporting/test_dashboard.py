@@ -122,11 +122,13 @@ def test_it_shows_each_kpi_for_the_last_30_days_and_today(reader):
         "late": ("3", "1"),
         "first_attempt_reach_rate": ("33.3%", "50.0%"),
         "avg_minutes_to_contact": ("991.7", "1443.0"),
+        "recalled": ("0", "0"),  # no recall rounds in this cast: one round each
         "personal_fell_back": ("1", "0"),
     }
     notes = {t.key: t.note for t in response.context["tiles"]}
     assert notes["on_time_rate"] == "4 of 7 judged"
     assert notes["personal_fell_back"] == "20.0% of 5 personal"
+    assert notes["recalled"].startswith("9 rounds, ")
     html = response.content.decode()
     assert re.search(r'id="tile-on_time_rate".*?57\.1%.*?Today: <strong>66\.7%', html, re.S)
 

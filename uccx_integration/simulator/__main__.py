@@ -1,5 +1,6 @@
 """python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]
-[--dial-every SECONDS --outcomes answered=70,busy=10,... --ivr-url URL --ivr-api-key K]"""
+[--dial-every SECONDS --outcomes answered=70,busy=10,... --number-outcomes DIGITS=OUTCOME,...
+--ivr-url URL --ivr-api-key K]"""
 
 import argparse
 import logging
@@ -7,7 +8,7 @@ import os
 import signal
 import sys
 
-from uccx_integration.simulator.dialer import DEFAULT_MIX, parse_mix
+from uccx_integration.simulator.dialer import DEFAULT_MIX, parse_mix, parse_number_outcomes
 from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.server import Simulator
 
@@ -31,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         type=parse_mix,
         default=DEFAULT_MIX,
         help="dialer outcome weights, e.g. answered=70,busy=10,no_answer=10,fax=5,invalid=5",
+    )
+    parser.add_argument(
+        "--number-outcomes",
+        type=parse_number_outcomes,
+        default=os.environ.get("SIMULATOR_NUMBER_OUTCOMES", ""),
+        help="the outcome of every dial of these numbers (the dialed digits), e.g. "
+        "225550103=no_answer,225550104=ivr_hangup; also ivr_hangup and queue_abandoned "
+        "(default: $SIMULATOR_NUMBER_OUTCOMES)",
     )
     parser.add_argument(
         "--ivr-url", help="Campaign Manager base URL the dialer calls on an answer, as the script"
@@ -58,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         dial_every=args.dial_every or None,
         outcome_mix=args.outcomes,
         ivr=IvrScript(args.ivr_url, args.ivr_api_key) if args.ivr_url else None,
+        number_outcomes=args.number_outcomes,
     )
     # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

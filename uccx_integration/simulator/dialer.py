@@ -48,6 +48,32 @@ OUTCOME_NAMES = {
 }
 
 
+# Outcomes after the customer answered, for per-number outcomes (the IVR script runs):
+# - ivr_hangup: the script looks the callback up, then the customer hangs up in it, and
+#   the script reports `customer_hangup` (docs/ivr-script.md §6: On Exception Goto for
+#   the contact-inactive exception, Cisco tech note 213480);
+# - queue_abandoned: the script queues the call, the customer leaves the queue before an
+#   agent answers.
+# Both are VOICE without an agent connection, contact CLOSED in db_cra: UNCONFIRMED (no
+# public source shows the DialingList row of either), change it here.
+ANSWERED_OUTCOMES = {"ivr_hangup": CallResult.VOICE, "queue_abandoned": CallResult.VOICE}
+
+
+def parse_number_outcomes(text: str) -> dict[str, str]:
+    """ "225550103=no_answer,225550104=ivr_hangup" → outcome name by dialed digits (the
+    contact's Phone1). Every dial of such a number has that outcome; other numbers draw
+    from the mix."""
+    outcomes: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        number, _, name = part.partition("=")
+        name = name.strip().lower()
+        if not number.strip() or (name not in OUTCOME_NAMES and name not in ANSWERED_OUTCOMES):
+            known = ", ".join([*OUTCOME_NAMES, *ANSWERED_OUTCOMES])
+            raise ValueError(f"{part!r}: expected digits=outcome, outcome one of {known}")
+        outcomes[number.strip()] = name
+    return outcomes
+
+
 def parse_mix(text: str) -> dict[CallResult, float]:
     """ "answered=70,busy=10,no_answer=20" → weights by call result."""
     mix: dict[CallResult, float] = {}
@@ -79,8 +105,11 @@ class Dialer:
         rng: random.Random | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         ivr: IvrScript | None = None,
+        number_outcomes: Mapping[str, str] | None = None,
     ) -> None:
         self.ivr = ivr
+        # Dialed digits -> outcome name (parse_number_outcomes); tests and the demo.
+        self.number_outcomes = dict(number_outcomes or {})
         self.store = store
         self.campaigns = campaigns
         self.mix = dict(mix)
@@ -102,15 +131,25 @@ class Dialer:
 
     def _dial(self, contact: Mapping[str, object], now: datetime) -> None:
         campaign = self.campaigns[int(contact[m.CAMPAIGN_ID])]  # type: ignore[call-overload]
-        results, weights = zip(*self.mix.items(), strict=True)
-        result = self.rng.choices(results, weights)[0]
+        told = self.number_outcomes.get(str(contact[m.PHONE_01]))
+        if told is not None:
+            result = ANSWERED_OUTCOMES.get(told) or OUTCOME_NAMES[told]
+        else:
+            results, weights = zip(*self.mix.items(), strict=True)
+            result = self.rng.choices(results, weights)[0]
         attempts = int(contact[m.DIALING_ATTEMPTS]) + 1  # type: ignore[call-overload]
         status = next_status(result, attempts, campaign.max_dial_attempts)
         agent_took_it = result == CallResult.VOICE
+        account = str(contact[m.ACCOUNT_NUMBER])
         if agent_took_it and self.ivr is not None:
             # The script runs while the call is up, before UCCX writes the call detail.
-            outcome = self.ivr.handle_answered(str(contact[m.ACCOUNT_NUMBER]), campaign.name)
-            agent_took_it = outcome != "transferred_script"
+            if told == "ivr_hangup":
+                self.ivr.hang_up_after_lookup(account, campaign.name)
+            else:
+                outcome = self.ivr.handle_answered(account, campaign.name)
+                agent_took_it = outcome != "transferred_script"
+        if told in ANSWERED_OUTCOMES:
+            agent_took_it = False  # the customer left before an agent answered
         self.store.record_attempt(
             contact,
             result=result,

@@ -54,6 +54,13 @@ class IvrScript:
         to the Campaign Manager when it knows the callback and answers)."""
         return self.run(account_number, campaign_name).outcome
 
+    def hang_up_after_lookup(self, account_number: str, campaign_name: str) -> None:
+        """The customer hangs up after the lookup: the script reports `customer_hangup`
+        (docs/ivr-script.md §6) for a callback the Campaign Manager knows."""
+        values = self.lookup(account_number, campaign_name)
+        if values is not None and values.get("found") in (True, "true"):
+            self._call("POST", outcome_path(account_number), {"outcome": "customer_hangup"})
+
     def run(self, account_number: str, campaign_name: str) -> Decision:
         values = self.lookup(account_number, campaign_name)
         decision = decide(values, self.default_csq)

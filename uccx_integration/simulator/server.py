@@ -88,6 +88,7 @@ class Simulator:
         dial_every: float | None = None,
         outcome_mix: Mapping[CallResult, float] = DEFAULT_MIX,
         ivr: IvrScript | None = None,
+        number_outcomes: Mapping[str, str] | None = None,
     ) -> None:
         self.store = Store(db_path)
         self.host, self.port = host, port
@@ -95,7 +96,9 @@ class Simulator:
         # Copies: DEFAULT_CAMPAIGNS is shared, and a test may disable one simulator's campaign.
         self.campaigns = {c.id: replace(c) for c in campaigns}
         # Always built so tests can dial a round by hand; a loop only with dial_every.
-        self.dialer = Dialer(self.store, self.campaigns, mix=outcome_mix, ivr=ivr)
+        self.dialer = Dialer(
+            self.store, self.campaigns, mix=outcome_mix, ivr=ivr, number_outcomes=number_outcomes
+        )
         self.dial_every = dial_every
         self.hang_seconds = hang_seconds
         self.imports: dict[int, dict[str, Any]] = {}  # the last import run per campaign

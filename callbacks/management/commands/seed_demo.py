@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from callbacks.demo_history import demo_history_load
 from callbacks.models import PENDING, ApiKey, ApiScope, Callback, CallbackCampaign, Source
+from callbacks.recall.models import RecallPolicy
 from callbacks.services import CallbackRejected, CustomerDetails, callback_schedule
 from callbacks.validation import CallbackRequest
 from scheduling.demo import load_scheduling_demo
@@ -47,7 +48,12 @@ LIVE_CALLBACKS = [
     # phone (E.164, as stored), campaign, skill, first name, last name
     ("+48225550101", "Callback_Main", "Support", "Ewa", "Zielińska"),
     ("+48225550102", "Callback_Premium", "Support", "Adam", "Kamiński"),
+    # make run's simulator never answers this number (Procfile, --number-outcomes): the
+    # recall demo, rounds as Callback_Main's recall policy says.
+    ("+48225550103", "Callback_Main", "Support", "Zofia", "Recall"),
 ]
+# The example policy for Callback_Main (an administrator's edits are kept).
+DEMO_RECALL_POLICY = {"no_answer_after": "30, next day", "no_answer_rounds": 3}
 LIVE_DUE_IN = dt.timedelta(minutes=1)
 KEYS_FILE = "demo-api-keys.txt"
 
@@ -85,6 +91,11 @@ class Command(BaseCommand):
             CallbackCampaign.objects.get_or_create(  # an administrator's edits are kept
                 name=spec["name"],
                 defaults={"home_region": "PL", "fallback_skill": skills["Support"], **fields},
+            )
+        if demo:
+            RecallPolicy.objects.get_or_create(
+                campaign=CallbackCampaign.objects.get(name="Callback_Main"),
+                defaults=DEMO_RECALL_POLICY,
             )
         if demo_superuser or demo:
             self._superuser()
