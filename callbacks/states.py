@@ -18,14 +18,25 @@ from .models import Callback, CallbackEvent, EventKind, Status
 
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
-    S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}),
+    # -> satisfied: the customer called in and reached an agent first (called_in.py);
+    # like a cancellation, never from exporting (the exporter owns that claim).
+    S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED, S.SATISFIED}),
     # UCCX accepted the contact -> in_dialer; not received -> back to scheduled.
     # An IVR lookup may arrive before the exporter recorded UCCX's acceptance. A rule
     # that fails at dial time reschedules it (or expires it when no slot is left).
     S.EXPORTING: frozenset({S.IN_DIALER, S.SCHEDULED, S.IN_IVR, S.RESCHEDULED, S.EXPIRED}),
     # -> exporting: a purge emptied the dialing list and imports it again.
     S.IN_DIALER: frozenset(
-        {S.IN_IVR, S.EXPORTING, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}
+        {
+            S.IN_IVR,
+            S.EXPORTING,
+            S.COMPLETED,
+            S.FAILED,
+            S.CANCELLED,
+            S.RESCHEDULED,
+            S.EXPIRED,
+            S.SATISFIED,
+        }
     ),
     S.IN_IVR: frozenset({S.COMPLETED, S.FAILED, S.RESCHEDULED}),
 }
@@ -37,6 +48,7 @@ TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.CANCELLED: "finished_at",
     S.RESCHEDULED: "finished_at",
     S.EXPIRED: "finished_at",
+    S.SATISFIED: "finished_at",
 }
 
 

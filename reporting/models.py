@@ -66,6 +66,7 @@ class CallbackReport(models.Model):
     created_by = models.CharField(max_length=100, null=True)
     rescheduled_from_callback_id = models.IntegerField(null=True)
     rescheduled_from_account_number = models.CharField(max_length=12, null=True)
+    fell_back_after_seconds = models.IntegerField(null=True)
 
     class Meta:
         managed = False

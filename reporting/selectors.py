@@ -60,6 +60,7 @@ class Measures:
     reached_first_attempt: int
     first_attempt_reach_rate: float | None  # of dialed
     avg_minutes_to_contact: float | None  # request -> contact
+    satisfied: int  # closed: the customer called in first
 
     @property
     def judged(self) -> int:

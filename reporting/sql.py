@@ -138,10 +138,11 @@ def callback_report(d: Dialect) -> str:
     )
     tolerance = "60 * g.on_time_minutes"
     late = d.seconds("c.scheduled_at", first_dial)
-    withdrawn = _in("c.status", [Status.CANCELLED, Status.RESCHEDULED])
+    withdrawn = _in("c.status", [Status.CANCELLED, Status.RESCHEDULED, Status.SATISFIED])
     # On time: first dial within +-N minutes of the promise. Late (0): dialed outside
     # it, or not dialed at all by promise + N. Not judged (NULL): not due yet, or the
-    # promise was withdrawn (cancelled, or replaced by a rescheduled callback).
+    # promise was withdrawn (cancelled, replaced by a rescheduled callback, or no longer
+    # needed: the customer called in first).
     on_time = (
         f"CASE WHEN ({first_dial}) IS NOT NULL THEN "
         f"CASE WHEN ABS({late}) <= {tolerance} THEN 1 ELSE 0 END "
@@ -155,6 +156,15 @@ def callback_report(d: Dialect) -> str:
         "CASE WHEN c.agent_id <> '' AND (SELECT COUNT(*) FROM callbacks_callbackevent f "
         f"WHERE f.callback_id = c.id AND f.kind = {_literal(EventKind.IVR_OUTCOME)} "
         f"AND {d.json_text('f.details', 'outcome')} = 'queued_skill') > 0 THEN 1 ELSE 0 END"
+    )
+    # The wait for the agent the fallen-back call had (the campaign's setting the IVR
+    # script was given, recorded with its queued_skill outcome); same index as fell_back.
+    wait = (
+        "CASE WHEN c.agent_id <> '' THEN (SELECT MAX(CAST("
+        f"{d.json_text('w.details', 'personal_wait_seconds')} AS INTEGER)) "
+        "FROM callbacks_callbackevent w "
+        f"WHERE w.callback_id = c.id AND w.kind = {_literal(EventKind.IVR_OUTCOME)} "
+        f"AND {d.json_text('w.details', 'outcome')} = 'queued_skill') END"
     )
     return f"""SELECT
     c.id AS callback_id,
@@ -197,7 +207,8 @@ def callback_report(d: Dialect) -> str:
     {_names("c.source", Source.choices)} AS source_name,
     NULLIF(c.created_by, '') AS created_by,
     c.rescheduled_from_id AS rescheduled_from_callback_id,
-    p.account_number AS rescheduled_from_account_number
+    p.account_number AS rescheduled_from_account_number,
+    {wait} AS fell_back_after_seconds
 FROM callbacks_callback c
 JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id
@@ -244,7 +255,8 @@ DIALED = "r.first_dial_at_utc IS NOT NULL"
 def measures(d: Dialect) -> list[tuple[str, str]]:
     """Aggregates over cm_callback_report rows (alias r), shared by the daily summary
     view and the dashboard. requested = completed + failed + expired + cancelled +
-    rescheduled + pending."""
+    rescheduled + pending + satisfied (the last added at the end: columns are only
+    ever added)."""
     by_status = [
         (status, count_if(f"r.status_code = {_literal(status)}"))
         for status in (
@@ -269,6 +281,7 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
             "avg_minutes_to_contact",
             d.round("AVG(CAST(r.minutes_to_contact AS FLOAT))", 1),
         ),
+        ("satisfied", count_if(f"r.status_code = {_literal(Status.SATISFIED)}")),
     ]
 
 

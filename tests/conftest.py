@@ -157,6 +157,7 @@ _PATHS = {
     Status.CANCELLED: (Status.CANCELLED,),
     Status.RESCHEDULED: (Status.RESCHEDULED,),
     Status.EXPIRED: (Status.EXPIRED,),
+    Status.SATISFIED: (Status.SATISFIED,),
 }
 
 

@@ -21,7 +21,14 @@ REFUSED_PAIRS = sorted(
     for target in Status.values
     if target not in states.ALLOWED.get(source, frozenset())
 )
-TERMINAL = [Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.RESCHEDULED, Status.EXPIRED]
+TERMINAL = [
+    Status.COMPLETED,
+    Status.FAILED,
+    Status.CANCELLED,
+    Status.RESCHEDULED,
+    Status.EXPIRED,
+    Status.SATISFIED,
+]
 
 
 def snapshot(callback: Callback) -> dict:
@@ -36,6 +43,7 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.SCHEDULED, s.CANCELLED),
         (s.SCHEDULED, s.RESCHEDULED),
         (s.SCHEDULED, s.EXPIRED),
+        (s.SCHEDULED, s.SATISFIED),  # the customer called in first
         (s.EXPORTING, s.IN_DIALER),
         (s.EXPORTING, s.SCHEDULED),
         (s.EXPORTING, s.IN_IVR),  # the IVR lookup may beat the exporter's bookkeeping
@@ -48,6 +56,7 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.IN_DIALER, s.CANCELLED),
         (s.IN_DIALER, s.RESCHEDULED),
         (s.IN_DIALER, s.EXPIRED),
+        (s.IN_DIALER, s.SATISFIED),
         (s.IN_IVR, s.COMPLETED),
         (s.IN_IVR, s.FAILED),
         (s.IN_IVR, s.RESCHEDULED),
