@@ -25,6 +25,7 @@ class CallbackCampaignForm(forms.ModelForm):
             "external_script",
             "unknown_action",
             "fallback_skill",
+            "personal_wait_seconds",
             "batch_size",
             "enabled",
         )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import NullIf
 from django.db.models.lookups import IsNull
@@ -18,6 +19,10 @@ from simple_history.models import HistoricalRecords
 
 from scheduling.display import admin_time
 from scheduling.models import Skill
+
+# The IVR script's wait for a personal callback's agent (docs/ivr-script.md §5).
+PERSONAL_WAIT_DEFAULT = 30
+PERSONAL_WAIT_MAX = 600
 
 
 class Status(models.TextChoices):
@@ -31,6 +36,8 @@ class Status(models.TextChoices):
     RESCHEDULED = "rescheduled", "Rescheduled"
     EXPIRED = "expired", "Expired"
     RECALLED = "recalled", "Called again (new round)"
+    # The customer called in and reached an agent first (callbacks/called_in.py).
+    SATISFIED = "satisfied", "Satisfied (customer called in)"
 
 
 PENDING = (Status.SCHEDULED, Status.EXPORTING, Status.IN_DIALER, Status.IN_IVR)
@@ -41,6 +48,7 @@ TERMINAL = (
     Status.RESCHEDULED,
     Status.EXPIRED,
     Status.RECALLED,
+    Status.SATISFIED,
 )
 
 
@@ -89,6 +97,7 @@ class EventKind(models.TextChoices):
     PURGED = "purged", "Purged from dialing list"
     REVALIDATED = "revalidated", "Re-validated"
     RECALLED = "recalled", "New round booked"
+    SATISFIED = "satisfied", "Customer called in first"
 
 
 class CallbackCampaign(models.Model):
@@ -161,6 +170,14 @@ class CallbackCampaign(models.Model):
     )
     batch_size = models.PositiveIntegerField(
         default=500, help_text="Contacts sent to UCCX in one import request."
+    )
+    personal_wait_seconds = models.PositiveIntegerField(
+        default=PERSONAL_WAIT_DEFAULT,
+        validators=[MinValueValidator(0), MaxValueValidator(PERSONAL_WAIT_MAX)],
+        help_text="Personal callbacks: how many seconds the IVR script keeps trying the "
+        "customer's own agent before it queues the call to the skill (0 = straight to the "
+        f"skill when the agent is not free; at most {PERSONAL_WAIT_MAX}). Sent to the script "
+        "in the routing answer as personal_wait_seconds.",
     )
     history = HistoricalRecords()
 

@@ -272,6 +272,7 @@ class Route:
     campaign: str = ""
     callback_id: int | None = None
     account_number: str = ""
+    personal_wait_seconds: int = 0  # agent: how long to try the agent before the skill
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -317,6 +318,7 @@ ROUTE_FIELDS = (
     "exported_at",
     "campaign__name",
     "campaign__external_script",
+    "campaign__personal_wait_seconds",
     "skill__name",
 )
 
@@ -344,6 +346,10 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         action = RouteAction.AGENT.value
     else:
         action = RouteAction.SKILL.value
+    wait = campaign.personal_wait_seconds if action == RouteAction.AGENT else 0
+    looked_up: dict[str, Any] = {"action": action}
+    if action == RouteAction.AGENT:  # in the timeline: what the script was told to wait
+        looked_up["personal_wait_seconds"] = wait
     if states.can_transition(callback.status, Status.IN_IVR):
         try:
             # Answered before the exporter recorded UCCX's acceptance: stamp it now.
@@ -355,15 +361,13 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
                 Status.IN_IVR,
                 event=EventKind.IVR_LOOKUP,
                 actor="ivr",
-                details={"action": action},
+                details=looked_up,
                 **exported,
             )
         except states.TransitionRefused:
-            states.record_event(
-                callback, EventKind.IVR_LOOKUP, actor="ivr", details={"action": action}
-            )
+            states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details=looked_up)
     else:
-        states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details={"action": action})
+        states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details=looked_up)
     return Route(
         found=True,
         action=action,
@@ -377,6 +381,7 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         campaign=campaign.name,
         callback_id=callback.pk,
         account_number=callback.account_number or account_number,
+        personal_wait_seconds=wait,
     )
 
 
@@ -423,5 +428,9 @@ def callback_record_ivr_outcome(
         from .recall.rounds import callback_ivr_hangup  # it builds on this module
 
         return callback_ivr_hangup(callback=callback, now=now)
-    states.record_event(callback, EventKind.IVR_OUTCOME, actor="ivr", details={"outcome": outcome})
+    details: dict[str, Any] = {"outcome": outcome}
+    if outcome == Outcome.QUEUED_SKILL and callback.agent_id:
+        # A personal callback fell back to the skill after the IVR's wait for the agent.
+        details["personal_wait_seconds"] = callback.campaign.personal_wait_seconds
+    states.record_event(callback, EventKind.IVR_OUTCOME, actor="ivr", details=details)
     return callback

@@ -18,7 +18,9 @@ from .models import Callback, CallbackEvent, EventKind, Status
 
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
-    S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED}),
+    # -> satisfied: the customer called in and reached an agent first (called_in.py);
+    # like a cancellation, never from exporting (the exporter owns that claim).
+    S.SCHEDULED: frozenset({S.EXPORTING, S.CANCELLED, S.RESCHEDULED, S.EXPIRED, S.SATISFIED}),
     # UCCX accepted the contact -> in_dialer; not received -> back to scheduled.
     # An IVR lookup may arrive before the exporter recorded UCCX's acceptance. A rule
     # that fails at dial time reschedules it (or expires it when no slot is left).
@@ -28,7 +30,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.IN_DIALER: frozenset(
         {
             *(S.IN_IVR, S.EXPORTING, S.COMPLETED, S.FAILED, S.CANCELLED, S.RESCHEDULED),
-            *(S.EXPIRED, S.RECALLED),
+            *(S.EXPIRED, S.RECALLED, S.SATISFIED),
         }
     ),
     # -> expired: the customer hung up in the IVR, no valid time is left for a new round.
@@ -43,6 +45,7 @@ TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.RESCHEDULED: "finished_at",
     S.EXPIRED: "finished_at",
     S.RECALLED: "finished_at",
+    S.SATISFIED: "finished_at",
 }
 
 

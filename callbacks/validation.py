@@ -2,17 +2,19 @@
 
 `scheduling.rules` decides the time, the phone number and the slot capacity (stored
 callbacks are counted through the slot-usage hook registered in apps.py); this module
-adds the campaign checks and duplicate detection, and proposes the next free slots
-when anything fails. Both the create service and the dry-run endpoint call it.
+adds the campaign checks, duplicate detection and the do-not-call list, and proposes
+the next free slots when anything fails. Both the create service and the dry-run endpoint call it.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 
 from scheduling.codes import ViolationCode
 from scheduling.display import utc_time
+from scheduling.do_not_call import do_not_call_violations
 from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
 
 from .models import PENDING, Callback, CallbackCampaign
@@ -117,6 +119,9 @@ def callback_validate(
         violations += _duplicate_violations(
             result.phone.e164, config.max_pending_per_number, exclude_id
         )
+        # Listed at the promised time (or now, when the time itself is wrong).
+        moment = result.scheduled_at or now or timezone.now()
+        violations += do_not_call_violations(result.phone.e164, at=moment)
     verdict = Verdict(result, campaign, violations)
     time_trouble = any(v.field == "scheduled_at" for v in violations)
     if time_trouble and with_suggestions and result.skill is not None:

@@ -9,25 +9,24 @@ Written for Excel as much as for scripts:
   time as the wall clock of the skill's zone (2026-11-20 10:00:00), days as YYYY-MM-DD.
 - Text a spreadsheet would run as a formula (starting with = + - @, tab or carriage
   return: customer names and notes come from outside) gets a leading apostrophe (OWASP
-  "CSV injection"). A plain number (a phone number in E.164, +48221234567) cannot hold
-  a formula and is written as it is.
+  "CSV injection", ops/spreadsheet.py). A plain number (a phone number in E.164,
+  +48221234567) cannot hold a formula and is written as it is.
 """
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import models
+
+from ops.spreadsheet import safe_text
 
 from .models import CallbackReport
 
 CHUNK_SIZE = 2000  # rows fetched from the database at a time
 LINES_PER_WRITE = 200  # rows sent to the client at a time
 LOCAL_COLUMN = "promised_at_local"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 BOM = "\ufeff"
 
 COLUMNS = [f.column for f in CallbackReport._meta.concrete_fields]
@@ -50,12 +49,6 @@ def csv_lines(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
             batch = []
     if batch:
         yield "".join(batch)
-
-
-def safe_text(value: str) -> str:
-    if value.startswith(FORMULA_START) and not PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def _formatter(field: models.Field) -> Callable[[Any], Any]:

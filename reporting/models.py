@@ -73,6 +73,7 @@ class CallbackReport(models.Model):
     attempts_all_rounds = models.IntegerField()
     final_status_code = models.CharField(max_length=12)
     fell_back_reason = models.CharField(max_length=40, null=True)
+    fell_back_after_seconds = models.IntegerField(null=True)
 
     class Meta:
         managed = False

@@ -63,6 +63,7 @@ class Measures:
     recalled: int  # promises that needed more than one round
     rounds: int  # rounds of these promises, the first ones included
     attempts: int  # dial attempts of all their rounds
+    satisfied: int  # closed: the customer called in first
 
     @property
     def judged(self) -> int:

@@ -139,10 +139,11 @@ def callback_report(d: Dialect) -> str:
     )
     tolerance = "60 * g.on_time_minutes"
     late = d.seconds("c.scheduled_at", first_dial)
-    withdrawn = _in("c.status", [Status.CANCELLED, Status.RESCHEDULED])
+    withdrawn = _in("c.status", [Status.CANCELLED, Status.RESCHEDULED, Status.SATISFIED])
     # On time: first dial within +-N minutes of the promise. Late (0): dialed outside
     # it, or not dialed at all by promise + N. Not judged (NULL): not due yet, or the
-    # promise was withdrawn (cancelled, or replaced by a rescheduled callback).
+    # promise was withdrawn (cancelled, replaced by a rescheduled callback, or no longer
+    # needed: the customer called in first).
     # A later recall round is not judged: the promise is judged by its first round.
     on_time = (
         "CASE WHEN c.round > 1 THEN NULL "
@@ -173,6 +174,15 @@ def callback_report(d: Dialect) -> str:
     rounds_fell_back = (
         f"(SELECT COUNT(*) {later} AND x.agent_id = '') > 0 "
         "AND COALESCE(fr.agent_id, c.agent_id) <> ''"
+    )
+    # The wait for the agent the fallen-back call had (the campaign's setting the IVR
+    # script was given, recorded with its queued_skill outcome); same index as fell_back.
+    wait = (
+        "CASE WHEN c.agent_id <> '' THEN (SELECT MAX(CAST("
+        f"{d.json_text('w.details', 'personal_wait_seconds')} AS INTEGER)) "
+        "FROM callbacks_callbackevent w "
+        f"WHERE w.callback_id = c.id AND w.kind = {_literal(EventKind.IVR_OUTCOME)} "
+        f"AND {d.json_text('w.details', 'outcome')} = 'queued_skill') END"
     )
     return f"""SELECT
     c.id AS callback_id,
@@ -224,7 +234,8 @@ def callback_report(d: Dialect) -> str:
         + COALESCE((SELECT SUM(x.attempts) {later}), 0) AS attempts_all_rounds,
     {final_status} AS final_status_code,
     CASE WHEN {rounds_fell_back} THEN {_literal(ROUNDS_EXHAUSTED_PERSONAL)}
-        END AS fell_back_reason
+        END AS fell_back_reason,
+    {wait} AS fell_back_after_seconds
 FROM callbacks_callback c
 JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id
@@ -274,7 +285,8 @@ DIALED = "r.first_dial_at_utc IS NOT NULL"
 def measures(d: Dialect) -> list[tuple[str, str]]:
     """Aggregates over cm_callback_report's first rounds (alias r, FIRST_ROUNDS), shared
     by the daily summary view and the dashboard: one promise each, counted by its final
-    status. requested = completed + failed + expired + cancelled + rescheduled + pending."""
+    status. requested = completed + failed + expired + cancelled + rescheduled + pending
+    + satisfied (the last added at the end: columns are only ever added)."""
     by_status = [
         (status, count_if(f"r.final_status_code = {_literal(status)}"))
         for status in (
@@ -302,6 +314,7 @@ def measures(d: Dialect) -> list[tuple[str, str]]:
         ("recalled", count_if("r.rounds > 1")),
         ("rounds", "COALESCE(SUM(r.rounds), 0)"),
         ("attempts", "COALESCE(SUM(r.attempts_all_rounds), 0)"),
+        ("satisfied", count_if(f"r.final_status_code = {_literal(Status.SATISFIED)}")),
     ]
 
 

@@ -39,6 +39,7 @@ OUTCOMES = [
     charts.Series("expired", Status.EXPIRED.label),
     charts.Series("cancelled", Status.CANCELLED.label),
     charts.Series("rescheduled", Status.RESCHEDULED.label),
+    charts.Series("satisfied", "Satisfied (called in)"),
     charts.Series("pending", "Pending"),
 ]
 
@@ -155,6 +156,7 @@ def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
         tile("failed", "Failed", count("failed"), "dialed, never answered"),
         tile("expired", "Expired", count("expired"), "too late to dial"),
         tile("cancelled", "Cancelled", count("cancelled"), "withdrawn before the call"),
+        tile("satisfied", "Satisfied", count("satisfied"), "the customer called in first"),
         tile(
             "on_time_rate",
             "On-time rate",

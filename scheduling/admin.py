@@ -23,7 +23,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from ops.directory import DirectoryChoicesAdmin
 from ops.models import DirectoryKind
 
-from . import views
+from . import (
+    do_not_call_admin,  # noqa: F401  registers the do-not-call list's admin
+    views,
+)
 from .display import clock
 from .forms import GlobalRulesForm, HolidayCalendarForm, OpeningPeriodFormSet, SkillForm
 from .models import (
@@ -317,6 +320,17 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
                 "When the dialing lists are purged (daily at 02:30 by default) and how often "
                 "the scheduler exports and polls are set under Periodic tasks.",
                 "fields": ("export_lead_minutes", "expiry_minutes"),
+            },
+        ),
+        (
+            "Customer called in first",
+            {
+                "description": "The IVR (POST /api/v1/ivr/called-in) or an administrator "
+                "(Callbacks → action) reports that a call from a number reached an agent: "
+                "that number's pending callbacks booked within the window are closed as "
+                "satisfied (not dialed; reported apart from cancellations). A callback "
+                "being sent to UCCX at that moment, or already on a call, is left alone.",
+                "fields": ("called_in_closes_callbacks", "called_in_window_hours"),
             },
         ),
         (

@@ -31,3 +31,5 @@ class ViolationCode(models.TextChoices):
     UNKNOWN_CAMPAIGN = "unknown_campaign", "Unknown campaign"
     CAMPAIGN_DISABLED = "campaign_disabled", "Campaign disabled"
     DUPLICATE_PENDING = "duplicate_pending", "A callback is already pending for the number"
+    # The do-not-call list (scheduling/do_not_call.py), checked by callbacks/validation.py.
+    DO_NOT_CALL = "do_not_call", "The number is on the do-not-call list"

@@ -85,6 +85,8 @@ GLOBAL_RULES_LABELS = {
     "expiry_minutes": "Give up after (minutes late)",
     "on_time_minutes": "On time within (± minutes)",
     "retention_days": "Keep finished callbacks (days)",
+    "called_in_closes_callbacks": "Customer called in: close their callbacks",
+    "called_in_window_hours": "... booked within (hours before the call)",
 }
 
 

@@ -160,6 +160,7 @@ _PATHS = {
     Status.RESCHEDULED: (Status.RESCHEDULED,),
     Status.EXPIRED: (Status.EXPIRED,),
     Status.RECALLED: (Status.EXPORTING, Status.IN_DIALER, Status.RECALLED),
+    Status.SATISFIED: (Status.SATISFIED,),
 }
 
 

@@ -53,7 +53,18 @@ ROUTE_FIELDS: tuple[Field, ...] = (
     _field("campaign", "cmCampaignName", "information only (the campaign routed for)"),
     _field("callback_id", "cmCallbackId", "information only"),
     _field("account_number", "cmAccountNumberFound", "information only"),
+    _field(
+        "personal_wait_seconds",
+        "cmPersonalWait",
+        "agent: seconds to keep trying the agent before queueing to the skill",
+    ),
 )
+# The agent branch's retry loop (docs/ivr-script.md §5): Select Resource on the agent,
+# Failed -> Delay this long -> try again, until cmPersonalWait seconds have passed; then
+# queue to the skill. The loop is built like Cisco's queue loop (Delay and Goto, page
+# `the-delay-step`); retrying Select Resource on a Resource target this way is
+# unconfirmed, and so is this step: change it here (one value) if your release needs.
+AGENT_RETRY_SECONDS = 5
 
 
 class Action(StrEnum):
@@ -88,6 +99,10 @@ class Decision:
     action: Action  # what the script does: queue to a resource or a CSQ, or transfer
     target: str  # the agent's user id, the CSQ's name or the script's name
     report: str | None  # the outcome to POST, None when there is nothing to report to
+    # agent: how long to try the agent, and the CSQ to queue to when that time is up
+    # (reporting queued_skill then, which the reports count as "fell back to skill").
+    wait_seconds: int = 0
+    fallback: str = ""
 
     @property
     def outcome(self) -> str:
@@ -128,7 +143,20 @@ def decide(values: dict[str, object] | None, default_csq: str) -> Decision:
     if not found:
         # The answer's default route; there is no callback to report an outcome for.
         return Decision(Branch.NOT_FOUND, action, str(target or ""), None)
-    return Decision(Branch(action.value), action, str(target or ""), OUTCOME_BY_ACTION[action])
+    report = OUTCOME_BY_ACTION[action]
+    if action == Action.AGENT:
+        fallback = str(values.get("skill") or default_csq)
+        wait = _seconds(values.get("personal_wait_seconds"))
+        return Decision(Branch.AGENT, action, str(target or ""), report, wait, fallback)
+    return Decision(Branch(action.value), action, str(target or ""), report)
+
+
+def _seconds(value: object) -> int:
+    # JSON gives an int, XML the text; a missing or unreadable value waits not at all.
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 0
 
 
 def jsonpath_keys(path: str) -> list[str]:

@@ -15,6 +15,7 @@ from scheduling.phones import PhoneError, e164_for_search
 from ..models import Callback, CallbackEvent, Kind, Status
 from ..states import can_transition
 from . import pages
+from .called_in_action import called_in_selected
 from .filters import AgentFilter, KindFilter
 from .pages import skill_zone
 
@@ -126,7 +127,7 @@ class CallbackAdmin(admin.ModelAdmin):
     )
     list_select_related = ("campaign", "skill", "skill__business_hours")
     inlines = (CallbackEventInline,)
-    actions = ("cancel_selected", "revalidate_selected")
+    actions = ("cancel_selected", "revalidate_selected", called_in_selected)
     fieldsets = (
         (
             None,

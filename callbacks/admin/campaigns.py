@@ -61,7 +61,12 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
             "IVR routing",
             {
                 "description": "What the callback IVR script is told when a customer answers.",
-                "fields": ("external_script", "unknown_action", "fallback_skill"),
+                "fields": (
+                    "external_script",
+                    "unknown_action",
+                    "fallback_skill",
+                    "personal_wait_seconds",
+                ),
             },
         ),
         (

@@ -38,6 +38,7 @@ _ROUTE = {
     "campaign": "Callback_Main",
     "callback_id": 1234,
     "account_number": "CB0000001234",
+    "personal_wait_seconds": 30,
 }
 
 CONFIG = OpenApiExample(
@@ -198,6 +199,7 @@ ROUTE_UNKNOWN = OpenApiExample(
         "campaign": "Callback_Main",
         "callback_id": None,
         "account_number": "CB0000009999",
+        "personal_wait_seconds": 0,
     },
 )
 OUTCOME_REQUEST = OpenApiExample(

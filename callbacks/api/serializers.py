@@ -268,6 +268,10 @@ class RouteOutput(serializers.Serializer):
     campaign = serializers.CharField()
     callback_id = serializers.IntegerField(allow_null=True)
     account_number = serializers.CharField()
+    personal_wait_seconds = serializers.IntegerField(
+        help_text="agent: seconds to keep trying the agent before queueing to the skill "
+        "(the campaign's setting); 0 otherwise."
+    )
 
 
 # --- The other answers: each view renders its answer through the shape it documents --

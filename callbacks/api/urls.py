@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import called_in, views
 
 urlpatterns = [
     path("config", views.ConfigView.as_view(), name="api-config"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("callbacks/<int:pk>/cancel", views.CancelView.as_view(), name="api-cancel"),
     path("callbacks/<int:pk>/delivered", views.DeliveredView.as_view(), name="api-delivered"),
     path("ivr/callbacks", views.IvrCreateView.as_view(), name="api-ivr-create"),
+    path("ivr/called-in", called_in.IvrCalledInView.as_view(), name="api-ivr-called-in"),
     path(
         "ivr/callbacks/<str:account_number>",
         views.IvrRouteView.as_view(),

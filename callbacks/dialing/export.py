@@ -1,7 +1,8 @@
 """Claim due callbacks for the dialer, record what UCCX accepted, send back what it did
 not, and prepare a purged list's callbacks for importing again.
 
-A claimed callback that breaks a rule changed since its booking moves to the next slot.
+A claimed callback that breaks a rule changed since its booking moves to the next slot;
+one whose number is on the do-not-call list is cancelled before the claim (do_not_call.py).
 """
 
 import datetime as dt
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from scheduling.models import GlobalRules
 from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
@@ -16,6 +18,7 @@ from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
 from .. import states
 from ..models import Callback, CallbackCampaign, EventKind, Status
 from ..services import CallbackRejected, callback_reschedule
+from .do_not_call import callbacks_cancel_do_not_call
 
 ACTOR = "scheduler"
 
@@ -63,7 +66,13 @@ def callbacks_claim_due(
         ).order_by("scheduled_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
+        while True:
+            rows = list(due.values_list("pk", "phone_number")[:limit])
+            # A number listed since its booking: cancelled here, never claimed.
+            barred = callbacks_cancel_do_not_call(rows, now=timezone.now())
+            ids = [pk for pk, _ in rows if pk not in barred]
+            if ids or not barred:
+                break
         claimed = states.transition_many(
             ids,
             Status.SCHEDULED,

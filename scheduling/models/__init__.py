@@ -6,9 +6,10 @@ GlobalRules is one row of limits that apply to every callback. The rules engine
 (scheduling.rules) reads all of it at once into a snapshot; nothing here evaluates.
 
 `hours` holds the calendars, business hours and skills; `global_rules` the limits and the
-configuration version.
+configuration version; `do_not_call` the numbers and prefixes never to call.
 """
 
+from .do_not_call import DoNotCallEntry, DoNotCallKind
 from .global_rules import NUMBER_TYPES, GlobalRules, bump_config_version
 from .hours import (
     MIDNIGHT,
@@ -31,6 +32,8 @@ __all__ = [
     "NUMBER_TYPES",
     "BusinessHours",
     "CustomHoliday",
+    "DoNotCallEntry",
+    "DoNotCallKind",
     "GlobalRules",
     "HolidayCalendar",
     "OpeningPeriod",

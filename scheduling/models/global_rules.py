@@ -128,6 +128,18 @@ class GlobalRules(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Finished callbacks and their events are deleted after this many days.",
     )
+    called_in_closes_callbacks = models.BooleanField(
+        default=True,
+        help_text="When the IVR (or an administrator) reports that a call from a number "
+        "reached an agent, close that number's pending callbacks as satisfied, so nobody "
+        "is called back about a problem already solved.",
+    )
+    called_in_window_hours = models.PositiveIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text="Only callbacks booked within this many hours before the customer's call "
+        "are closed; older ones are taken to be about something else and stay.",
+    )
     # Changes with every saved or deleted piece of configuration (see the signal handler
     # below); the rules engine reuses its parsed configuration while it stays the same.
     config_version = models.CharField(max_length=32, default="initial", editable=False)

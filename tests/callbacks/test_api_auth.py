@@ -75,6 +75,14 @@ ENDPOINTS = [
         {"outcome": "queued_agent"},
         200,
     ),
+    Endpoint(
+        "api-ivr-called-in",
+        "post",
+        "/api/v1/ivr/called-in",
+        IVR,
+        {"phone_number": "+48221234567"},
+        200,
+    ),
 ]
 IDS = [f"{e.method.upper()} {e.path}" for e in ENDPOINTS]
 IVR_ENDPOINTS = [e for e in ENDPOINTS if e.scope == IVR]

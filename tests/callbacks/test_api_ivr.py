@@ -279,7 +279,9 @@ def test_it_records_a_queueing_outcome_without_finishing_the_callback(ivr, in_iv
         "rescheduled": False,
     }
     event = in_ivr.events.get(kind="ivr_outcome")
-    assert event.details == {"outcome": outcome}
+    # A personal callback queued to the skill fell back: the wait it had is recorded.
+    fell_back = {"personal_wait_seconds": 30} if outcome == "queued_skill" else {}
+    assert event.details == {"outcome": outcome, **fell_back}
 
 
 def test_it_fails_the_callback_when_the_customer_hangs_up(ivr, in_ivr):
@@ -360,7 +362,10 @@ def test_it_takes_an_outcome_posted_as_a_form(ivr, in_ivr):
     )
 
     assert response.status_code == 200
-    assert in_ivr.events.get(kind="ivr_outcome").details == {"outcome": "queued_skill"}
+    assert in_ivr.events.get(kind="ivr_outcome").details == {
+        "outcome": "queued_skill",
+        "personal_wait_seconds": 30,
+    }
 
 
 def test_it_answers_404_for_the_outcome_of_an_unknown_number(ivr):

@@ -127,7 +127,8 @@ CASES = {
     "personal": (
         "personal",
         "Callback_Main",
-        Decision(Branch.AGENT, Action.AGENT, "jkowalski", "queued_agent"),
+        # The campaign's default wait for the agent, then the callback's skill.
+        Decision(Branch.AGENT, Action.AGENT, "jkowalski", "queued_agent", 30, "Sales"),
         {"found": True, "agent_name": "Jan Kowalski", "first_name": "Anna", "skill": "Sales"},
     ),
     "standard": (

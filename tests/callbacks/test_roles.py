@@ -105,7 +105,7 @@ def action_names(browser: Client, model: str) -> set[str]:
 # the admin index, the index's UCCX health box, the "Check a time" page, the reports.
 ACTIONS = {
     ADMINISTRATORS: (
-        {"cancel_selected", "revalidate_selected"},
+        {"cancel_selected", "revalidate_selected", "called_in_selected"},
         {"purge_selected", "delete_selected"},
         200,
         302,
@@ -114,7 +114,7 @@ ACTIONS = {
         True,
     ),
     SUPERVISORS: (
-        {"cancel_selected", "revalidate_selected"},
+        {"cancel_selected", "revalidate_selected", "called_in_selected"},
         set(),
         200,
         403,

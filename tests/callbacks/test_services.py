@@ -425,12 +425,15 @@ def test_it_routes_a_known_callback_and_moves_it_into_the_ivr(
         "campaign": overrides.get("campaign", "Callback_Main"),
         "callback_id": callback.pk,
         "account_number": callback.account_number,
+        # Only the agent branch waits for the agent (the campaign's default, 30 s).
+        "personal_wait_seconds": 30 if action == "agent" else 0,
     }
     stored = fresh(callback)
     assert (stored.status, stored.connected_at) == (Status.IN_IVR, now)
     event = stored.events.order_by("pk").last()
     assert (event.kind, event.from_status, event.to_status) == ("ivr_lookup", "in_dialer", "in_ivr")
-    assert (event.actor, event.details) == ("ivr", {"action": action})
+    told = {"personal_wait_seconds": 30} if action == "agent" else {}
+    assert (event.actor, event.details) == ("ivr", {"action": action, **told})
 
 
 def test_it_only_records_a_repeated_lookup(make_callback, put_in, now):

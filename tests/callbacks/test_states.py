@@ -28,6 +28,7 @@ TERMINAL = [
     Status.RESCHEDULED,
     Status.EXPIRED,
     Status.RECALLED,
+    Status.SATISFIED,
 ]
 
 
@@ -43,6 +44,7 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.SCHEDULED, s.CANCELLED),
         (s.SCHEDULED, s.RESCHEDULED),
         (s.SCHEDULED, s.EXPIRED),
+        (s.SCHEDULED, s.SATISFIED),  # the customer called in first
         (s.EXPORTING, s.IN_DIALER),
         (s.EXPORTING, s.SCHEDULED),
         (s.EXPORTING, s.IN_IVR),  # the IVR lookup may beat the exporter's bookkeeping
@@ -56,6 +58,7 @@ def test_it_allows_exactly_the_documented_transitions():
         (s.IN_DIALER, s.RESCHEDULED),
         (s.IN_DIALER, s.EXPIRED),
         (s.IN_DIALER, s.RECALLED),  # the round ended: the recall policy books the next
+        (s.IN_DIALER, s.SATISFIED),
         (s.IN_IVR, s.COMPLETED),
         (s.IN_IVR, s.FAILED),
         (s.IN_IVR, s.RESCHEDULED),

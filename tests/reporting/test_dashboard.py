@@ -118,6 +118,7 @@ def test_it_shows_each_kpi_for_the_last_30_days_and_today(reader):
         "failed": ("2", "0"),
         "expired": ("1", "1"),
         "cancelled": ("1", "0"),
+        "satisfied": ("0", "0"),
         "on_time_rate": ("57.1%", "66.7%"),
         "late": ("3", "1"),
         "first_attempt_reach_rate": ("33.3%", "50.0%"),
@@ -213,7 +214,7 @@ def test_it_describes_each_chart_and_gives_its_numbers_in_a_table(reader):
         assert details.group(0).count('<th scope="row">') == 30
     assert (
         '<tr><th scope="row">Tue 2026-11-10</th>'
-        "<td>1</td><td>0</td><td>0</td><td>1</td><td>1</td><td>0</td><td>3</td></tr>"
+        "<td>1</td><td>0</td><td>0</td><td>1</td><td>1</td><td>0</td><td>0</td><td>3</td></tr>"
     ) in html
 
 

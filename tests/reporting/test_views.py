@@ -108,7 +108,13 @@ def _callback(rng, anchor, created, campaigns, skills) -> Callback:
         callback.connected_at = base + dt.timedelta(seconds=rng.randint(5, 90))
     if status == Status.COMPLETED and callback.connected_at:
         callback.delivered_at = callback.connected_at + dt.timedelta(seconds=20)
-    if status in (Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.EXPIRED):
+    if status in (
+        Status.COMPLETED,
+        Status.FAILED,
+        Status.CANCELLED,
+        Status.EXPIRED,
+        Status.SATISFIED,
+    ):
         callback.finished_at = max(promised, callback.connected_at or promised) + dt.timedelta(
             minutes=rng.randint(1, 60)
         )
@@ -137,7 +143,11 @@ def _record_events(rng, made) -> None:
             events.append((callback, EventKind.DIAL_ATTEMPT, details))
         if callback.connected_at:
             outcome = rng.choice(["queued_skill", "queued_agent", "customer_hangup"])
-            events.append((callback, EventKind.IVR_OUTCOME, {"outcome": outcome}))
+            details = {"outcome": outcome}
+            if outcome == "queued_skill" and callback.agent_id:
+                # A personal callback fell back after its campaign's wait for the agent.
+                details["personal_wait_seconds"] = rng.choice([0, 30, 45])
+            events.append((callback, EventKind.IVR_OUTCOME, details))
     states.record_events(events, actor="test")
 
 
@@ -153,11 +163,13 @@ def minutes_of(seconds: int) -> int:
 
 def expected_rows(now: dt.datetime) -> dict[int, dict]:
     zones = dict(Skill.objects.values_list("pk", "business_hours__time_zone"))
-    fell_back = set(
-        CallbackEvent.objects.filter(
-            kind=EventKind.IVR_OUTCOME, details__outcome="queued_skill"
-        ).values_list("callback_id", flat=True)
-    )
+    waits: dict[int, int | None] = {}
+    for pk, details in CallbackEvent.objects.filter(
+        kind=EventKind.IVR_OUTCOME, details__outcome="queued_skill"
+    ).values_list("callback_id", "details"):
+        wait, previous = details.get("personal_wait_seconds"), waits.get(pk)
+        waits[pk] = wait if previous is None else max(previous, wait or 0)
+    fell_back = set(waits)
     codes = {r.name.lower(): r.value for r in CallResult} | {"code 99": 99}
     rows = {}
     for c in Callback.objects.select_related("campaign", "skill", "rescheduled_from"):
@@ -167,7 +179,7 @@ def expected_rows(now: dt.datetime) -> dict[int, dict]:
         late = whole_seconds(c.scheduled_at, first_dial) if first_dial else None
         if late is not None:
             on_time = 1 if abs(late) <= TOLERANCE * 60 else 0
-        elif c.status in (Status.CANCELLED, Status.RESCHEDULED):
+        elif c.status in (Status.CANCELLED, Status.RESCHEDULED, Status.SATISFIED):
             on_time = None
         elif (now - c.scheduled_at).total_seconds() > TOLERANCE * 60:
             on_time = 0
@@ -224,6 +236,7 @@ def expected_rows(now: dt.datetime) -> dict[int, dict]:
             "attempts_all_rounds": c.attempts,
             "final_status_code": c.status,
             "fell_back_reason": None,
+            "fell_back_after_seconds": waits.get(c.pk) if c.agent_id else None,
         }
     return rows
 
@@ -299,6 +312,8 @@ def test_it_covers_what_the_history_was_generated_for(history):
     assert any(r["promised_date"] != r["promised_at_utc"].date() for r in rows)
     assert {r["on_time"] for r in rows} == {0, 1, None}
     assert any(r["fell_back_to_skill"] for r in rows)
+    assert {0, 30, 45} <= {r["fell_back_after_seconds"] for r in rows}
+    assert any(r["status_code"] == Status.SATISFIED and r["on_time"] is None for r in rows)
     assert any(r["minutes_late"] is not None and r["minutes_late"] < 0 for r in rows)
     assert any(r["last_result_code"] == 99 for r in rows)
     assert any(r["rescheduled_from_account_number"] for r in rows)
@@ -416,7 +431,7 @@ def test_it_summarises_each_day_campaign_and_skill(history):
             assert got["avg_minutes_to_contact"] is None
 
 
-_FINAL = ["completed", "failed", "expired", "cancelled", "rescheduled"]
+_FINAL = ["completed", "failed", "expired", "cancelled", "rescheduled", "satisfied"]
 _PENDING = ["scheduled", "exporting", "in_dialer", "in_ivr"]
 
 

@@ -141,6 +141,7 @@ def test_it_groups_the_global_rules_in_fieldsets(staff_client):
         "Customer's local calling window",
         "Phone numbers",
         "Dialer and purge",
+        "Customer called in first",
         "Reports and retention",
     ]
 

@@ -184,6 +184,7 @@
       "outside_customer_hours": "U klienta jest wtedy pora, o której nie dzwonimy.",
       "slot_full": "Ten termin jest już zajęty: wybierz inny.",
       "duplicate_pending": "Na ten numer czeka już zaplanowane oddzwonienie.",
+      "do_not_call": "Ten numer jest na liście zakazu połączeń: nie oddzwaniamy na niego.",
       "unknown_campaign": "Nie ma takiej kampanii.",
       "campaign_disabled": "Ta kampania jest wyłączona.",
       "unknown_skill": "Nie ma takiej kolejki.",
