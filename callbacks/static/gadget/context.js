@@ -57,6 +57,13 @@
     };
   }
 
+  /** The agent's Finesse credentials, as the Finesse library keeps them in the gadget's
+   * prefs ("authorization": Basic base64(id:password), or the SSO token). One function, so
+   * that a pref rename is one line. */
+  function finesseAuthorization(prefs) {
+    return prefs.getString("authorization") || "";
+  }
+
   /** The UserPrefs the administrator set (inside Finesse), else the page's settings. */
   function readPrefs(fallback) {
     var gadgets = root.gadgets;
@@ -67,7 +74,8 @@
         apiKey: prefs.getString("apiKey"),
         language: prefs.getString("language") || "auto",
         useProxy: prefs.getString("useProxy") !== "false",
-        containerLanguage: typeof prefs.getLang === "function" ? prefs.getLang() : ""
+        containerLanguage: typeof prefs.getLang === "function" ? prefs.getLang() : "",
+        finesseAuthorization: finesseAuthorization(prefs)
       };
     }
     return {
@@ -75,7 +83,8 @@
       apiKey: fallback.apiKey,
       language: fallback.language || "auto",
       useProxy: fallback.useProxy !== false,
-      containerLanguage: ""
+      containerLanguage: "",
+      finesseAuthorization: fallback.finesseAuthorization || ""
     };
   }
 
