@@ -226,8 +226,24 @@ SPECTACULAR_SETTINGS = {
 REPORT_VIEW_READERS = read_list("REPORT_VIEW_READERS", [])
 
 CORS_ALLOWED_ORIGINS = read_list("FINESSE_ORIGINS", [])
+
+# Agent identity (docs/security.md "Agent identity"): the gadget sends the agent's Finesse
+# credentials once; the server checks them with Finesse's User API and answers a signed
+# agent session. AGENT_AUTH=key_only keeps the old trust-the-client behaviour for sites
+# whose server cannot reach Finesse (the admin's health box shows it as weaker).
+AGENT_AUTH = read_choice("AGENT_AUTH", "finesse", ("finesse", "key_only"))
+FINESSE_URL = read_str("FINESSE_URL", "").rstrip("/")
+FINESSE_VERIFY_TLS = read_bool("FINESSE_VERIFY_TLS", True)
+FINESSE_TIMEOUT = read_int("FINESSE_TIMEOUT", 5, minimum=1)
+AGENT_SESSION_HOURS = read_int("AGENT_SESSION_HOURS", 8, minimum=1)
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "idempotency-key"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-agent-session",
+]
 CORS_EXPOSE_HEADERS = ["idempotent-replay", "x-request-id"]
 
 CELERY_BROKER_URL = read_url("CELERY_BROKER_URL", "filesystem://", BROKER_SCHEMES)

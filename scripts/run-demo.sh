@@ -56,6 +56,8 @@ export CM_IVR_API_KEY
 export CM_SIMULATOR_DB="$CM_VAR_DIR/uccx-simulator.sqlite3"
 export WEB_PORT SIMULATOR_PORT
 export UCCX_URL="http://127.0.0.1:$SIMULATOR_PORT"
+# The simulator also stands in for Finesse (agent sessions; simulator/finesse.py).
+export FINESSE_URL="http://127.0.0.1:$SIMULATOR_PORT"
 export UCCX_USERNAME=administrator
 export UCCX_PASSWORD=ciscocisco
 export INFORMIX_DSN="DRIVER=SQLite3;Database=$CM_SIMULATOR_DB;NoCreat=1"
@@ -86,6 +88,8 @@ $(sed 's/^/   /' "$KEYS")
    curl -H "Authorization: Api-Key <gadget key>" $BASE/api/v1/config
  UCCX simulator: $UCCX_URL/adminapi/campaign (administrator / ciscocisco),
    $UCCX_URL/simulator/stats; dialing list in $CM_SIMULATOR_DB
+ Finesse stand-in: $FINESSE_URL/finesse/api/User/agent001 (agent001..agent003,
+   supervisor super001 of team 1; password ciscocisco)
  How a callback goes (no step by hand):
    the worker exports it to UCCX up to a minute before its time (every ${EXPORT_EVERY} s),
    the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),

@@ -37,7 +37,7 @@ from callbacks.models import ApiScope, Callback, CallbackCampaign, EventKind, St
 from callbacks.validation import CallbackRequest
 from scheduling.models import Skill
 from tests import cast
-from tests.callbacks.api_helpers import PHONE, ApiClient, key_client
+from tests.callbacks.api_helpers import PHONE, ApiClient, agent_client, key_client
 from tests.uccx_integration.flow_helpers import sqlite_dsn
 from uccx_integration.client import UccxClient
 from uccx_integration.informix import InformixClient
@@ -191,6 +191,13 @@ def ivr_key(demo, frozen_now) -> str:
 
 @pytest.fixture
 def gadget(gadget_key) -> ApiClient:
+    """The gadget of agent jkowalski (the `personal` callback's agent): key and session."""
+    return agent_client(gadget_key, "jkowalski")
+
+
+@pytest.fixture
+def gadget_key_only(gadget_key) -> ApiClient:
+    """The gadget key without an agent session."""
     return key_client(gadget_key)
 
 

@@ -13,8 +13,10 @@ from .serializers import ErrorOutput
 
 DESCRIPTIONS = {
     400: "Invalid input (fields, query, JSON), or a booking the rules refuse (with suggestions).",
-    401: "No API key, or an invalid, revoked or expired one.",
-    403: "The key's scope may not call this endpoint.",
+    401: "No API key, or an invalid, revoked or expired one; an invalid or expired agent "
+    "session (X-Agent-Session); Finesse refused the agent's credentials.",
+    403: "The key's scope may not call this endpoint; or a personal callback without the "
+    "agent's session (agent_session_required) or of another agent (not_your_callback).",
     404: "No such callback (or page).",
     406: "The Accept header or ?format= asks for a format this endpoint cannot answer.",
     409: "The callback's status does not allow this (e.g. already cancelled).",
@@ -22,6 +24,7 @@ DESCRIPTIONS = {
     415: "The body is not JSON (or form data).",
     422: "This Idempotency-Key was used for a different request.",
     429: "Too many requests for this key; retry after Retry-After seconds.",
+    503: "Finesse could not be asked (finesse_unreachable, finesse_not_configured).",
 }
 # The header that makes a create safe to retry (callbacks/api/idempotency.py).
 IDEMPOTENCY_KEY = OpenApiParameter(

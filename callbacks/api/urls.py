@@ -6,6 +6,7 @@ urlpatterns = [
     path("config", views.ConfigView.as_view(), name="api-config"),
     path("slots", views.SlotsView.as_view(), name="api-slots"),
     path("ping", views.PingView.as_view(), name="api-ping"),
+    path("agent-session", views.AgentSessionView.as_view(), name="api-agent-session"),
     path("callbacks", views.CallbackListCreateView.as_view(), name="api-callbacks"),
     path("callbacks/validate", views.ValidateView.as_view(), name="api-validate"),
     path("callbacks/<int:pk>", views.CallbackDetailView.as_view(), name="api-callback"),

@@ -22,6 +22,7 @@ from ..models import Callback, CallbackCampaign, CallbackEvent, Source
 from ..states import TransitionRefused
 from ..validation import callback_validate, campaign_violations
 from . import examples as ex
+from .agent_session import AgentSessionMixin, Caller
 from .auth import GadgetScope, IvrScope
 from .errors import error_response
 from .idempotency import idempotent
@@ -203,7 +204,9 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         query = ListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
-        callbacks = CALLBACKS.order_by("-scheduled_at", "-pk")
+        callbacks = Caller(request).visible(
+            CALLBACKS.order_by("-scheduled_at", "-pk"), filters.get("agent_id")
+        )
         if "phone" in filters:
             try:
                 filters["phone_number"] = e164_for_search(filters.pop("phone"))
@@ -223,7 +226,7 @@ class CallbackListCreateView(GadgetView, generics.GenericAPIView):
         body = CallbackInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-
+        Caller(request).require_agent(data["agent_id"])
         return _create(request, data, source=Source.GADGET)
 
 
@@ -240,6 +243,7 @@ class CallbackDetailView(GadgetView):
             ),
             pk=pk,
         )
+        Caller(request).require_callback(callback)
         return Response(CallbackDetailOutput(callback).data)
 
 
@@ -254,6 +258,7 @@ class RescheduleView(GadgetView):
     )
     def post(self, request, pk: int):
         callback = get_object_or_404(CALLBACKS, pk=pk)
+        Caller(request).require_callback(callback)
         body = RescheduleInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -281,6 +286,7 @@ class CancelView(GadgetView):
     )
     def post(self, request, pk: int):
         callback = get_object_or_404(CALLBACKS, pk=pk)
+        Caller(request).require_callback(callback)
         body = CancelInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -383,6 +389,10 @@ class IvrCreateView(IvrView):
         data = body.validated_data
 
         return _create(request, data, source=Source.IVR, earliest=not data["scheduled_at"])
+
+
+class AgentSessionView(AgentSessionMixin, GadgetView):
+    error_statuses = {"post": (401, 403, 503)}
 
 
 class PingView(GadgetView):

@@ -14,6 +14,8 @@ import datetime as dt
 
 from rest_framework.test import APIClient
 
+from callbacks.agents import session_sign
+from callbacks.finesse import FinesseUser
 from callbacks.models import ApiKey, Callback
 
 MONDAY_1030 = "2026-11-23T10:30"  # Sales open, inside every window
@@ -46,6 +48,26 @@ def new_key(scope: str, name: str | None = None) -> tuple[ApiKey, str]:
 def key_client(key_text: str) -> ApiClient:
     client = ApiClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key_text}")
+    return client
+
+
+def agent_session(key_text: str, agent_id: str, *, supervises: tuple[str, ...] = ()) -> str:
+    """A signed agent session as POST /api/v1/agent-session answers it, without Finesse."""
+    user = FinesseUser(
+        login_id=agent_id,
+        roles=("Agent", "Supervisor") if supervises else ("Agent",),
+        supervised_agents=supervises,
+    )
+    return session_sign(user, key_text.partition(".")[0])
+
+
+def agent_client(key_text: str, agent_id: str, *, supervises: tuple[str, ...] = ()) -> ApiClient:
+    """The gadget key with agent_id's session (X-Agent-Session), as the gadget sends it."""
+    client = ApiClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Api-Key {key_text}",
+        HTTP_X_AGENT_SESSION=agent_session(key_text, agent_id, supervises=supervises),
+    )
     return client
 
 

@@ -13,12 +13,15 @@ from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from callbacks import finesse
 from callbacks.api import urls as api_urls
+from callbacks.finesse import FinesseUser
 from callbacks.models import ApiKey, ApiScope, Callback, Status
 
 from .api_helpers import (
     PHONE,
     ApiClient,
+    agent_client,
     basic_client,
     body,
     error_codes,
@@ -51,6 +54,14 @@ ENDPOINTS = [
     Endpoint("api-config", "get", "/api/v1/config", GADGET, None, 200),
     Endpoint("api-slots", "get", "/api/v1/slots", GADGET, SLOTS_QUERY, 200),
     Endpoint("api-ping", "get", "/api/v1/ping", GADGET, None, 200),
+    Endpoint(
+        "api-agent-session",
+        "post",
+        "/api/v1/agent-session",
+        GADGET,
+        {"agent_id": "jkowalski", "authorization": "Basic amtvd2Fsc2tpOnNlY3JldA=="},
+        200,
+    ),
     Endpoint("api-callbacks", "get", "/api/v1/callbacks", GADGET, None, 200),
     Endpoint("api-callbacks", "post", "/api/v1/callbacks", GADGET, body(), 201),
     Endpoint("api-validate", "post", "/api/v1/callbacks/validate", GADGET, body(), 200),
@@ -93,9 +104,18 @@ def by_scope(scope: str) -> str:
 
 
 @pytest.fixture
-def callback(make_callback, put_in) -> Callback:
-    """A personal callback in the dialer: every endpoint has something valid to do."""
+def callback(make_callback, put_in, monkeypatch) -> Callback:
+    """A personal callback in the dialer: every endpoint has something valid to do. Finesse
+    (callbacks/finesse.py) knows jkowalski (tests/callbacks/test_agent_identity.py asks a
+    real HTTP stand-in)."""
+    monkeypatch.setattr(finesse, "fetch_user", lambda agent, auth: FinesseUser(login_id=agent))
     return put_in(make_callback(agent_id="jkowalski"), Status.IN_DIALER)
+
+
+def scoped_client(scope: str) -> ApiClient:
+    """A key of the scope; a gadget key with jkowalski's agent session, as the gadget."""
+    key = by_scope(scope)
+    return agent_client(key, "jkowalski") if scope == GADGET else key_client(key)
 
 
 @pytest.fixture
@@ -129,7 +149,7 @@ def test_it_mounts_the_api_under_v1():
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=IDS)
 def test_it_serves_a_key_of_the_right_scope(callback, endpoint):
-    client = key_client(by_scope(endpoint.scope))
+    client = scoped_client(endpoint.scope)
 
     response = endpoint.call(client, callback)
 

@@ -133,3 +133,11 @@ def book(phone: str, slot: Slot, **fields) -> Callback:
         source="admin",
         actor="test",
     )
+
+
+@pytest.fixture(autouse=True)
+def _agent_auth_key_only(settings):
+    """The preview's stand-in Finesse has no agent credentials (no `authorization` pref):
+    these tests run the gadget in key-only mode (AGENT_AUTH=key_only, docs/security.md);
+    agent sessions are tested in tests/callbacks/test_agent_identity.py."""
+    settings.AGENT_AUTH = "key_only"

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from callbacks import services
 from callbacks.models import ApiKey, ApiScope, Callback
 from callbacks.validation import CallbackRequest
+from tests.callbacks.api_helpers import agent_session
 from tests.cast import load as load_cast
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
@@ -83,7 +84,9 @@ def client_for(key: str, **defaults) -> APIClient:
 
 @pytest.fixture
 def gadget(cast_db) -> APIClient:
-    return client_for(cast_db.gadget_key)
+    """The gadget of a supervisor of jkowalski and asmith: sees every cast callback."""
+    session = agent_session(cast_db.gadget_key, "lead", supervises=("asmith", "jkowalski"))
+    return client_for(cast_db.gadget_key, HTTP_X_AGENT_SESSION=session)
 
 
 @pytest.fixture

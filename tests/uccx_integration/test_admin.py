@@ -433,3 +433,23 @@ def test_it_offers_skills_and_csqs_on_the_skill_form(staff_client, sales):
     assert skills and "Sales_Skill" in skills.group(1) and "Sales_Q" not in skills.group(1)
     assert csqs and "Sales_Q" in csqs.group(1)
     assert "Not in the UCCX directory" in page  # skill id 9 is unknown to UCCX
+
+
+@pytest.mark.parametrize(
+    ("mode", "finesse_url", "ok", "words"),
+    [
+        ("finesse", "https://finesse1.example.com:8445", True, "verified with Finesse"),
+        ("finesse", "", False, "FINESSE_URL is not set"),
+        ("key_only", "", False, "key-only mode (AGENT_AUTH=key_only) - weaker"),
+    ],
+)
+def test_it_shows_how_agents_are_known_in_the_box(
+    staff_client, settings, mode, finesse_url, ok, words
+):
+    settings.AGENT_AUTH, settings.FINESSE_URL = mode, finesse_url
+
+    page = staff_client.get(reverse("admin:index")).content.decode()
+
+    row = page.split('id="uccx-agent-identity"')[1].split("</tr>")[0]
+    assert words in row
+    assert ("uccx-ok" if ok else "uccx-bad") in row

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -84,7 +85,26 @@ def health_box(request: HttpRequest) -> dict[str, Any] | None:
         ),
         "status_url": reverse("admin:ops_integrationstatus_changelist"),
         "schedule_url": reverse("admin:django_celery_beat_periodictask_changelist"),
+        "agent_identity": agent_identity(),
     }
+
+
+def agent_identity() -> dict[str, Any]:
+    """How the gadget's agents are known (settings.AGENT_AUTH, docs/security.md): verified
+    with Finesse, or key-only (weaker: the gadget key acts for any agent it names)."""
+    if settings.AGENT_AUTH == "key_only":
+        return {
+            "ok": False,
+            "text": "Agent identity: key-only mode (AGENT_AUTH=key_only) - weaker: anyone "
+            "with the gadget key can act for any agent.",
+        }
+    if not settings.FINESSE_URL:
+        return {
+            "ok": False,
+            "text": "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
+            "personal callbacks cannot be booked from the gadget.",
+        }
+    return {"ok": True, "text": f"Agent identity: verified with Finesse ({settings.FINESSE_URL})."}
 
 
 def _health_row(

@@ -85,6 +85,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.body = self._read_body()
         self.sim._count(method, path)
+        if path.startswith("/finesse/api/"):
+            self._finesse(method, path)
+            return
         if not self._authorized():
             self._send(HTTPStatus.UNAUTHORIZED, _error("Unauthorized"))
             return
@@ -111,6 +114,20 @@ class _Handler(BaseHTTPRequestHandler):
                     route(self, match)
                 return
         self._send(404, _error(f"No resource at {path}"))
+
+    def _finesse(self, method: str, path: str) -> None:
+        """The Finesse REST stand-in (simulator/finesse.py): its own users and XML."""
+        if self.sim.faults().refuse_finesse:
+            self.close_connection = True
+            return
+        status, data = self.sim.finesse.answer(method, path, self.headers.get("Authorization", ""))
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        if status == HTTPStatus.UNAUTHORIZED:
+            self.send_header("WWW-Authenticate", 'Basic realm="Finesse"')
+        self.end_headers()
+        self.wfile.write(data)
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

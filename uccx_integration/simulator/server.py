@@ -36,6 +36,7 @@ from uccx_integration.simulator.dialer import DEFAULT_MIX, Dialer
 from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.store import DEFAULT_CAMPAIGNS, CampaignConfig, Store
 
+from .finesse import FinesseDirectory
 from .handler import (  # noqa: F401 (kept importable from here)
     DEFAULT_CSQS,
     DEFAULT_RESOURCES,
@@ -62,6 +63,8 @@ class Faults:
     import_drop_last: int = 0
     # The next n add-contacts POSTs answer 400 (a failure code Cisco documents for it).
     refuse_import: int = 0
+    # The Finesse REST stand-in closes every connection unanswered (Finesse unreachable).
+    refuse_finesse: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class Simulator:
         self.store = Store(db_path)
         self.host, self.port = host, port
         self.username, self.password = username, password
+        # Finesse's User and Team APIs for agent identity (simulator/finesse.py).
+        self.finesse = FinesseDirectory()
         # Copies: DEFAULT_CAMPAIGNS is shared, and a test may disable one simulator's campaign.
         self.campaigns = {c.id: replace(c) for c in campaigns}
         # Always built so tests can dial a round by hand; a loop only with dial_every.

@@ -118,11 +118,52 @@
     this.baseUrl = String(options.baseUrl || "").replace(/\/+$/, "");
     this.key = options.key || "";
     this.transport = options.transport || chooseTransport(options.useProxy !== false);
+    // () => {agentId, authorization}: the agent's Finesse credentials (docs/gadget.md
+    // "Agent identity"), exchanged once for a signed agent session (X-Agent-Session).
+    this.credentials = options.credentials || null;
+    this.session = null;
   }
 
+  /** The agent session: asked for once per agent (again after it expired). */
+  Api.prototype.agentSession = function () {
+    var self = this;
+    var given = self.credentials ? self.credentials() : null;
+    if (!given || !given.agentId || !given.authorization) {
+      return Promise.resolve(null);
+    }
+    if (self.session && self.session.agentId === given.agentId) {
+      return self.session.promise;
+    }
+    var body = { agent_id: given.agentId, authorization: given.authorization };
+    var promise = self.send("POST", "/agent-session", { body: body }, null).then(function (answer) {
+      return answer.ok ? answer.data.session : null;
+    });
+    self.session = { agentId: given.agentId, promise: promise };
+    return promise;
+  };
+
   Api.prototype.call = function (method, path, options) {
+    var self = this;
+    return self.agentSession().then(function (token) {
+      return self.send(method, path, options, token).then(function (answer) {
+        var expired = answer.status === 401 && answer.errors[0].code === "agent_session_expired";
+        if (!expired) {
+          return answer;
+        }
+        self.session = null; // sign in with Finesse's credentials again, retry once
+        return self.agentSession().then(function (fresh) {
+          return self.send(method, path, options, fresh);
+        });
+      });
+    });
+  };
+
+  Api.prototype.send = function (method, path, options, token) {
     options = options || {};
     var headers = { Accept: "application/json", Authorization: "Api-Key " + this.key };
+    if (token) {
+      headers["X-Agent-Session"] = token;
+    }
     var body;
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";

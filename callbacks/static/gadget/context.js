@@ -85,6 +85,13 @@
     return gadgets && typeof gadgets.Prefs === "function" ? new gadgets.Prefs() : null;
   }
 
+  /** The agent's Finesse credentials, as the Finesse library keeps them in the gadget's
+   * prefs ("authorization": Basic base64(id:password), or the SSO token). One function, so
+   * that a pref rename is one line. */
+  function finesseAuthorization(prefs) {
+    return prefs.getString("authorization") || "";
+  }
+
   /** The UserPrefs the administrator set (inside Finesse), else the page's settings. */
   function readPrefs(fallback) {
     var prefs = gadgetPrefs();
@@ -94,7 +101,8 @@
         apiKey: prefs.getString(PREFS.apiKey),
         language: prefs.getString(PREFS.language) || "auto",
         useProxy: prefs.getString(PREFS.useProxy) !== "false",
-        containerLanguage: typeof prefs.getLang === "function" ? prefs.getLang() : ""
+        containerLanguage: typeof prefs.getLang === "function" ? prefs.getLang() : "",
+        finesseAuthorization: finesseAuthorization(prefs)
       };
     }
     return {
@@ -102,7 +110,8 @@
       apiKey: fallback.apiKey,
       language: fallback.language || "auto",
       useProxy: fallback.useProxy !== false,
-      containerLanguage: ""
+      containerLanguage: "",
+      finesseAuthorization: fallback.finesseAuthorization || ""
     };
   }
 

@@ -24,8 +24,17 @@
     var finesse = settings.finesse;
     var candidates = [CG.context.finesseLocale(finesse), prefs.containerLanguage].concat(navigatorLanguages());
     var lang = CG.i18n.pickLanguage(prefs.language, candidates);
-    var gadget = new Gadget({
-      api: new CG.Api({ baseUrl: prefs.apiBaseUrl, key: prefs.apiKey, useProxy: prefs.useProxy }),
+    var gadget;
+    var credentials = function () {
+      return { agentId: gadget.agent.id, authorization: prefs.finesseAuthorization };
+    };
+    gadget = new Gadget({
+      api: new CG.Api({
+        baseUrl: prefs.apiBaseUrl,
+        key: prefs.apiKey,
+        useProxy: prefs.useProxy,
+        credentials: credentials
+      }),
       translator: new CG.i18n.Translator(lang)
     });
     CG.instance = gadget;
