@@ -4,11 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from callbacks.api.errors import json_404
 
-from . import views
+from . import admin_system, views
 
 admin.site.site_header = "Campaign Manager"
 admin.site.site_title = "Campaign Manager"
 admin.site.index_title = "Callbacks for UCCX outbound IVR campaigns"
+admin_system.install(admin.site)
 
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would take /admin/reports/.
