@@ -40,7 +40,7 @@ def system_app_list(apps: list, request: HttpRequest, app_label=None) -> list:
     system: list[dict[str, Any]] = []
     kept = []
     for app in apps:
-        models = []
+        models: list[dict[str, Any]] = []
         for model in app["models"]:
             (system if _is_system(app["app_label"], model) else models).append(model)
         if models:
