@@ -176,15 +176,20 @@ def _first_due_times() -> dict[str, dt.datetime]:
         .order_by("pk")
     )
     for periodic in periodic_tasks:
-        anchor = periodic.date_changed or timezone.now()
-        if periodic.interval is not None:
-            first = anchor + dt.timedelta(**{periodic.interval.period: periodic.interval.every})
-        elif periodic.crontab is not None:
-            first = _next_crontab(periodic, anchor)
-        else:
-            continue
-        due.setdefault(names[periodic.task], first)
+        first = due_after(periodic, periodic.date_changed or timezone.now())
+        if first is not None:
+            due.setdefault(names[periodic.task], first)
     return due
+
+
+def due_after(periodic: Any, after: dt.datetime) -> dt.datetime | None:
+    """A periodic task's first due time after `after` (its last run, or when it was
+    written): one interval later, or the crontab's next time; None for other schedules."""
+    if periodic.interval is not None:
+        return after + dt.timedelta(**{periodic.interval.period: periodic.interval.every})
+    if periodic.crontab is not None:
+        return _next_crontab(periodic, after)
+    return None
 
 
 def _next_crontab(periodic: Any, after: dt.datetime) -> dt.datetime:

@@ -22,6 +22,7 @@ from django_celery_beat.models import PeriodicTask
 from ops.beat import short_name, task_names
 from ops.models import IntegrationStatus
 from ops.queue import task_label
+from ops.schedule_text import schedule_in_words
 from ops.tracking import TaskHealth, task_health
 
 # The purge is not run from the index: it needs the campaigns and a confirmation.
@@ -161,15 +162,7 @@ def _periodic_tasks() -> dict[str, PeriodicTask]:
 
 
 def _schedule_text(periodic: PeriodicTask | None) -> str:
-    if periodic is None:
-        return "not scheduled"
-    if periodic.interval:
-        when = str(periodic.interval)
-    elif periodic.crontab:
-        when = periodic.crontab.human_readable
-    else:
-        when = "own schedule"
-    return when if periodic.enabled else f"{when} (disabled)"
+    return schedule_in_words(periodic) if periodic is not None else _("not scheduled")
 
 
 def may_run_tasks(request: HttpRequest) -> bool:
