@@ -82,6 +82,6 @@ def test_the_index_and_the_reports_show_no_red_on_a_fresh_start(db, demo, now):
     reports = browser.get(reverse("reporting:dashboard")).content.decode()
 
     assert 'class="uccx-bad"' not in index and "Needs attention" not in index
-    assert "icon-clock.svg" in index and "Waiting" in index
+    assert '<span class="uccx-waiting">&#8987; Waiting</span>' in index
     assert "wait for their first run" in index
     assert "report-health-warning" not in reports

@@ -44,8 +44,9 @@ def health_mark(ok: bool, waiting: bool = False) -> SafeString:
     """Green tick, grey clock (not run yet, not late) or red cross WITH a word, so it
     reads without colour too."""
     if waiting:
-        icon, word, css = ("clock", _("Waiting"), "uccx-waiting")
-    elif ok:
+        # No image: Django's icon-clock.svg holds two glyphs (a sprite), shown stacked.
+        return format_html('<span class="uccx-waiting">&#8987; {}</span>', _("Waiting"))
+    if ok:
         icon, word, css = ("yes", _("OK"), "uccx-ok")
     else:
         icon, word, css = ("no", _("Needs attention"), "uccx-bad")
@@ -106,6 +107,7 @@ def health_box(request: HttpRequest) -> dict[str, Any] | None:
     return {
         "rows": rows,
         "ok": not failing,
+        "waiting": bool(waiting) and not failing,
         "summary": summary,
         "status_url": reverse("admin:ops_integrationstatus_changelist"),
         "schedule_url": reverse("admin:django_celery_beat_periodictask_changelist"),
