@@ -8,12 +8,14 @@ the next free slots when anything fails. Both the create service and the dry-run
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
 from scheduling.codes import ViolationCode
-from scheduling.display import utc_time
+from scheduling.display import local_short
 from scheduling.do_not_call import do_not_call_violations
 from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
 
@@ -80,7 +82,11 @@ def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violat
     return campaign, []
 
 
-def _duplicate_violations(e164: str, limit: int, exclude_id: int | None) -> list[Violation]:
+def _duplicate_violations(
+    e164: str, limit: int, exclude_id: int | None, zone: ZoneInfo
+) -> list[Violation]:
+    """At most `limit` pending per number; the pending one's time in `zone` (the time
+    zone the agent books in), never UTC."""
     pending = Callback.objects.filter(phone_number=e164, status__in=PENDING)
     if exclude_id is not None:
         pending = pending.exclude(pk=exclude_id)
@@ -93,7 +99,7 @@ def _duplicate_violations(e164: str, limit: int, exclude_id: int | None) -> list
             "phone_number",
             ViolationCode.DUPLICATE_PENDING,
             f"{e164} already has a callback waiting ({first.account_number}, "
-            f"{utc_time(first.scheduled_at)}); at most {limit} per number. "
+            f"{local_short(first.scheduled_at, zone)}); at most {limit} per number. "
             "Reschedule or cancel that one instead.",
         )
     ]
@@ -116,8 +122,9 @@ def callback_validate(
     campaign, violations = campaign_violations(request.campaign)
     violations = violations + result.violations
     if result.phone is not None:
+        zone = result.skill.zone if result.skill is not None else ZoneInfo(settings.TIME_ZONE)
         violations += _duplicate_violations(
-            result.phone.e164, config.max_pending_per_number, exclude_id
+            result.phone.e164, config.max_pending_per_number, exclude_id, zone
         )
         # Listed at the promised time (or now, when the time itself is wrong).
         moment = result.scheduled_at or now or timezone.now()

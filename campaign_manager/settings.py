@@ -71,6 +71,9 @@ MIDDLEWARE = [
     # too; with DEBUG, runserver serves them from the apps as before.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The admin's language: the user's choice (the header's switch, a cookie), else the
+    # browser's Accept-Language among LANGUAGES, else English (LANGUAGE_CODE).
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,6 +152,9 @@ TIME_ZONE = read_time_zone("TIME_ZONE", "Europe/Warsaw")
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("pl", "Polski")]
 USE_I18N = True
+# Our translations (locale/pl/LC_MESSAGES/django.po); the .mo files are built by
+# `make` (scripts/bootstrap.sh runs msgfmt) and never committed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(read_str("STATIC_ROOT", str(VAR_DIR / "static")))

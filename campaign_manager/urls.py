@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from callbacks.api.errors import json_404
 
-from . import views
+from . import admin_system, views
 
-admin.site.site_header = "Campaign Manager"
-admin.site.site_title = "Campaign Manager"
-admin.site.index_title = "Callbacks for UCCX outbound IVR campaigns"
+admin.site.site_header = _("Campaign Manager")
+admin.site.site_title = _("Campaign Manager")
+admin.site.index_title = _("Callbacks for UCCX outbound IVR campaigns")
+admin_system.install(admin.site)
 
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would take /admin/reports/.
@@ -18,6 +20,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("gadget/", include("callbacks.gadget")),
+    # The admin header's language switch posts here (Django's set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from prometheus_client import Counter, Histogram
 
 from .beat import default_schedule, short_name
@@ -23,6 +25,12 @@ MAX_AGE: dict[str, dt.timedelta] = {
     short_name(task): (
         dt.timedelta(seconds=3 * when) if isinstance(when, int) else dt.timedelta(hours=27)
     )
+    for task, when in default_schedule().values()
+}
+# Task name → its default period: a task that never ran is red only once its first due
+# time is behind by more than this (before that it is "waiting", a neutral state).
+PERIOD: dict[str, dt.timedelta] = {
+    short_name(task): dt.timedelta(seconds=when) if isinstance(when, int) else dt.timedelta(days=1)
     for task, when in default_schedule().values()
 }
 
@@ -101,17 +109,21 @@ class TaskHealth:
     ok: bool
     summary: str
     status: IntegrationStatus | None
+    # Not run yet, and its first due time is not overdue by more than its period: ok
+    # (never red), shown in a neutral colour as "waiting (first run at …)".
+    waiting: bool = False
 
 
 def task_health(now: dt.datetime | None = None) -> list[TaskHealth]:
     """Green when the last run succeeded and is recent enough; red otherwise, saying why."""
     now = now or timezone.now()
     known = {status.task: status for status in IntegrationStatus.objects.all()}
+    first_due = _first_due_times()
     report = []
     for task, max_age in MAX_AGE.items():
         status = known.get(task)
         if status is None or (status.last_success_at is None and status.last_failure_at is None):
-            report.append(TaskHealth(task, False, "never ran (is the Celery worker up?)", status))
+            report.append(_not_run_yet(task, status, first_due.get(task), now))
         elif status.consecutive_failures:
             report.append(
                 TaskHealth(
@@ -128,6 +140,80 @@ def task_health(now: dt.datetime | None = None) -> list[TaskHealth]:
         else:
             report.append(TaskHealth(task, True, "ok", status))
     return report
+
+
+def _not_run_yet(
+    task: str, status: IntegrationStatus | None, due: dt.datetime | None, now: dt.datetime
+) -> TaskHealth:
+    if due is None:
+        return TaskHealth(task, False, _("never ran and is not scheduled (Periodic tasks)"), status)
+    when = local_minute(due)
+    if now <= due + PERIOD[task]:
+        return TaskHealth(
+            task, True, _("waiting (first run at %(when)s)") % {"when": when}, status, True
+        )
+    return TaskHealth(
+        task,
+        False,
+        _("never ran, due at %(when)s (is the Celery worker up?)") % {"when": when},
+        status,
+    )
+
+
+def _first_due_times() -> dict[str, dt.datetime]:
+    """Task name -> when beat first runs it: the first time its schedule (an enabled
+    periodic task) comes due after it was created or last changed (django-celery-beat
+    starts an interval one period after that, a crontab at its next time)."""
+    from django_celery_beat.models import PeriodicTask
+
+    from .beat import task_names
+
+    names = {name: short for short, name in task_names().items()}
+    due: dict[str, dt.datetime] = {}
+    periodic_tasks = (
+        PeriodicTask.objects.filter(task__in=names, enabled=True)
+        .select_related("interval", "crontab")
+        .order_by("pk")
+    )
+    for periodic in periodic_tasks:
+        first = due_after(periodic, periodic.date_changed or timezone.now())
+        if first is not None:
+            due.setdefault(names[periodic.task], first)
+    return due
+
+
+def due_after(periodic: Any, after: dt.datetime) -> dt.datetime | None:
+    """A periodic task's first due time after `after` (its last run, or when it was
+    written): one interval later, or the crontab's next time; None for other schedules."""
+    if periodic.interval is not None:
+        return after + dt.timedelta(**{periodic.interval.period: periodic.interval.every})
+    if periodic.crontab is not None:
+        return _next_crontab(periodic, after)
+    return None
+
+
+def _next_crontab(periodic: Any, after: dt.datetime) -> dt.datetime:
+    """The crontab's first time after `after`, found minute by minute in its own zone
+    (a crontab of ours fires at least daily; two days bound the search)."""
+    schedule = periodic.crontab.schedule
+    zone = ZoneInfo(str(periodic.crontab.timezone))
+    moment = after.astimezone(zone).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    for _step in range(2 * 24 * 60):
+        if (
+            moment.minute in schedule.minute
+            and moment.hour in schedule.hour
+            and moment.isoweekday() % 7 in schedule.day_of_week
+            and moment.day in schedule.day_of_month
+            and moment.month in schedule.month_of_year
+        ):
+            return moment.astimezone(dt.UTC)
+        moment = (moment.astimezone(dt.UTC) + dt.timedelta(minutes=1)).astimezone(zone)
+    return after + dt.timedelta(days=2)
+
+
+def local_minute(moment: dt.datetime) -> str:
+    """'2026-12-03 02:30 CET' in the site's zone (settings.TIME_ZONE)."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
 
 
 def _minutes(age: dt.timedelta) -> str:

@@ -26,7 +26,7 @@ from scheduling.models import GlobalRules
 from . import charts, export, selectors
 from .forms import ReportFilterForm
 from .selectors import DayMeasures, Measures, ReportTotals
-from .templatetags.reporting_format import decimal1, percent
+from .templatetags.reporting_format import duration, percent
 
 PERMISSION = "reporting.view_dashboard"
 TITLE = "Callback reports"
@@ -172,9 +172,9 @@ def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
         ),
         tile(
             "avg_minutes_to_contact",
-            "Avg minutes request → contact",
-            lambda t: decimal1(t.measures.avg_minutes_to_contact),
-            "from booking to the answered call",
+            "Avg time booking → contact",
+            lambda t: duration(t.measures.avg_minutes_to_contact),
+            "from booking to the answered call, the wait for the promised time included",
         ),
         tile(
             "recalled",

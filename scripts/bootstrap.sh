@@ -87,3 +87,17 @@ if [ "$want" != "$have" ]; then
         sed '/is ignored: it is neither a file nor a directory/d' >&2; } 3>&1
     echo "$want" >"$STAMP"
 fi
+
+# --- translations --------------------------------------------------------------------
+# locale/*/LC_MESSAGES/django.po -> .mo (the .mo files are built, never committed).
+for po in locale/*/LC_MESSAGES/*.po; do
+    [ -e "$po" ] || continue
+    mo="${po%.po}.mo"
+    if [ ! -e "$mo" ] || [ "$po" -nt "$mo" ]; then
+        if command -v msgfmt >/dev/null; then
+            msgfmt -o "$mo" "$po"
+        else
+            say "msgfmt (GNU gettext) not found: $po not compiled, the admin stays English"
+        fi
+    fi
+done

@@ -150,12 +150,38 @@ class OutcomeInput(serializers.Serializer):
     )
 
 
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+class CalendarDate(serializers.DateField):
+    """A date in YYYY-MM-DD; a well-formed day the calendar lacks (2027-02-29) is named
+    as such, not as a wrong format."""
+
+    def to_internal_value(self, value):
+        match = ISO_DAY.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                if 1 <= month <= 12 and year >= 1:
+                    raise serializers.ValidationError(
+                        f"{value.strip()} does not exist: that month has no day {day}.",
+                        code="invalid",
+                    ) from None
+                raise serializers.ValidationError(
+                    f"{value.strip()} does not exist: there is no month {month}.",
+                    code="invalid",
+                ) from None
+        return super().to_internal_value(value)
+
+
 class SlotsQuery(QuerySerializer):
     campaign = Text(
         max_length=40, required=False, default="", help_text="Optional: checked if given."
     )
     skill = Text(max_length=100)
-    date = serializers.DateField()
+    date = CalendarDate()
     days = serializers.IntegerField(min_value=1, max_value=31, required=False, default=1)
     phone = Text(max_length=40, required=False, default="", allow_blank=True)
 

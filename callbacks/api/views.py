@@ -347,7 +347,7 @@ class IvrRouteView(IvrView):
 
 
 class IvrOutcomeView(IvrView):
-    error_statuses = {"post": (409,)}
+    error_statuses = {"post": (404, 409)}
 
     @extend_schema(
         summary="What the IVR script did with the call",
@@ -356,7 +356,16 @@ class IvrOutcomeView(IvrView):
         examples=[ex.OUTCOME_REQUEST, ex.OUTCOME_RESULT],
     )
     def post(self, request, account_number: str):
-        callback = get_object_or_404(CALLBACKS, account_number=account_number.strip().upper())
+        account = account_number.strip().upper()
+        callback = CALLBACKS.filter(account_number=account).first()
+        if callback is None:
+            return error_response(
+                "unknown_account",
+                f"No callback has the account number {account}: check the number the "
+                "IVR read back (BAAccountNumber).",
+                status.HTTP_404_NOT_FOUND,
+                field="account_number",
+            )
         body = OutcomeInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:

@@ -1,6 +1,7 @@
 """How the dashboard writes rates and averages ("—" where there is nothing to measure)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -16,3 +17,19 @@ def percent(rate: float | None) -> str:
 @register.filter
 def decimal1(value: float | None) -> str:
     return NOTHING if value is None else f"{value:.1f}"
+
+
+@register.filter
+def duration(minutes: float | None) -> str:
+    """937.0 -> "15 h 37 min", 2.5 -> "3 min", 2900 -> "2 d 0 h": minutes a reader does
+    not have to divide (the booking-to-contact average spans hours or days)."""
+    if minutes is None:
+        return NOTHING
+    whole = round(minutes)
+    days, rest = divmod(whole, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}

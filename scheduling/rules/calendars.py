@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays as holidays_lib
+from django.utils import translation
 
 # Dates the engine reasons about; far outside any booking horizon, and far enough from
 # datetime's own limits that zone arithmetic cannot overflow.
@@ -17,14 +18,40 @@ def in_calendar(day: dt.date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
-@lru_cache(maxsize=256)
+# English names the holidays library gets wrong for a business reader: (country, its
+# en_US name) -> ours. Poland's 1 May is officially "Święto Państwowe" (State Holiday),
+# which the library renders "National Day"; everyone calls it Labour Day.
+ENGLISH_NAMES = {("PL", "National Day"): "Labour Day"}
+
+
+def holiday_language() -> str:
+    """The holidays library's language for the active Django language: "pl" when the
+    user reads Polish, else en_US (a country without either keeps its own)."""
+    return "pl" if (translation.get_language() or "").startswith("pl") else "en_US"
+
+
 def _public_holidays(country: str, subdivision: str, year: int) -> dict[dt.date, str]:
+    return _public_holidays_in(country, subdivision, year, holiday_language())
+
+
+@lru_cache(maxsize=256)
+def _public_holidays_in(
+    country: str, subdivision: str, year: int, language: str
+) -> dict[dt.date, str]:
     found = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year)
-    if "en_US" in getattr(found, "supported_languages", ()):
+    if language in getattr(found, "supported_languages", ()):
+        found = holidays_lib.country_holidays(
+            country, subdiv=subdivision or None, years=year, language=language
+        )
+    elif "en_US" in getattr(found, "supported_languages", ()):
         found = holidays_lib.country_holidays(
             country, subdiv=subdivision or None, years=year, language="en_US"
         )
-    return dict(found.items())
+        language = "en_US"
+    names = dict(found.items())
+    if language == "en_US":
+        names = {day: ENGLISH_NAMES.get((country, name), name) for day, name in names.items()}
+    return names
 
 
 @dataclass(slots=True)

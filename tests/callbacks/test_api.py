@@ -164,6 +164,20 @@ def test_it_rejects_a_bad_date_for_slots(gadget):
     assert error_codes(response) == [("date", "invalid")]
 
 
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [("2027-02-29", "that month has no day 29"), ("2026-13-01", "there is no month 13")],
+)
+def test_it_names_a_day_the_calendar_lacks_not_a_wrong_format(gadget, day, says):
+    """Issue 17 point 8: the format is right, the day does not exist."""
+    response = gadget.get("/api/v1/slots", {"skill": "Sales", "date": day})
+
+    assert response.status_code == 400
+    assert error_codes(response) == [("date", "invalid")]
+    message = response.json()["errors"][0]["message"]
+    assert says in message and "format" not in message
+
+
 def test_it_rejects_an_unknown_skill_for_slots(gadget):
     response = gadget.get("/api/v1/slots", {"skill": "Nope", "date": "2026-11-23"})
 

@@ -372,7 +372,10 @@ def test_it_answers_404_for_the_outcome_of_an_unknown_number(ivr):
     response = ivr.post(outcome_url(UNKNOWN), {"outcome": "queued_skill"}, format="json")
 
     assert response.status_code == 404
-    assert error_codes(response) == [(None, "not_found")]
+    # Issue 17 point 8: in the IVR's terms, not Django's "No Callback matches the query."
+    assert error_codes(response) == [("account_number", "unknown_account")]
+    message = response.json()["errors"][0]["message"]
+    assert UNKNOWN.upper() in message and "matches the given query" not in message
 
 
 def test_it_takes_an_outcome_for_a_lowercase_number_and_answers_xml(ivr, in_ivr):

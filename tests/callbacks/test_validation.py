@@ -146,3 +146,14 @@ def test_it_suggests_nothing_for_a_disabled_skill_at_a_bad_time(sales):
     assert ("skill", "skill_disabled") in found(verdict)
     assert ("scheduled_at", "skill_closed") in found(verdict)
     assert verdict.suggestions == []
+
+
+def test_the_duplicate_message_says_the_pending_time_in_the_skills_zone_not_utc(make_callback):
+    """Issue 17 point 3: the gadget says "Times in Europe/Warsaw"; so does the error."""
+    existing = make_callback(phone_number=REFERENCE["phone_number"])  # Monday 10:00 Warsaw
+
+    verdict = validate(scheduled_at="2026-11-24T10:00")
+
+    (message,) = [v.message for v in verdict.violations]
+    assert f"({existing.account_number}, Mon 2026-11-23 10:00 CET)" in message
+    assert "UTC" not in message

@@ -122,7 +122,8 @@ def test_it_shows_each_kpi_for_the_last_30_days_and_today(reader):
         "on_time_rate": ("57.1%", "66.7%"),
         "late": ("3", "1"),
         "first_attempt_reach_rate": ("33.3%", "50.0%"),
-        "avg_minutes_to_contact": ("991.7", "1443.0"),
+        # Issue 17 point 10: hours a reader need not work out (991.7 and 1443.0 minutes).
+        "avg_minutes_to_contact": ("16 h 32 min", "1 d 0 h"),
         "recalled": ("0", "0"),  # no recall rounds in this cast: one round each
         "personal_fell_back": ("1", "0"),
     }
@@ -422,3 +423,13 @@ def test_it_breaks_the_rate_line_where_a_day_has_no_rate():
     assert chart.lines == [f"{first.x},{first.y} {second.x},{second.y}"]
     assert (first.y, last.y) == (charts.TOP, charts.BOTTOM)
     assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(None, "—"), (2.4, "2 min"), (59.6, "1 h 0 min"), (937.0, "15 h 37 min"), (2900, "2 d 0 h")],
+)
+def test_it_writes_the_booking_to_contact_average_in_hours_and_days(minutes, shown):
+    from reporting.templatetags.reporting_format import duration
+
+    assert duration(minutes) == shown

@@ -29,6 +29,7 @@ from .health import (  # noqa: F401
     health_mark,
     may_run_tasks,
 )
+from .periodic import PlainPeriodicTaskAdmin, next_run  # noqa: F401
 from .records import (  # noqa: F401
     DirectoryEntryAdmin,
     ExportBatchAdmin,

@@ -16,11 +16,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_celery_beat.models import PeriodicTask
 
 from ops.beat import short_name, task_names
 from ops.models import IntegrationStatus
 from ops.queue import task_label
+from ops.schedule_text import schedule_in_words
 from ops.tracking import TaskHealth, task_health
 from scheduling.display import admin_time
 
@@ -34,9 +37,16 @@ def counts_text(counts: dict[str, Any] | None, empty: str = "nothing to do") -> 
     return ", ".join(shown) or empty
 
 
-def health_mark(ok: bool) -> SafeString:
-    """Green tick or red cross WITH a word, so it reads without colour too."""
-    icon, word, css = ("yes", "OK", "uccx-ok") if ok else ("no", "Needs attention", "uccx-bad")
+def health_mark(ok: bool, waiting: bool = False) -> SafeString:
+    """Green tick, grey clock (not run yet, not late) or red cross WITH a word, so it
+    reads without colour too."""
+    if waiting:
+        # No image: Django's icon-clock.svg holds two glyphs (a sprite), shown stacked.
+        return format_html('<span class="uccx-waiting">&#8987; {}</span>', _("Waiting"))
+    if ok:
+        icon, word, css = ("yes", _("OK"), "uccx-ok")
+    else:
+        icon, word, css = ("no", _("Needs attention"), "uccx-bad")
     return format_html(
         '<span class="{}"><img src="{}" alt=""> {}</span>',
         css,
@@ -53,6 +63,7 @@ class HealthRow:
     task: str
     label: str
     ok: bool
+    waiting: bool
     mark: SafeString
     summary: str
     last_success: str
@@ -75,14 +86,26 @@ def health_box(request: HttpRequest) -> dict[str, Any] | None:
     may_run = may_run_tasks(request)
     rows = [_health_row(health, now, schedules.get(health.task), may_run) for health in report]
     failing = sum(not row.ok for row in rows)
+    waiting = sum(health.waiting for health in report)
+    if failing:
+        summary = ngettext(
+            "%(failing)d of %(count)d tasks needs attention",
+            "%(failing)d of %(count)d tasks need attention",
+            failing,
+        ) % {"failing": failing, "count": len(rows)}
+    elif waiting:
+        summary = ngettext(
+            "No task needs attention; %(waiting)d waits for its first run",
+            "No task needs attention; %(waiting)d wait for their first run",
+            waiting,
+        ) % {"waiting": waiting}
+    else:
+        summary = _("All %(count)d tasks healthy") % {"count": len(rows)}
     return {
         "rows": rows,
         "ok": not failing,
-        "summary": (
-            f"All {len(rows)} tasks healthy"
-            if not failing
-            else f"{failing} of {len(rows)} tasks need{'s' if failing == 1 else ''} attention"
-        ),
+        "waiting": bool(waiting) and not failing,
+        "summary": summary,
         "status_url": reverse("admin:ops_integrationstatus_changelist"),
         "schedule_url": reverse("admin:django_celery_beat_periodictask_changelist"),
         "agent_identity": agent_identity(),
@@ -116,9 +139,10 @@ def _health_row(
         task=health.task,
         label=task_label(health.task),
         ok=health.ok,
-        mark=health_mark(health.ok),
+        waiting=health.waiting,
+        mark=health_mark(health.ok, health.waiting),
         summary=health.summary,
-        last_success=_with_age(success, now) if success else "never",
+        last_success=_with_age(success, now) if success else _("not yet"),
         # A failed run with no counts did nothing worth showing; its error says why.
         last_counts=(
             counts_text(status.last_counts, empty="nothing to do" if health.ok else "")
@@ -156,15 +180,7 @@ def _periodic_tasks() -> dict[str, PeriodicTask]:
 
 
 def _schedule_text(periodic: PeriodicTask | None) -> str:
-    if periodic is None:
-        return "not scheduled"
-    if periodic.interval:
-        when = str(periodic.interval)
-    elif periodic.crontab:
-        when = periodic.crontab.human_readable
-    else:
-        when = "own schedule"
-    return when if periodic.enabled else f"{when} (disabled)"
+    return schedule_in_words(periodic) if periodic is not None else _("not scheduled")
 
 
 def may_run_tasks(request: HttpRequest) -> bool:

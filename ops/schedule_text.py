@@ -1,0 +1,32 @@
+"""Periodic tasks in words: "every 60 seconds", "every day at 02:30 Europe/Warsaw",
+for the admin's health box and its Periodic tasks list (instead of cron text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def schedule_in_words(periodic: Any) -> str:
+    """A django-celery-beat PeriodicTask's schedule as a sentence; "(disabled)" added."""
+    if periodic.interval is not None:
+        when = str(periodic.interval)
+    elif periodic.crontab is not None:
+        when = crontab_in_words(periodic.crontab)
+    else:
+        when = _("own schedule")
+    return when if periodic.enabled else _("%(when)s (disabled)") % {"when": when}
+
+
+def crontab_in_words(crontab: Any) -> str:
+    """'30 2 * * *' in Europe/Warsaw -> 'every day at 02:30 Europe/Warsaw'; a crontab
+    that is not one time a day keeps django-celery-beat's own text."""
+    fixed = crontab.minute.isdigit() and crontab.hour.isdigit()
+    daily = (crontab.day_of_week, crontab.day_of_month, crontab.month_of_year) == ("*",) * 3
+    if fixed and daily:
+        return _("every day at %(time)s %(zone)s") % {
+            "time": f"{int(crontab.hour):02d}:{int(crontab.minute):02d}",
+            "zone": crontab.timezone,
+        }
+    return f"{crontab.human_readable} {crontab.timezone}"
