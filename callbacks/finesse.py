@@ -82,6 +82,15 @@ def parse_team_members(xml: bytes | str) -> tuple[str, ...]:
     return tuple(_text(u, "loginId") for u in root.findall("users/User") if _text(u, "loginId"))
 
 
+def authorization_header(credentials: str) -> str:
+    """The Authorization header for the agent's credentials as the gadget has them. The
+    Finesse library keeps the bare base64 of "id:password" in the gadget's `authorization`
+    pref (finesse.js 10.6.1: `_prefs.set("authorization", getUserAuthString())`, and it
+    sends `"Basic " + authorization` itself); a scheme already given is kept."""
+    scheme = credentials.partition(" ")[0].lower()
+    return credentials if scheme in ("basic", "bearer") else f"Basic {credentials}"
+
+
 def _get(path: str, authorization: str) -> requests.Response:
     base = settings.FINESSE_URL
     if not base:
@@ -92,7 +101,10 @@ def _get(path: str, authorization: str) -> requests.Response:
     try:
         response = requests.get(
             f"{base}/finesse/api/{path}",
-            headers={"Authorization": authorization, "Accept": "application/xml"},
+            headers={
+                "Authorization": authorization_header(authorization),
+                "Accept": "application/xml",
+            },
             timeout=settings.FINESSE_TIMEOUT,
             verify=settings.FINESSE_VERIFY_TLS,
             allow_redirects=False,

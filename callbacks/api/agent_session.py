@@ -1,14 +1,16 @@
 """POST /api/v1/agent-session, and who the caller may act for (docs/security.md).
 
 The gadget sends the agent's Finesse credentials once (`authorization`: the value the
-Finesse library keeps in the gadget prefs, `Basic base64(id:password)`, or `Bearer <SSO
-token>`); the server checks them with Finesse (callbacks/finesse.py) and answers a signed
-agent session, sent back on agent requests as `X-Agent-Session`. The gadget key alone books
-standard callbacks; personal callbacks need the session (or AGENT_AUTH=key_only).
+Finesse library keeps in the gadget prefs, base64(id:password) without a scheme, or with
+`Basic ` / `Bearer ` before it); the server checks them with Finesse (callbacks/finesse.py)
+and answers a signed agent session, sent back on agent requests as `X-Agent-Session`. The
+gadget key alone books standard callbacks; personal callbacks need the session (or
+AGENT_AUTH=key_only).
 """
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -30,12 +32,24 @@ class FinesseDown(exceptions.APIException):
     default_code = "finesse_unreachable"
 
 
+# What an HTTP Authorization header may carry (visible ASCII, RFC 9110 token68 and
+# friends): anything else could not be sent on to Finesse and is the caller's mistake.
+HEADER_VALUE = RegexValidator(
+    r"^((Basic|Bearer) )?[\x21-\x7e]+$",
+    message="Give the Finesse authorization pref: base64 of id:password, 'Basic …' or "
+    "'Bearer <token>'.",
+    code="invalid",
+)
+
+
 class AgentSessionInput(serializers.Serializer):
     agent_id = Text(max_length=50, help_text="The agent's Finesse login id.")
     authorization = Text(
         max_length=4000,
-        help_text="The agent's Finesse credentials: 'Basic base64(id:password)' or "
-        "'Bearer <SSO token>', as the Finesse library keeps them in the gadget prefs.",
+        validators=[HEADER_VALUE],
+        help_text="The agent's Finesse credentials as the Finesse library keeps them in "
+        "the gadget's `authorization` pref: base64(id:password) (sent on as Basic), or "
+        "'Basic …' / 'Bearer <SSO token>' with the scheme.",
     )
 
 

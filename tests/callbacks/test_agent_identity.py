@@ -239,3 +239,26 @@ def test_key_only_mode_trusts_the_agent_id_the_client_sends(gadget_key, booked, 
     )
     assert session.status_code == 403
     assert error_codes(session) == [(None, "agent_auth_key_only")]
+
+
+def test_the_bare_pref_value_of_the_finesse_library_signs_in(finesse, gadget_key):
+    """finesse.js keeps base64(id:password) in the `authorization` pref, without a scheme:
+    the server sends it on as Basic."""
+    client = key_client(gadget_key)
+    bare = base64.b64encode(b"agent001:ciscocisco").decode()
+    answer = client.post(
+        "/api/v1/agent-session", {"agent_id": "agent001", "authorization": bare}, format="json"
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["agent_id"] == "agent001"
+
+
+def test_credentials_that_cannot_be_a_header_are_refused_as_bad_input(finesse, gadget_key):
+    client = key_client(gadget_key)
+    answer = client.post(
+        "/api/v1/agent-session",
+        {"agent_id": "agent001", "authorization": "Basic abc\ndef"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["field"] == "authorization"

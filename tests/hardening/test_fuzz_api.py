@@ -120,8 +120,15 @@ def no_throttling(monkeypatch):
     monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", rates)
 
 
+@pytest.fixture
+def finesse(simulator, settings):
+    """Agent sessions verified as in production: against a Finesse (the simulator's
+    stand-in, as make run has it), so the fuzzer's credentials meet a real 401."""
+    settings.FINESSE_URL = simulator.url
+
+
 def test_it_answers_every_operation_within_its_documented_contract(
-    live_server, cast, no_throttling, tmp_path
+    live_server, cast, no_throttling, finesse, tmp_path
 ):
     config = write_config(tmp_path / "schemathesis.toml", cast)
     run = subprocess.run(
