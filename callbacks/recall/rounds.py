@@ -1,7 +1,7 @@
 """The next round of a callback whose round ended without reaching an agent.
 
 Called where a round ends: the poll's closures (callbacks.dialing.observations) and the
-IVR's `customer_hangup` (callbacks.services). Per callback, its campaign's recall policy
+IVR's `customer_hangup` (callbacks.ivr). Per callback, its campaign's recall policy
 (callbacks.recall.models) decides:
 
 - no policy, an outcome the policy does not retry, or rounds used up: `failed`, as

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from callbacks import services as callback_services
+from callbacks import ivr as callback_ivr
 from callbacks.dialplan import dial_string_for
 from callbacks.models import Callback, EventKind, Status
 from callbacks.recall.models import RecallPolicy
@@ -29,16 +29,16 @@ class DirectIvr:
     IVR API does for it): look up, then queue (queued_skill) or, told so, hang up."""
 
     def handle_answered(self, account_number: str, campaign_name: str) -> str:
-        route = callback_services.callback_route_for_ivr(account_number=account_number)
+        route = callback_ivr.callback_route_for_ivr(account_number=account_number)
         callback = Callback.objects.get(account_number=account_number)
         outcome = "queued_agent" if route.action == "agent" else "queued_skill"
-        callback_services.callback_record_ivr_outcome(callback=callback, outcome=outcome)
+        callback_ivr.callback_record_ivr_outcome(callback=callback, outcome=outcome)
         return outcome
 
     def hang_up_after_lookup(self, account_number: str, campaign_name: str) -> None:
-        callback_services.callback_route_for_ivr(account_number=account_number)
+        callback_ivr.callback_route_for_ivr(account_number=account_number)
         callback = Callback.objects.get(account_number=account_number)
-        callback_services.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
+        callback_ivr.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
 
 
 @pytest.fixture
