@@ -12,7 +12,9 @@ IVR's `customer_hangup` (callbacks.ivr). Per callback, its campaign's recall pol
   business hours, holidays, the customer's window, capacity, the booking horizon, and
   any rule added to the engine later. The round becomes `recalled` and a new callback
   (round + 1, linked by recall_of and first_round) is booked at that time;
-- no valid time left at or after the wanted one: `expired`, as today.
+- no valid time left at or after the wanted one: `expired`, as today;
+- the number is on the do-not-call list at the next round's time: `cancelled` with the
+  entry's reason (as at dial time), no new round.
 
 Each callback is decided in its own transaction (savepoint) with the creations lock of
 callbacks.services, so a round is never booked twice and never lost: the old round's
@@ -30,7 +32,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.codes import ViolationCode
 from scheduling.display import local_time
+from scheduling.do_not_call import barred_details, entry_for
 from scheduling.rules import Candidate, RulesConfig, assess, suggest
 
 from .. import states
@@ -144,6 +148,8 @@ def _book_next_round(
             continue  # past the booking horizon suggest offers earlier slots: not for a round
         request = replace(request_for(callback, slot.start), agent_id=agent_id)
         verdict = callback_validate(request=request, config=config, now=now, exclude_id=callback.pk)
+        if any(v.code == ViolationCode.DO_NOT_CALL for v in verdict.violations):
+            return _barred(callback, slot.start, actor, {**base, "outcome": outcome})
         if not verdict.valid:
             continue  # taken meanwhile: the next one
         moved = [] if slot.start == wanted else _codes_at(candidate, config, now)
@@ -178,6 +184,19 @@ def _book_next_round(
     detail = f"no valid time left for round {callback.round + 1} ({why})"
     _move(callback, Status.EXPIRED, EventKind.EXPIRED, actor, {**base, "detail": detail})
     return Status.EXPIRED
+
+
+def _barred(callback: Callback, at: dt.datetime, actor: str, base: dict[str, Any]) -> str:
+    """The number is on the do-not-call list at the next round's time: no round, the
+    promise ends `cancelled` with the entry's reason, as at dial time (`failed` with it
+    from `in_ivr`, where the state machine allows no cancellation)."""
+    entry = entry_for(callback.phone_number, at=at)  # the one the verdict found
+    listed = barred_details(entry) if entry else {"reason": ViolationCode.DO_NOT_CALL.value}
+    if states.can_transition(callback.status, Status.CANCELLED):
+        _move(callback, Status.CANCELLED, EventKind.CANCELLED, actor, {**base, **listed})
+        return Status.CANCELLED
+    _move(callback, Status.FAILED, EventKind.FAILED, actor, {**base, **listed})
+    return Status.FAILED
 
 
 def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetime:

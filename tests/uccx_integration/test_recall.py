@@ -7,84 +7,18 @@ import datetime as dt
 
 import pytest
 
-from callbacks import ivr as callback_ivr
 from callbacks.dialplan import dial_string_for
 from callbacks.models import Callback, EventKind, Status
 from callbacks.recall.models import RecallPolicy
 from callbacks.recall.rounds import ROUNDS_EXHAUSTED_PERSONAL
 from scheduling.models import GlobalRules
-from tests.uccx_integration.flow_helpers import at, due_callbacks, events, needs_sqlite_odbc
+from tests.uccx_integration.flow_helpers import at, events, needs_sqlite_odbc
+from tests.uccx_integration.recall_helpers import MONDAY_10, a_callback, next_round, round_of
 from uccx_integration import services
-from uccx_integration.simulator.dialer import Dialer
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
 UTC = dt.UTC
-# Monday 23 November 2026, Warsaw (CET, UTC+1).
-MONDAY_10 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class DirectIvr:
-    """The callback script on an answered call, calling the services directly (what the
-    IVR API does for it): look up, then queue (queued_skill) or, told so, hang up."""
-
-    def handle_answered(self, account_number: str, campaign_name: str) -> str:
-        route = callback_ivr.callback_route_for_ivr(account_number=account_number)
-        callback = Callback.objects.get(account_number=account_number)
-        outcome = "queued_agent" if route.action == "agent" else "queued_skill"
-        callback_ivr.callback_record_ivr_outcome(callback=callback, outcome=outcome)
-        return outcome
-
-    def hang_up_after_lookup(self, account_number: str, campaign_name: str) -> None:
-        callback_ivr.callback_route_for_ivr(account_number=account_number)
-        callback = Callback.objects.get(account_number=account_number)
-        callback_ivr.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
-
-
-@pytest.fixture
-def policy(campaign):
-    return RecallPolicy.objects.create(
-        campaign=campaign, no_answer_after="30, next day", no_answer_rounds=3
-    )
-
-
-@pytest.fixture
-def one_attempt(simulator):
-    """The UCCX campaign makes one dial attempt per contact: one round, one dial."""
-    for campaign in simulator.campaigns.values():
-        campaign.max_dial_attempts = 1
-
-
-def round_of(client, simulator, informix, callback, outcome, moment, dial_after=5):
-    """Export the callback at `moment` (its time), the simulator dials it with `outcome`
-    `dial_after` minutes later, the poll reads it a minute after that."""
-    with at(moment - dt.timedelta(seconds=30)):
-        services.export_due_callbacks(client=client)
-    dialed = moment + dt.timedelta(minutes=dial_after)
-    dialer = Dialer(
-        simulator.store,
-        simulator.campaigns,
-        ivr=DirectIvr(),
-        number_outcomes={callback.dial_number: outcome},
-    )
-    with at(dialed):
-        assert dialer.dial_round() == 1
-    with at(dialed + dt.timedelta(minutes=1)):
-        services.poll_dialer_results(informix=informix)
-    callback.refresh_from_db()
-    return callback
-
-
-def next_round(callback) -> Callback:
-    return Callback.objects.get(recall_of=callback)
-
-
-def a_callback(at_time=MONDAY_10, skill="Sales", **fields) -> Callback:
-    (callback,) = due_callbacks(1, at=at_time, skill=skill)
-    if fields:
-        Callback.objects.filter(pk=callback.pk).update(**fields)
-        callback.refresh_from_db()
-    return callback
 
 
 @pytest.mark.parametrize(
