@@ -1,7 +1,8 @@
 """Recall rounds through the simulator: each outcome class as the simulator is told it
 per number, the next round at the next valid time the rules engine finds (across
 closing time, holidays and a DST change), the policy exhausted, no valid time left,
-personal callbacks made standard, and the IVR hang-up."""
+personal callbacks made standard, and the IVR hang-up. The script is called directly
+here; test_recall_http.py runs every outcome class with the script over HTTP."""
 
 import datetime as dt
 
@@ -108,6 +109,33 @@ def test_next_day_keeps_the_promised_wall_time_across_the_dst_change(
     second = next_round(callback)
     assert second.scheduled_at == dt.datetime(2026, 10, 25, 9, 0, tzinfo=UTC)  # 10:00 CET
     assert (second.local_date, second.local_offset_minutes) == (dt.date(2026, 10, 25), 60)
+
+
+@pytest.mark.parametrize(
+    ("saturday", "monday"),
+    [
+        # Saturday 13:30 CEST; the clocks go back on Sunday: Monday 08:00 CET.
+        (
+            dt.datetime(2026, 10, 24, 11, 30, tzinfo=UTC),
+            dt.datetime(2026, 10, 26, 7, 0, tzinfo=UTC),
+        ),
+        # Saturday 13:30 CET; the clocks go forward on Sunday: Monday 08:00 CEST.
+        (dt.datetime(2026, 3, 28, 12, 30, tzinfo=UTC), dt.datetime(2026, 3, 30, 6, 0, tzinfo=UTC)),
+    ],
+    ids=["autumn", "spring"],
+)
+def test_minutes_past_closing_before_a_dst_change_go_to_the_opening_in_the_new_offset(
+    policy, simulator, client, informix, one_attempt, saturday, monday
+):
+    # Sales closes at 14:00 on Saturday and all Sunday: round 1 ends at 13:35, +30 min.
+    callback = round_of(client, simulator, informix, a_callback(saturday), "no_answer", saturday)
+
+    second = next_round(callback)
+    assert second.scheduled_at == monday
+    zone = "CET" if monday.month == 10 else "CEST"
+    recalled = events(callback, EventKind.RECALLED)[0].details
+    assert f"08:00 {zone}" in recalled["scheduled"]
+    assert recalled["moved_because"] == "skill_closed"
 
 
 def test_the_rounds_run_until_the_policy_is_exhausted_then_it_fails(
