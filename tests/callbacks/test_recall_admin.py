@@ -4,6 +4,8 @@ input, the help on UCCX's own attempts, and a history of changes."""
 import pytest
 from django.urls import reverse
 
+from callbacks import states
+from callbacks.models import EventKind
 from callbacks.recall.models import RecallOutcome, RecallPolicy, Step, parse_steps
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -40,6 +42,8 @@ def test_steps_read_minutes_and_next_day_and_the_last_one_repeats():
 def test_an_administrator_sets_the_issues_policy_and_its_history_is_kept(staff_client, campaign):
     page = staff_client.get(ADD).content.decode()
     assert "dial attempts" in page and "9 times" in page  # how rounds combine with UCCX's
+    assert "Rounds are counted per callback, whatever ended each one" in page
+    assert "round 3 the next day at the time first promised, then failed" in page
 
     response = staff_client.post(
         ADD, form(campaign, no_answer_after="30, next day", no_answer_rounds=3)
@@ -65,3 +69,19 @@ def test_it_refuses_a_wait_it_cannot_read_in_the_administrators_words(staff_clie
     assert response.status_code == 200
     assert "Example: 30, next day" in response.content.decode()
     assert not RecallPolicy.objects.exists()
+
+
+def test_the_timeline_says_in_words_what_moved_a_round(staff_client, make_callback):
+    callback = make_callback()
+    states.record_event(
+        callback,
+        EventKind.RECALLED,
+        actor="dialer",
+        details={"moved_because": "too_soon, holiday", "next_round": 2},
+    )
+
+    page = staff_client.get(
+        reverse("admin:callbacks_callback_change", args=[callback.pk])
+    ).content.decode()
+
+    assert "moved_because: Sooner than the minimum lead time (too_soon), Holiday (holiday)" in page
