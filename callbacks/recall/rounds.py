@@ -214,10 +214,10 @@ def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetim
 
 
 def _codes_at(candidate: Candidate, config: RulesConfig, now: dt.datetime) -> list[str]:
-    """Why the wanted time itself was not taken: the rules it breaks (none: its slot
-    start is later, or the slot was taken meanwhile)."""
+    """Why the wanted time itself was not taken: the rules it breaks (none: the next slot
+    start is later, or that slot is full or was taken meanwhile)."""
     codes = [v.code for v in assess(candidate, config=config, now=now).violations]
-    return codes or ["the next slot start"]
+    return codes or ["the next free slot"]
 
 
 def _details(callback: Callback, fall_back: bool) -> CustomerDetails:

@@ -13,13 +13,14 @@ from callbacks.models import Callback, EventKind, Status
 from callbacks.recall.models import RecallPolicy
 from callbacks.recall.rounds import ROUNDS_EXHAUSTED_PERSONAL
 from scheduling.models import GlobalRules
-from tests.uccx_integration.flow_helpers import at, events, needs_sqlite_odbc
+from tests.uccx_integration.flow_helpers import at, due_callbacks, events, needs_sqlite_odbc
 from tests.uccx_integration.recall_helpers import MONDAY_10, a_callback, next_round, round_of
 from uccx_integration import services
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
 UTC = dt.UTC
+MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,35 @@ def test_a_round_past_closing_time_goes_to_the_next_opening(
     recalled = events(callback, EventKind.RECALLED)[0].details
     assert "closing_soon" in recalled["moved_because"]
     assert "2026-11-24 08:00 CET" in recalled["scheduled"]
+
+
+def test_a_round_wanted_in_a_full_slot_takes_the_next_one(
+    policy, simulator, client, informix, one_attempt
+):
+    due_callbacks(10, at=MONDAY_10 + 45 * MINUTE)  # the cast's 10 a slot: 10:45 is full
+    callback = round_of(client, simulator, informix, a_callback(), "no_answer", MONDAY_10)
+
+    # Ended 10:06, wanted 10:36; the 10:45 slot is full: 11:00.
+    assert next_round(callback).scheduled_at == MONDAY_10 + 60 * MINUTE
+    assert events(callback, EventKind.RECALLED)[0].details["moved_because"] == "the next free slot"
+
+
+def test_a_round_waits_for_the_customers_own_hours(
+    policy, simulator, client, informix, one_attempt, campaign
+):
+    # A Tokyo number (UTC+9), customers called 08:00-21:00 their time: round 1 at 12:30
+    # in Warsaw (20:30 in Tokyo) ends at 12:35; 13:05 is 21:05 in Tokyo.
+    phone = "+81312345678"
+    half_past_twelve = dt.datetime(2026, 11, 23, 11, 30, tzinfo=UTC)
+    callback = a_callback(
+        half_past_twelve, phone_number=phone, dial_number=dial_string_for(phone, campaign)
+    )
+    callback = round_of(client, simulator, informix, callback, "no_answer", half_past_twelve)
+
+    # Tokyo's 08:00 is midnight in Warsaw: the first valid time is Tuesday's 08:00 opening.
+    assert next_round(callback).scheduled_at == dt.datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    moved = events(callback, EventKind.RECALLED)[0].details["moved_because"]
+    assert "outside_customer_hours" in moved
 
 
 def test_next_day_skips_the_holidays_and_the_weekend(campaign, simulator, client, informix):
