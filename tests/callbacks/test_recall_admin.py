@@ -85,3 +85,15 @@ def test_the_timeline_says_in_words_what_moved_a_round(staff_client, make_callba
     ).content.decode()
 
     assert "moved_because: Sooner than the minimum lead time (too_soon), Holiday (holiday)" in page
+
+
+def test_the_campaign_page_links_its_recall_policy_or_offers_one(staff_client, campaign):
+    page_url = reverse("admin:callbacks_callbackcampaign_change", args=[campaign.pk])
+    assert "None: one round, then failed." in staff_client.get(page_url).content.decode()
+    assert f"{ADD}?campaign={campaign.pk}" in staff_client.get(page_url).content.decode()
+
+    policy = RecallPolicy.objects.create(campaign=campaign, no_answer_after="30, next day")
+
+    page = staff_client.get(page_url).content.decode()
+    assert reverse("admin:callbacks_recallpolicy_change", args=[policy.pk]) in page
+    assert "(no answer: 30, next day, at most 3 rounds)" in page
