@@ -16,8 +16,15 @@ from scheduling.models import DoNotCallEntry, GlobalRules
 from scheduling.models.do_not_call import DoNotCallKind
 from tests.reporting.test_views import as_date, fetch
 from tests.uccx_integration.flow_helpers import at, events, needs_sqlite_odbc
-from tests.uccx_integration.recall_helpers import MONDAY_10, a_callback, next_round, round_of
+from tests.uccx_integration.recall_helpers import (
+    MONDAY_10,
+    DirectIvr,
+    a_callback,
+    next_round,
+    round_of,
+)
 from uccx_integration import services
+from uccx_integration.simulator.dialer import Dialer
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
@@ -146,9 +153,21 @@ def test_a_number_listed_during_a_round_gets_no_next_round(
         services.export_due_callbacks(client=client)
     listed(callback.phone_number)  # listed while UCCX has it: its round goes on
 
-    callback = round_of(client, simulator, informix, callback, told, MONDAY_10)
+    dialer = Dialer(
+        simulator.store,
+        simulator.campaigns,
+        ivr=DirectIvr(),
+        number_outcomes={callback.dial_number: told},
+    )
+    with at(MONDAY_10 + 5 * MINUTES):
+        assert dialer.dial_round() == 1
+    with at(MONDAY_10 + 6 * MINUTES):
+        polled = services.poll_dialer_results(informix=informix).counts
 
+    callback.refresh_from_db()
     assert callback.status == ends
+    # The poll says what it did (the IVR's hang-up ended that round before the poll).
+    assert (polled["cancelled"], polled["recalled"]) == (int(told == "no_answer"), 0)
     assert not Callback.objects.filter(recall_of=callback).exists()
     details = events(callback, event)[-1].details
     assert details["reason"] == "do_not_call"
