@@ -39,6 +39,19 @@ def test_steps_read_minutes_and_next_day_and_the_last_one_repeats():
     assert RecallPolicy(invalid_number_after="").rule("invalid_number").step_after(1) is None
 
 
+def test_the_suggested_defaults_retry_what_may_answer_later_and_never_an_invalid_number():
+    policy = RecallPolicy()
+    policy.clean()  # every default wait reads
+
+    assert policy.rule("no_answer").step_after(1) == Step(minutes=60)
+    assert policy.rule("no_answer").step_after(2) == Step(next_day=True)
+    assert policy.rule("no_answer").step_after(3) is None  # 3 rounds
+    assert policy.rule("busy").step_after(1) == Step(minutes=15)
+    assert policy.rule("machine").step_after(1) == Step(next_day=True)
+    assert policy.rule("invalid_number").step_after(1) is None
+    assert policy.personal_to_standard_after_rounds == 0
+
+
 def test_an_administrator_sets_the_issues_policy_and_its_history_is_kept(staff_client, campaign):
     page = staff_client.get(ADD).content.decode()
     assert "dial attempts" in page and "9 times" in page  # how rounds combine with UCCX's
