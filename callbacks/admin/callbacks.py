@@ -74,9 +74,10 @@ class CallbackEventInline(admin.TabularInline):
 
 
 def _in_words(key: str, value: object) -> object:
-    """A recall round's `moved_because` (rule codes, comma-separated) in the rules' words:
+    """A recall round's `moved_because` or `refused_because` (rule codes, comma-separated)
+    in the rules' words:
     "too_soon" reads "Sooner than the minimum lead time (too_soon)"."""
-    if key != "moved_because" or not isinstance(value, str):
+    if key not in ("moved_because", "refused_because") or not isinstance(value, str):
         return value
     labels = dict(ViolationCode.choices)
     return ", ".join(

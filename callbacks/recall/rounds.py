@@ -143,6 +143,7 @@ def _book_next_round(
         why = f"{RecallOutcome(outcome).label.lower()}: the next day at the promised time"
     config = RulesConfig.load()
     candidate = Candidate(callback.skill.name, wanted, callback.phone_number, callback.pk)
+    refused: dict[str, None] = {}  # the codes that refused the offered slots, in order
     for slot in suggest(candidate, count=3, config=config, now=now):
         if slot.start < wanted:
             continue  # past the booking horizon suggest offers earlier slots: not for a round
@@ -151,7 +152,8 @@ def _book_next_round(
         if any(v.code == ViolationCode.DO_NOT_CALL for v in verdict.violations):
             return _barred(callback, slot.start, actor, {**base, "outcome": outcome})
         if not verdict.valid:
-            continue  # taken meanwhile: the next one
+            refused.update(dict.fromkeys(v.code for v in verdict.violations))
+            continue  # taken meanwhile (or the campaign or skill refuses): the next one
         moved = [] if slot.start == wanted else _codes_at(candidate, config, now)
         chosen = {
             "why": why,
@@ -182,7 +184,8 @@ def _book_next_round(
         )
         return Status.RECALLED
     detail = f"no valid time left for round {callback.round + 1} ({why})"
-    _move(callback, Status.EXPIRED, EventKind.EXPIRED, actor, {**base, "detail": detail})
+    because = {"refused_because": ", ".join(refused)} if refused else {}
+    _move(callback, Status.EXPIRED, EventKind.EXPIRED, actor, {**base, "detail": detail, **because})
     return Status.EXPIRED
 
 

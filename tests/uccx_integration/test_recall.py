@@ -210,6 +210,23 @@ def test_with_no_valid_time_left_the_round_expires(
     assert not Callback.objects.filter(recall_of=callback).exists()
 
 
+def test_a_round_the_campaign_now_refuses_expires_and_says_why(
+    policy, simulator, client, informix, one_attempt, campaign
+):
+    callback = a_callback()
+    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+        services.export_due_callbacks(client=client)
+    campaign.enabled = False  # disabled while UCCX dials round 1: it takes no new round
+    campaign.save()
+
+    callback = round_of(client, simulator, informix, callback, "no_answer", MONDAY_10)
+
+    assert callback.status == Status.EXPIRED
+    expired = events(callback, EventKind.EXPIRED)[0].details
+    assert expired["refused_because"] == "campaign_disabled"
+    assert not Callback.objects.filter(recall_of=callback).exists()
+
+
 def test_a_personal_callback_becomes_standard_after_its_failed_rounds(
     policy, simulator, client, informix, one_attempt
 ):
