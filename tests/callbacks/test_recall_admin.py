@@ -55,7 +55,7 @@ def test_the_suggested_defaults_retry_what_may_answer_later_and_never_an_invalid
 def test_an_administrator_sets_the_issues_policy_and_its_history_is_kept(staff_client, campaign):
     page = staff_client.get(ADD).content.decode()
     assert "dial attempts" in page and "9 times" in page  # how rounds combine with UCCX's
-    assert "Rounds are counted per callback, whatever ended each one" in page
+    assert "<p><strong>Counting.</strong> Rounds are counted per callback, whatever" in page
     assert "round 3 the next day at the time first promised, then failed" in page
 
     response = staff_client.post(
