@@ -5,7 +5,8 @@ calls the customer back about something already solved.
 Reported by the IVR (POST /api/v1/ivr/called-in) or by an administrator (the callbacks'
 admin action). Per GlobalRules: the switch `called_in_closes_callbacks`, and the window
 `called_in_window_hours`: only callbacks booked within that many hours before the call
-are taken to be about it. Closed are the callbacks still `scheduled` or `in_dialer`
+are taken to be about it (a recall round by its promise's booking, its first round's).
+Closed are the callbacks still `scheduled` or `in_dialer`
 (docs/architecture.md §6); one being exported or already on a call is left to finish.
 Why a terminal state of its own: docs/decisions/do-not-call-and-called-in.md.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from scheduling.models import GlobalRules
@@ -57,12 +59,10 @@ def callbacks_close_called_in(
     }
     with transaction.atomic():
         candidates = list(
-            Callback.objects.filter(
-                phone_number=phone_number,
-                status__in=CLOSABLE,
-                created_at__gte=since,
-                created_at__lte=at,
-            )
+            Callback.objects.filter(phone_number=phone_number, status__in=CLOSABLE)
+            # A recall round is as old as its promise: the first round's booking.
+            .annotate(booked_at=Coalesce("first_round__created_at", "created_at"))
+            .filter(booked_at__gte=since, booked_at__lte=at)
             .order_by("scheduled_at", "pk")
             .values_list("pk", "status", "account_number")
         )

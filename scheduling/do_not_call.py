@@ -121,6 +121,16 @@ def violation_for(entry: DoNotCallEntry, e164: str) -> Violation:
     )
 
 
+def barred_details(entry: DoNotCallEntry) -> dict[str, str]:
+    """What a callback's timeline says when the list closed it (at dial time, or when its
+    next recall round would ring a listed number)."""
+    return {
+        "reason": ViolationCode.DO_NOT_CALL.value,
+        "entry": entry.value,
+        "detail": f"on the do-not-call list: {entry.reason}",
+    }
+
+
 def do_not_call_violations(e164: str, *, at: dt.datetime) -> list[Violation]:
     """The booking check: `do_not_call` when an entry bars the number at `at`."""
     entry = entry_for(e164, at=at)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_permission_codename
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from scheduling.codes import ViolationCode
 from scheduling.display import admin_time, local_short, local_time, utc_time
 from scheduling.phones import PhoneError, e164_for_search
 
@@ -64,8 +65,25 @@ class CallbackEventInline(admin.TabularInline):
 
     @admin.display(description="details")
     def detail_text(self, event: CallbackEvent) -> str:
-        shown = [f"{k}: {v}" for k, v in (event.details or {}).items() if v not in (None, "")]
+        shown = [
+            f"{k}: {_in_words(k, v)}"
+            for k, v in (event.details or {}).items()
+            if v not in (None, "")
+        ]
         return "; ".join(shown) or self.get_empty_value_display()
+
+
+def _in_words(key: str, value: object) -> object:
+    """A recall round's `moved_because` or `refused_because` (rule codes, comma-separated)
+    in the rules' words:
+    "too_soon" reads "Sooner than the minimum lead time (too_soon)"."""
+    if key not in ("moved_because", "refused_because") or not isinstance(value, str):
+        return value
+    labels = dict(ViolationCode.choices)
+    return ", ".join(
+        f"{labels[code]} ({code})" if code in labels else code
+        for code in (part.strip() for part in value.split(","))
+    )
 
 
 def _timestamp(name: str, label: str):

@@ -2,6 +2,7 @@
 
 import phonenumbers
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,6 +13,7 @@ from ..dialplan import dial_string_for
 from ..forms import CallbackCampaignForm
 from ..models import CallbackCampaign
 from ..purge_action import purge_selected
+from ..recall.models import RecallPolicy
 
 DIAL_PLAN_EXAMPLES = ("+48221234567", "+12125550100")
 
@@ -31,7 +33,7 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
     )
     list_filter = ("enabled", "unknown_action")
     search_fields = ("name", "presented_number", "external_script")
-    readonly_fields = ("dial_plan_example",)
+    readonly_fields = ("dial_plan_example", "recall_policy_link")
     list_select_related = False
     fieldsets = (
         (
@@ -70,6 +72,14 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
             },
         ),
         (
+            "Recall",
+            {
+                "description": "What happens when a round ends without reaching an agent, "
+                "after the UCCX campaign's own dial attempts.",
+                "fields": ("recall_policy_link",),
+            },
+        ),
+        (
             "Export",
             {
                 "description": "How callbacks of this campaign are sent to UCCX.",
@@ -95,6 +105,27 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
             ((_readable(number), dial_string_for(number, saved)) for number in DIAL_PLAN_EXAMPLES),
         )
         return format_html('{}<span class="quiet">With the saved settings.</span>', lines)
+
+    @admin.display(description="recall policy")
+    def recall_policy_link(self, campaign: CallbackCampaign) -> str:
+        policy = RecallPolicy.objects.filter(campaign_id=campaign.pk).first()
+        if policy is not None:
+            url = reverse("admin:callbacks_recallpolicy_change", args=[policy.pk])
+            return format_html(
+                '<a href="{}">{}</a> (no answer: {}, at most {} rounds)',
+                url,
+                policy,
+                policy.no_answer_after or "never again",
+                policy.no_answer_rounds,
+            )
+        if not campaign.pk:
+            return "Shown once the campaign is saved."
+        url = reverse("admin:callbacks_recallpolicy_add")
+        return format_html(
+            'None: one round, then failed. <a href="{}?campaign={}">Add a recall policy</a>',
+            url,
+            campaign.pk,
+        )
 
 
 def _readable(e164: str) -> str:

@@ -7,17 +7,30 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..recall.models import RecallOutcome, RecallPolicy
 
+# The fieldset description is shown as HTML (Django's admin marks it safe): static text.
 HOW_ROUNDS_COMBINE = (
-    "A round is one UCCX contact: within it, the UCCX campaign makes its own dial "
-    "attempts (at most its maximum dial attempts, retrying busy and no answer after its "
-    "retry delays, at most 60 minutes). Only when UCCX closes the contact without an "
-    "agent does the round end; then the policy below decides whether a new round, a new "
-    "contact with a new account number, is imported later. So 3 rounds of a campaign "
-    "with 3 dial attempts can ring the customer up to 9 times. Each new round goes to "
-    "the next valid time the rules give at or after the wanted one (business hours, "
-    "holidays, the customer's window, capacity, the booking horizon); with none left, "
-    "the callback expires. Reports judge the promise by its first round. A campaign "
-    "without a policy gets one round."
+    "<p><strong>Rounds and the UCCX campaign's own dial attempts.</strong> A round is one "
+    "UCCX contact. Within it, the UCCX campaign makes its own dial attempts: at most its "
+    "maximum dial attempts, busy and no answer retried after its retry delays (at most "
+    "60 minutes); an answering machine, a fax or an invalid number closes the contact at "
+    "once. The round ends when UCCX closes the contact without an agent, or when the "
+    "customer hangs up in the IVR. Only then does this policy decide, by what ended the "
+    "round, whether a new round (a new UCCX contact with a new account number, linked to "
+    "the one before) is imported later. So 3 rounds of a campaign with 3 dial attempts "
+    "can ring a customer who never answers up to 9 times.</p>"
+    "<p><strong>Counting.</strong> Rounds are counted per callback, whatever ended each "
+    "one: 'rounds at most' is the rounds in all, the first one included, and the waits "
+    "are used in order (the first before round 2, the second before round 3, the last "
+    "one repeats). '30, next day' with 3 rounds: round 2 about 30 minutes after round 1 "
+    "ended, round 3 the next day at the time first promised, then failed.</p>"
+    "<p><strong>When.</strong> Each new round goes to the first valid time the rules "
+    "give at or after the wanted one (business hours, holidays, the customer's window, "
+    "the minimum lead time, slot capacity, the booking horizon; the timeline says what "
+    "moved it); with none left, the callback expires. A number on the do-not-call list "
+    "gets no new round (the callback is cancelled), and a waiting round is closed as "
+    "satisfied when the customer calls in first.</p>"
+    "<p><strong>Reports</strong> judge the promise by its first round and count its "
+    "rounds and attempts. A campaign without a policy gets one round.</p>"
 )
 
 

@@ -17,7 +17,7 @@ from scheduling.codes import ViolationCode
 from scheduling.phones import PhoneError, e164_for_search, parse_phone
 from scheduling.rules import RulesConfig, free_slots
 
-from .. import services
+from .. import ivr, services
 from ..models import Callback, CallbackCampaign, CallbackEvent, Source
 from ..states import TransitionRefused
 from ..validation import callback_validate, campaign_violations
@@ -340,7 +340,7 @@ class IvrRouteView(IvrView):
         examples=[ex.ROUTE, ex.ROUTE_UNKNOWN],
     )
     def get(self, request, account_number: str):
-        route = services.callback_route_for_ivr(
+        route = ivr.callback_route_for_ivr(
             account_number=account_number, campaign_hint=request.query_params.get("campaign")
         )
         return Response(RouteOutput(route).data, status=200 if route.found else 404)
@@ -369,7 +369,7 @@ class IvrOutcomeView(IvrView):
         body = OutcomeInput(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            result = services.callback_record_ivr_outcome(
+            result = ivr.callback_record_ivr_outcome(
                 callback=callback,
                 outcome=body.validated_data["outcome"],
                 scheduled_at=body.validated_data["scheduled_at"] or None,

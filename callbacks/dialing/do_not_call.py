@@ -9,13 +9,12 @@ back: UCCX has no call to withdraw one contact, and the IVR still routes the cal
 
 import datetime as dt
 
-from scheduling.do_not_call import listed_numbers
+from scheduling.do_not_call import barred_details, listed_numbers
 
 from .. import states
 from ..models import EventKind, Status
 
 ACTOR = "scheduler"
-REASON = "do_not_call"
 
 
 def callbacks_cancel_do_not_call(rows: list[tuple[int, str]], *, now: dt.datetime) -> set[int]:
@@ -28,11 +27,7 @@ def callbacks_cancel_do_not_call(rows: list[tuple[int, str]], *, now: dt.datetim
     for pk, phone in rows:
         entry = listed.get(phone)
         if entry is not None:
-            details[pk] = {
-                "reason": REASON,
-                "entry": entry.value,
-                "detail": f"on the do-not-call list: {entry.reason}",
-            }
+            details[pk] = barred_details(entry)
     return set(
         states.transition_many(
             list(details),

@@ -39,6 +39,7 @@ class ApplySummary:
     failed: int = 0
     recalled: int = 0  # a new round booked (callbacks.recall)
     expired: int = 0  # no valid time left for the next round
+    cancelled: int = 0  # the next round's number is on the do-not-call list
 
     def add(self, other: "ApplySummary") -> None:
         self.seen += other.seen
@@ -48,6 +49,7 @@ class ApplySummary:
         self.failed += other.failed
         self.recalled += other.recalled
         self.expired += other.expired
+        self.cancelled += other.cancelled
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -58,6 +60,7 @@ class ApplySummary:
             "failed": self.failed,
             "recalled": self.recalled,
             "expired": self.expired,
+            "cancelled": self.cancelled,
         }
 
 
@@ -155,6 +158,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         summary.failed += ends.get(Status.FAILED, 0)
         summary.recalled += ends.get(Status.RECALLED, 0)
         summary.expired += ends.get(Status.EXPIRED, 0)
+        summary.cancelled += ends.get(Status.CANCELLED, 0)
     summary.updated = len(changed)
     summary.attempts = len(attempt_events)
     return summary

@@ -1,7 +1,7 @@
 """The next round of a callback whose round ended without reaching an agent.
 
 Called where a round ends: the poll's closures (callbacks.dialing.observations) and the
-IVR's `customer_hangup` (callbacks.services). Per callback, its campaign's recall policy
+IVR's `customer_hangup` (callbacks.ivr). Per callback, its campaign's recall policy
 (callbacks.recall.models) decides:
 
 - no policy, an outcome the policy does not retry, or rounds used up: `failed`, as
@@ -12,7 +12,9 @@ IVR's `customer_hangup` (callbacks.services). Per callback, its campaign's recal
   business hours, holidays, the customer's window, capacity, the booking horizon, and
   any rule added to the engine later. The round becomes `recalled` and a new callback
   (round + 1, linked by recall_of and first_round) is booked at that time;
-- no valid time left at or after the wanted one: `expired`, as today.
+- no valid time left at or after the wanted one: `expired`, as today;
+- the number is on the do-not-call list at the next round's time: `cancelled` with the
+  entry's reason (as at dial time), no new round.
 
 Each callback is decided in its own transaction (savepoint) with the creations lock of
 callbacks.services, so a round is never booked twice and never lost: the old round's
@@ -30,7 +32,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.codes import ViolationCode
 from scheduling.display import local_time
+from scheduling.do_not_call import barred_details, entry_for
 from scheduling.rules import Candidate, RulesConfig, assess, suggest
 
 from .. import states
@@ -139,13 +143,17 @@ def _book_next_round(
         why = f"{RecallOutcome(outcome).label.lower()}: the next day at the promised time"
     config = RulesConfig.load()
     candidate = Candidate(callback.skill.name, wanted, callback.phone_number, callback.pk)
+    refused: dict[str, None] = {}  # the codes that refused the offered slots, in order
     for slot in suggest(candidate, count=3, config=config, now=now):
         if slot.start < wanted:
             continue  # past the booking horizon suggest offers earlier slots: not for a round
         request = replace(request_for(callback, slot.start), agent_id=agent_id)
         verdict = callback_validate(request=request, config=config, now=now, exclude_id=callback.pk)
+        if any(v.code == ViolationCode.DO_NOT_CALL for v in verdict.violations):
+            return _barred(callback, slot.start, actor, {**base, "outcome": outcome})
         if not verdict.valid:
-            continue  # taken meanwhile: the next one
+            refused.update(dict.fromkeys(v.code for v in verdict.violations))
+            continue  # taken meanwhile (or the campaign or skill refuses): the next one
         moved = [] if slot.start == wanted else _codes_at(candidate, config, now)
         chosen = {
             "why": why,
@@ -176,8 +184,22 @@ def _book_next_round(
         )
         return Status.RECALLED
     detail = f"no valid time left for round {callback.round + 1} ({why})"
-    _move(callback, Status.EXPIRED, EventKind.EXPIRED, actor, {**base, "detail": detail})
+    because = {"refused_because": ", ".join(refused)} if refused else {}
+    _move(callback, Status.EXPIRED, EventKind.EXPIRED, actor, {**base, "detail": detail, **because})
     return Status.EXPIRED
+
+
+def _barred(callback: Callback, at: dt.datetime, actor: str, base: dict[str, Any]) -> str:
+    """The number is on the do-not-call list at the next round's time: no round, the
+    promise ends `cancelled` with the entry's reason, as at dial time (`failed` with it
+    from `in_ivr`, where the state machine allows no cancellation)."""
+    entry = entry_for(callback.phone_number, at=at)  # the one the verdict found
+    listed = barred_details(entry) if entry else {"reason": ViolationCode.DO_NOT_CALL.value}
+    if states.can_transition(callback.status, Status.CANCELLED):
+        _move(callback, Status.CANCELLED, EventKind.CANCELLED, actor, {**base, **listed})
+        return Status.CANCELLED
+    _move(callback, Status.FAILED, EventKind.FAILED, actor, {**base, **listed})
+    return Status.FAILED
 
 
 def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetime:
@@ -195,10 +217,10 @@ def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetim
 
 
 def _codes_at(candidate: Candidate, config: RulesConfig, now: dt.datetime) -> list[str]:
-    """Why the wanted time itself was not taken: the rules it breaks (none: its slot
-    start is later, or the slot was taken meanwhile)."""
+    """Why the wanted time itself was not taken: the rules it breaks (none: the next slot
+    start is later, or that slot is full or was taken meanwhile)."""
     codes = [v.code for v in assess(candidate, config=config, now=now).violations]
-    return codes or ["the next slot start"]
+    return codes or ["the next free slot"]
 
 
 def _details(callback: Callback, fall_back: bool) -> CustomerDetails:

@@ -470,7 +470,7 @@ def test_it_groups_the_campaign_in_fieldsets(staff_client, campaign):
     response = staff_client.get(url("callbackcampaign_change", campaign.pk))
 
     names = [fieldset.name for fieldset in response.context["adminform"]]
-    assert names == ["UCCX campaign", "Dial plan", "IVR routing", "Export"]
+    assert names == ["UCCX campaign", "Dial plan", "IVR routing", "Recall", "Export"]
 
 
 @pytest.mark.parametrize(

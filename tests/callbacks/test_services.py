@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from callbacks import services, states
+from callbacks import ivr, services, states
 from callbacks.models import Callback, CallbackCampaign, CallbackEvent, RouteAction, Source, Status
 from callbacks.validation import CallbackRequest, callback_validate
 from scheduling.models import BusinessHours, GlobalRules, OpeningPeriod, Skill, Weekday
@@ -410,7 +410,7 @@ def test_it_routes_a_known_callback_and_moves_it_into_the_ivr(
     callback = make_callback(first_name="Jan", last_name="Kowalski", **overrides)
     put_in(callback, Status.IN_DIALER)
 
-    route = services.callback_route_for_ivr(account_number=callback.account_number)
+    route = ivr.callback_route_for_ivr(account_number=callback.account_number)
 
     assert route.as_dict() == {
         "found": True,
@@ -438,11 +438,11 @@ def test_it_routes_a_known_callback_and_moves_it_into_the_ivr(
 
 def test_it_only_records_a_repeated_lookup(make_callback, put_in, now):
     callback = put_in(make_callback(), Status.IN_DIALER)
-    services.callback_route_for_ivr(account_number=callback.account_number)
+    ivr.callback_route_for_ivr(account_number=callback.account_number)
     events_before = callback.events.count()
 
     with time_machine.travel(now + dt.timedelta(minutes=2), tick=False):
-        route = services.callback_route_for_ivr(account_number=callback.account_number.lower())
+        route = ivr.callback_route_for_ivr(account_number=callback.account_number.lower())
 
     assert route.found
     stored = fresh(callback)
@@ -453,9 +453,9 @@ def test_it_only_records_a_repeated_lookup(make_callback, put_in, now):
 
 
 def test_it_routes_an_unknown_account_number_by_the_default_campaign(demo):
-    route = services.callback_route_for_ivr(account_number="CB9999999999")
+    route = ivr.callback_route_for_ivr(account_number="CB9999999999")
 
-    assert route == services.Route(
+    assert route == ivr.Route(
         found=False,
         action=RouteAction.SKILL,
         skill="Support",
@@ -471,7 +471,7 @@ def test_it_routes_an_unknown_account_number_by_the_hinted_campaign(demo, hint):
         unknown_action=RouteAction.SCRIPT
     )
 
-    route = services.callback_route_for_ivr(account_number="CB9999999999", campaign_hint=hint)
+    route = ivr.callback_route_for_ivr(account_number="CB9999999999", campaign_hint=hint)
 
     assert (route.found, route.action, route.campaign) == (
         False,
@@ -484,13 +484,13 @@ def test_it_routes_an_unknown_account_number_by_the_hinted_campaign(demo, hint):
 def test_it_falls_back_to_the_first_enabled_campaign_for_an_unknown_hint(demo):
     CallbackCampaign.objects.filter(name="Callback_Main").update(enabled=False)
 
-    route = services.callback_route_for_ivr(account_number="CB9999999999", campaign_hint="Nope")
+    route = ivr.callback_route_for_ivr(account_number="CB9999999999", campaign_hint="Nope")
 
     assert (route.found, route.campaign, route.skill) == (False, "Callback_Premium", "Support")
 
 
 def test_it_falls_back_to_the_default_campaign_for_an_unknown_uccx_id(demo):
-    route = services.callback_route_for_ivr(account_number="CB9999999999", campaign_hint="99")
+    route = ivr.callback_route_for_ivr(account_number="CB9999999999", campaign_hint="99")
 
     assert (route.found, route.action) == (False, RouteAction.SKILL)
     assert (route.campaign, route.skill) == ("Callback_Main", "Support")
@@ -504,7 +504,7 @@ def test_it_records_a_queueing_outcome_only(make_callback, put_in, outcome):
     callback = put_in(make_callback(), Status.IN_IVR)
     before, events_before = row(callback), callback.events.count()
 
-    result = services.callback_record_ivr_outcome(callback=callback, outcome=outcome)
+    result = ivr.callback_record_ivr_outcome(callback=callback, outcome=outcome)
 
     assert result.pk == callback.pk
     assert row(callback) == before
@@ -517,7 +517,7 @@ def test_it_records_a_queueing_outcome_only(make_callback, put_in, outcome):
 def test_it_fails_a_callback_whose_customer_hung_up(make_callback, put_in, now):
     callback = put_in(make_callback(), Status.IN_IVR)
 
-    services.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
+    ivr.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
 
     stored = fresh(callback)
     assert (stored.status, stored.last_result, stored.finished_at) == (
@@ -532,7 +532,7 @@ def test_it_fails_a_callback_whose_customer_hung_up(make_callback, put_in, now):
 def test_it_reschedules_on_the_customers_request_in_the_ivr(make_callback, put_in):
     old = put_in(make_callback(), Status.IN_IVR)
 
-    new = services.callback_record_ivr_outcome(
+    new = ivr.callback_record_ivr_outcome(
         callback=old, outcome="reschedule_requested", scheduled_at="2026-11-24T12:00"
     )
 
@@ -557,7 +557,7 @@ def test_it_keeps_the_callback_in_the_ivr_when_the_new_time_is_refused(
     before = row(callback)
 
     with pytest.raises(services.CallbackRejected) as rejected:
-        services.callback_record_ivr_outcome(
+        ivr.callback_record_ivr_outcome(
             callback=callback, outcome="reschedule_requested", scheduled_at=when
         )
 

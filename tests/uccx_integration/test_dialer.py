@@ -1,13 +1,18 @@
 import random
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
+from callbacks.dialplan import dial_string_for
+from callbacks.management.commands.seed_demo import DEMO_RECALL_POLICY, LIVE_CALLBACKS
+from callbacks.models import CallbackCampaign
 from tests.cast import contact
 from uccx_integration import mapping
 from uccx_integration.mapping import CallResult, CallStatus
-from uccx_integration.simulator.dialer import Dialer, parse_mix
+from uccx_integration.simulator.dialer import Dialer, parse_mix, parse_number_outcomes
 from uccx_integration.simulator.store import CampaignConfig
 
 NOON_IN_WARSAW = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
@@ -98,3 +103,29 @@ def test_it_parses_an_outcome_mix():
     assert mix == {CallResult.VOICE: 70, CallResult.BUSY: 10, CallResult.NO_ANSWER: 20}
     with pytest.raises(ValueError):
         parse_mix("ringing=5")
+
+
+def test_it_parses_per_number_outcomes_and_names_the_known_ones_when_refusing():
+    told = parse_number_outcomes("225550103=no_answer, 225550104=IVR_HANGUP,")
+
+    assert told == {"225550103": "no_answer", "225550104": "ivr_hangup"}
+    with pytest.raises(ValueError, match="queue_abandoned"):
+        parse_number_outcomes("225550105=ringing")
+    with pytest.raises(ValueError, match="digits=outcome"):
+        parse_number_outcomes("=busy")
+
+
+def test_make_runs_simulator_never_answers_the_demos_recall_number():
+    """The Procfile's --number-outcomes names the digits Callback_Main dials for
+    seed_demo's recall callback, so the recall demo of make run holds together."""
+    (line,) = [
+        line
+        for line in (Path(settings.BASE_DIR) / "Procfile").read_text().splitlines()
+        if line.startswith("simulator:")
+    ]
+    told = parse_number_outcomes(line.split("--number-outcomes ")[1].split()[0])
+    (recall,) = [row for row in LIVE_CALLBACKS if row[4] == "Recall"]
+    campaign = CallbackCampaign(name=recall[1], home_region="PL", international_prefix="00")
+
+    assert told == {dial_string_for(recall[0], campaign): "no_answer"}
+    assert DEMO_RECALL_POLICY == {"no_answer_after": "30, next day", "no_answer_rounds": 3}

@@ -1,90 +1,26 @@
 """Recall rounds through the simulator: each outcome class as the simulator is told it
 per number, the next round at the next valid time the rules engine finds (across
 closing time, holidays and a DST change), the policy exhausted, no valid time left,
-personal callbacks made standard, and the IVR hang-up."""
+personal callbacks made standard, and the IVR hang-up. The script is called directly
+here; test_recall_http.py runs every outcome class with the script over HTTP."""
 
 import datetime as dt
 
 import pytest
 
-from callbacks import services as callback_services
 from callbacks.dialplan import dial_string_for
 from callbacks.models import Callback, EventKind, Status
 from callbacks.recall.models import RecallPolicy
 from callbacks.recall.rounds import ROUNDS_EXHAUSTED_PERSONAL
 from scheduling.models import GlobalRules
 from tests.uccx_integration.flow_helpers import at, due_callbacks, events, needs_sqlite_odbc
+from tests.uccx_integration.recall_helpers import MONDAY_10, a_callback, next_round, round_of
 from uccx_integration import services
-from uccx_integration.simulator.dialer import Dialer
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
 UTC = dt.UTC
-# Monday 23 November 2026, Warsaw (CET, UTC+1).
-MONDAY_10 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class DirectIvr:
-    """The callback script on an answered call, calling the services directly (what the
-    IVR API does for it): look up, then queue (queued_skill) or, told so, hang up."""
-
-    def handle_answered(self, account_number: str, campaign_name: str) -> str:
-        route = callback_services.callback_route_for_ivr(account_number=account_number)
-        callback = Callback.objects.get(account_number=account_number)
-        outcome = "queued_agent" if route.action == "agent" else "queued_skill"
-        callback_services.callback_record_ivr_outcome(callback=callback, outcome=outcome)
-        return outcome
-
-    def hang_up_after_lookup(self, account_number: str, campaign_name: str) -> None:
-        callback_services.callback_route_for_ivr(account_number=account_number)
-        callback = Callback.objects.get(account_number=account_number)
-        callback_services.callback_record_ivr_outcome(callback=callback, outcome="customer_hangup")
-
-
-@pytest.fixture
-def policy(campaign):
-    return RecallPolicy.objects.create(
-        campaign=campaign, no_answer_after="30, next day", no_answer_rounds=3
-    )
-
-
-@pytest.fixture
-def one_attempt(simulator):
-    """The UCCX campaign makes one dial attempt per contact: one round, one dial."""
-    for campaign in simulator.campaigns.values():
-        campaign.max_dial_attempts = 1
-
-
-def round_of(client, simulator, informix, callback, outcome, moment, dial_after=5):
-    """Export the callback at `moment` (its time), the simulator dials it with `outcome`
-    `dial_after` minutes later, the poll reads it a minute after that."""
-    with at(moment - dt.timedelta(seconds=30)):
-        services.export_due_callbacks(client=client)
-    dialed = moment + dt.timedelta(minutes=dial_after)
-    dialer = Dialer(
-        simulator.store,
-        simulator.campaigns,
-        ivr=DirectIvr(),
-        number_outcomes={callback.dial_number: outcome},
-    )
-    with at(dialed):
-        assert dialer.dial_round() == 1
-    with at(dialed + dt.timedelta(minutes=1)):
-        services.poll_dialer_results(informix=informix)
-    callback.refresh_from_db()
-    return callback
-
-
-def next_round(callback) -> Callback:
-    return Callback.objects.get(recall_of=callback)
-
-
-def a_callback(at_time=MONDAY_10, skill="Sales", **fields) -> Callback:
-    (callback,) = due_callbacks(1, at=at_time, skill=skill)
-    if fields:
-        Callback.objects.filter(pk=callback.pk).update(**fields)
-        callback.refresh_from_db()
-    return callback
+MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +84,35 @@ def test_a_round_past_closing_time_goes_to_the_next_opening(
     assert "2026-11-24 08:00 CET" in recalled["scheduled"]
 
 
+def test_a_round_wanted_in_a_full_slot_takes_the_next_one(
+    policy, simulator, client, informix, one_attempt
+):
+    due_callbacks(10, at=MONDAY_10 + 45 * MINUTE)  # the cast's 10 a slot: 10:45 is full
+    callback = round_of(client, simulator, informix, a_callback(), "no_answer", MONDAY_10)
+
+    # Ended 10:06, wanted 10:36; the 10:45 slot is full: 11:00.
+    assert next_round(callback).scheduled_at == MONDAY_10 + 60 * MINUTE
+    assert events(callback, EventKind.RECALLED)[0].details["moved_because"] == "the next free slot"
+
+
+def test_a_round_waits_for_the_customers_own_hours(
+    policy, simulator, client, informix, one_attempt, campaign
+):
+    # A Tokyo number (UTC+9), customers called 08:00-21:00 their time: round 1 at 12:30
+    # in Warsaw (20:30 in Tokyo) ends at 12:35; 13:05 is 21:05 in Tokyo.
+    phone = "+81312345678"
+    half_past_twelve = dt.datetime(2026, 11, 23, 11, 30, tzinfo=UTC)
+    callback = a_callback(
+        half_past_twelve, phone_number=phone, dial_number=dial_string_for(phone, campaign)
+    )
+    callback = round_of(client, simulator, informix, callback, "no_answer", half_past_twelve)
+
+    # Tokyo's 08:00 is midnight in Warsaw: the first valid time is Tuesday's 08:00 opening.
+    assert next_round(callback).scheduled_at == dt.datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    moved = events(callback, EventKind.RECALLED)[0].details["moved_because"]
+    assert "outside_customer_hours" in moved
+
+
 def test_next_day_skips_the_holidays_and_the_weekend(campaign, simulator, client, informix):
     for c in simulator.campaigns.values():
         c.max_dial_attempts = 1
@@ -174,6 +139,33 @@ def test_next_day_keeps_the_promised_wall_time_across_the_dst_change(
     second = next_round(callback)
     assert second.scheduled_at == dt.datetime(2026, 10, 25, 9, 0, tzinfo=UTC)  # 10:00 CET
     assert (second.local_date, second.local_offset_minutes) == (dt.date(2026, 10, 25), 60)
+
+
+@pytest.mark.parametrize(
+    ("saturday", "monday"),
+    [
+        # Saturday 13:30 CEST; the clocks go back on Sunday: Monday 08:00 CET.
+        (
+            dt.datetime(2026, 10, 24, 11, 30, tzinfo=UTC),
+            dt.datetime(2026, 10, 26, 7, 0, tzinfo=UTC),
+        ),
+        # Saturday 13:30 CET; the clocks go forward on Sunday: Monday 08:00 CEST.
+        (dt.datetime(2026, 3, 28, 12, 30, tzinfo=UTC), dt.datetime(2026, 3, 30, 6, 0, tzinfo=UTC)),
+    ],
+    ids=["autumn", "spring"],
+)
+def test_minutes_past_closing_before_a_dst_change_go_to_the_opening_in_the_new_offset(
+    policy, simulator, client, informix, one_attempt, saturday, monday
+):
+    # Sales closes at 14:00 on Saturday and all Sunday: round 1 ends at 13:35, +30 min.
+    callback = round_of(client, simulator, informix, a_callback(saturday), "no_answer", saturday)
+
+    second = next_round(callback)
+    assert second.scheduled_at == monday
+    zone = "CET" if monday.month == 10 else "CEST"
+    recalled = events(callback, EventKind.RECALLED)[0].details
+    assert f"08:00 {zone}" in recalled["scheduled"]
+    assert recalled["moved_because"] == "skill_closed"
 
 
 def test_the_rounds_run_until_the_policy_is_exhausted_then_it_fails(
@@ -215,6 +207,23 @@ def test_with_no_valid_time_left_the_round_expires(
     assert (
         "no valid time left for round 2" in events(callback, EventKind.EXPIRED)[0].details["detail"]
     )
+    assert not Callback.objects.filter(recall_of=callback).exists()
+
+
+def test_a_round_the_campaign_now_refuses_expires_and_says_why(
+    policy, simulator, client, informix, one_attempt, campaign
+):
+    callback = a_callback()
+    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+        services.export_due_callbacks(client=client)
+    campaign.enabled = False  # disabled while UCCX dials round 1: it takes no new round
+    campaign.save()
+
+    callback = round_of(client, simulator, informix, callback, "no_answer", MONDAY_10)
+
+    assert callback.status == Status.EXPIRED
+    expired = events(callback, EventKind.EXPIRED)[0].details
+    assert expired["refused_because"] == "campaign_disabled"
     assert not Callback.objects.filter(recall_of=callback).exists()
 
 
