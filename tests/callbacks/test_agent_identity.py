@@ -239,3 +239,16 @@ def test_key_only_mode_trusts_the_agent_id_the_client_sends(gadget_key, booked, 
     )
     assert session.status_code == 403
     assert error_codes(session) == [(None, "agent_auth_key_only")]
+
+
+def test_delivered_records_the_verified_agent_not_the_bodys(finesse, gadget_key, booked, put_in):
+    agent = signed_in(gadget_key, "agent001")
+    callback = put_in(booked["standard"], Status.IN_IVR)
+
+    answer = agent.post(
+        f"{CALLBACKS}/{callback.pk}/delivered", {"agent_id": "agent002"}, format="json"
+    )
+
+    assert answer.status_code == 200
+    event = callback.events.get(kind="delivered")
+    assert event.details["agent_id"] == "agent001"
