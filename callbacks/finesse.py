@@ -130,8 +130,21 @@ def _get(path: str, authorization: str) -> requests.Response:
     return response
 
 
+def authorization_header(value: str) -> str:
+    """The Authorization header for the gadget's `authorization` pref. finesse.js 10.6.1
+    keeps the bare base64(id:password) there (ClientServices.init decodes it with
+    getCredentials) and sends "Basic " + it itself: a value without a scheme is Basic.
+    One with "Basic " or "Bearer " (SSO; what the pref holds then is unconfirmed) is
+    sent as it is."""
+    value = value.strip()
+    if value.partition(" ")[0].lower() in ("basic", "bearer"):
+        return value
+    return f"Basic {value}"
+
+
 def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
     """The agent as Finesse knows them, with the agents of the teams they supervise."""
+    authorization = authorization_header(authorization)
     response = _get(f"User/{quote(agent_id, safe='')}", authorization)
     try:
         user = parse_user(response.content)

@@ -1,4 +1,4 @@
-"""Personal callbacks when the agent is away (issue 15; docs/architecture.md §6).
+"""Personal callbacks when the agent is away (docs/architecture.md §7 step 5).
 
 At the dial-time re-check, before an export claims a campaign's due callbacks, the
 Campaign Manager asks Finesse for the state of each due personal callback's agent (GET

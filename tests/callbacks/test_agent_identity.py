@@ -252,3 +252,15 @@ def test_delivered_records_the_verified_agent_not_the_bodys(finesse, gadget_key,
     assert answer.status_code == 200
     event = callback.events.get(kind="delivered")
     assert event.details["agent_id"] == "agent001"
+
+
+def test_the_pref_as_finesse_js_keeps_it_bare_base64_is_sent_as_basic(finesse, gadget_key):
+    # finesse.js 10.6.1 puts base64(id:password) in the pref, without "Basic ".
+    bare = basic("agent001").removeprefix("Basic ")
+
+    answer = key_client(gadget_key).post(
+        SESSION, {"agent_id": "agent001", "authorization": bare}, format="json"
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["agent_id"] == "agent001"
