@@ -145,6 +145,7 @@ def test_a_held_callback_expires_when_the_expiry_passes(finesse, client):
 
     held.refresh_from_db()
     assert held.status == Status.EXPIRED
+    assert events(held, EventKind.EXPIRED)[0].details["detail"] == "held for its logged-out agent"
     assert report_row(held)["held_for_agent"] == 1
 
 
