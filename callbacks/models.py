@@ -189,6 +189,7 @@ class CallbackCampaign(models.Model):
         "in the routing answer as personal_wait_seconds.",
     )
     when_agent_logged_out = models.CharField(
+        "when the agent is logged out",
         max_length=5,
         choices=AgentAway.choices,
         default=AgentAway.SKILL,
@@ -276,12 +277,14 @@ class Callback(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     # Personal callbacks whose agent was logged out at dial time (dialing/agent_away.py).
     skill_reason = models.CharField(
+        "dialed for the skill because",
         max_length=20,
         blank=True,
         editable=False,
         help_text="Set (agent_logged_out): this personal callback was dialed for the skill.",
     )
     held_at = models.DateTimeField(
+        "held for its agent since",
         null=True,
         blank=True,
         editable=False,
