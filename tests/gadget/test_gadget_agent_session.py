@@ -70,6 +70,7 @@ def test_a_wrong_password_says_so_in_the_gadget(
 
     notice = page.locator("#cbg-mine-notice")
     expect(notice).to_be_visible()
+    expect(notice).to_have_class("cbg-notice cbg-notice-error")
     expect(notice).to_have_text(
         "Finesse did not confirm your sign-in, so your personal callbacks cannot be shown. "
         "Sign in to Finesse again and reload the gadget."

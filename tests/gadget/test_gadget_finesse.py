@@ -402,7 +402,7 @@ def container_page(
         content = content.replace(f"__UP_{name}__", value)
     page.route(
         "**/desktop/gadget.html",
-        lambda route: route.fulfill(body=content, content_type="text/html"),
+        lambda route: route.fulfill(body=content, content_type="text/html; charset=utf-8"),
     )
     page.route(
         "**/desktop/assets/js/finesse.js",

@@ -271,7 +271,7 @@ def open_desktop(page, live_server, gadget_key, agent: dict = AGENT, password: s
     )
     page.route(
         "**/desktop/gadget.html",
-        lambda route: route.fulfill(body=content, content_type="text/html"),
+        lambda route: route.fulfill(body=content, content_type="text/html; charset=utf-8"),
     )
     page.route("**/desktop/assets/js/finesse.js", lambda route: route.fulfill(path=library))
     page.route("**/desktop/assets/js/jquery.min.js", lambda route: route.fulfill(path=jquery))
