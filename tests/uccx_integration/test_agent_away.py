@@ -6,6 +6,7 @@ or held until the agent is back within the expiry, as the campaign says. Finesse
 dialed as booked. Shown in the timeline, counted in cm_callback_report."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -196,3 +197,54 @@ def test_no_state_check_without_finesse_or_in_key_only_mode(finesse, client, set
     assert (callback.status, callback.skill_reason) == (Status.IN_DIALER, "")
     assert USER_GET.format("agent003") not in finesse.request_counts()
     assert "agent_state" not in events(callback, EventKind.EXPORT_STARTED)[0].details
+
+
+# --- held across a DST change: the expiry counts real minutes, not the wall clock -------
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def hold_now(campaign, moment: dt.datetime) -> list[Callback]:
+    """The export's claim at `moment`, with the agents' states read before it."""
+    campaign.refresh_from_db()  # when_logged_out() changed it in the database
+    with at(moment):
+        window = dialing.DueWindow.at(moment)
+        presence = dialing.agent_presence(campaign=campaign, window=window)
+        return dialing.callbacks_claim_due(
+            campaign=campaign, window=window, limit=10, presence=presence
+        )
+
+
+def test_a_hold_across_the_autumn_overlap_expires_by_real_minutes(finesse, campaign):
+    # 25 October 2026 in Warsaw: 02:00-03:00 happens twice (CEST, then CET).
+    when_logged_out(AgentAway.HOLD)
+    (first,) = personal("agent003", at=dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC))
+    (second,) = personal("agent003", at=dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC))
+    local = [c.scheduled_at.astimezone(WARSAW) for c in (first, second)]
+    assert [(t.hour, t.minute, t.fold) for t in local] == [(2, 30, 0), (2, 30, 1)]
+
+    assert hold_now(campaign, dt.datetime(2026, 10, 25, 1, 29, 30, tzinfo=dt.UTC)) == []
+    with at(dt.datetime(2026, 10, 25, 1, 45, tzinfo=dt.UTC)):  # 02:45 CET, the second pass
+        dialing.callbacks_expire_overdue()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Status.EXPIRED  # 75 real minutes after its 02:30 CEST
+    assert (second.status, second.held_at is not None) == (Status.SCHEDULED, True)
+
+
+def test_a_hold_across_the_spring_gap_is_not_expired_by_the_missing_hour(finesse, campaign):
+    # 29 March 2026 in Warsaw: 02:00-03:00 does not exist (CET to CEST).
+    when_logged_out(AgentAway.HOLD)
+    promised = dt.datetime(2026, 3, 29, 0, 50, tzinfo=dt.UTC)  # 01:50 CET
+    (held,) = personal("agent003", at=promised)
+
+    assert hold_now(campaign, promised) == []
+    later = dt.datetime(2026, 3, 29, 1, 40, tzinfo=dt.UTC)  # 03:40 CEST: 110 wall minutes
+    assert later.astimezone(WARSAW).hour == 3
+    with at(later):
+        dialing.callbacks_expire_overdue()
+
+    held.refresh_from_db()
+    assert held.status == Status.SCHEDULED  # 50 real minutes: within the 60-minute expiry
+    finesse.finesse.set_state("agent003", "READY")
+    assert [c.pk for c in hold_now(campaign, later)] == [held.pk]  # the agent is back
