@@ -134,7 +134,7 @@ def _export_campaign(
             return
         moment = now()
         window = DueWindow.at(moment, rules)
-        # Personal callbacks' agents' states, asked once per agent per run, before the claim.
+        # Personal callbacks' agents' states, asked once per agent in this run, before the claim.
         presence = dialing.agent_presence(campaign=campaign, window=window, presence=presence)
         claimed = dialing.callbacks_claim_due(
             campaign=campaign, window=window, limit=campaign.batch_size, presence=presence
