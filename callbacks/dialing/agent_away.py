@@ -13,10 +13,11 @@ in LOGOUT is away; then, per campaign (`when_agent_logged_out`):
   held, and the next export run asks again; it is dialed as booked once the agent is back,
   and expires as every scheduled callback does when the expiry passes.
 
-Finesse cannot be read (no answer, an error, the agent unknown to Finesse): the callback
-is dialed as booked (the IVR still waits for the agent, then queues to the skill), its
-timeline says so. Nothing is lost or sent twice: the Finesse reads happen before the claim
-and outside its transaction; a held callback never leaves `scheduled`. No check at all
+Finesse cannot be read (no answer, an error, the agent unknown to Finesse, or the run's
+READ_BUDGET_SECONDS spent): the callback is dialed as booked (the IVR still waits for
+the agent, then queues to the skill), its timeline says so. Nothing is lost or sent
+twice: the Finesse reads happen before the claim and outside its transaction; a held
+callback never leaves `scheduled`. No check at all
 with AGENT_AUTH=key_only, or without FINESSE_URL or FINESSE_USERNAME.
 
 Every decision is an event in the callback's timeline (`agent_away`, or the reason in
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 ACTOR = "scheduler"
 REASON = "agent_logged_out"
+# Seconds one export run may spend asking Finesse (a slow Finesse and many agents must
+# not hold the export, and its campaign lease, for minutes): the agents not asked by then
+# are dialed as booked.
+READ_BUDGET_SECONDS = 60.0
 
 
 def check_enabled() -> bool:
@@ -56,12 +63,18 @@ class Presence:
     checked: bool = False
     states: dict[str, str | None] = field(default_factory=dict)
     unreachable: bool = False  # Finesse did not answer in this run: ask no more
+    budget_seconds: float = READ_BUDGET_SECONDS
+    _started: float | None = None
 
     def logged_out(self) -> set[str]:
         return {agent for agent, state in self.states.items() if state == finesse.LOGGED_OUT}
 
     def read(self, agent_ids: set[str]) -> None:
+        if self._started is None:
+            self._started = time.monotonic()
         for agent in sorted(agent_ids - set(self.states)):
+            if time.monotonic() - self._started >= self.budget_seconds:
+                self.unreachable = True  # out of time: the same as no answer
             if self.unreachable:
                 self.states[agent] = None
                 continue
@@ -99,6 +112,7 @@ def hold_away(
     if not away or campaign.when_agent_logged_out != AgentAway.HOLD:
         return due
     held = _personal_due(due).filter(agent_id__in=away)
+    # One export per campaign at a time (its campaign lease): each is marked held once.
     new = list(held.filter(held_at__isnull=True).values_list("pk", "agent_id"))
     if new:
         Callback.objects.filter(pk__in=[pk for pk, _ in new], held_at__isnull=True).update(
@@ -160,7 +174,8 @@ def _note(agent: str, action: str, what: str) -> dict[str, Any]:
     }
 
 
-def _events(pairs) -> None:
+def _events(pairs: Iterable[tuple[int, dict[str, Any]]]) -> None:
+    """One `agent_away` event per (callback id, details); the callbacks stay scheduled."""
     bulk.insert_events(
         (
             (pk, EventKind.AGENT_AWAY, Status.SCHEDULED, Status.SCHEDULED, details)

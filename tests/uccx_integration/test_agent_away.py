@@ -248,3 +248,21 @@ def test_a_hold_across_the_spring_gap_is_not_expired_by_the_missing_hour(finesse
     assert held.status == Status.SCHEDULED  # 50 real minutes: within the 60-minute expiry
     finesse.finesse.set_state("agent003", "READY")
     assert [c.pk for c in hold_now(campaign, later)] == [held.pk]  # the agent is back
+
+
+def test_a_run_that_spent_its_finesse_budget_dials_the_rest_as_booked(finesse, campaign):
+    (callback,) = personal("agent003")
+    window = dialing.DueWindow.at(BEFORE)
+    campaign.refresh_from_db()
+
+    with at(BEFORE):
+        presence = dialing.agent_presence(
+            campaign=campaign, window=window, presence=dialing.Presence(budget_seconds=0)
+        )
+        claimed = dialing.callbacks_claim_due(
+            campaign=campaign, window=window, limit=10, presence=presence
+        )
+
+    assert [c.pk for c in claimed] == [callback.pk]
+    assert USER_GET.format("agent003") not in finesse.request_counts()
+    assert events(callback, EventKind.EXPORT_STARTED)[0].details["agent_state"] == "unknown"
