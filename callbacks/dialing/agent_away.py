@@ -17,8 +17,8 @@ Finesse cannot be read (no answer, an error, the agent unknown to Finesse, or th
 READ_BUDGET_SECONDS spent): the callback is dialed as booked (the IVR still waits for
 the agent, then queues to the skill), its timeline says so. Nothing is lost or sent
 twice: the Finesse reads happen before the claim and outside its transaction; a held
-callback never leaves `scheduled`. No check at all
-with AGENT_AUTH=key_only, or without FINESSE_URL or FINESSE_USERNAME.
+callback never leaves `scheduled`. No check at all with AGENT_AUTH=key_only, or without
+FINESSE_URL or FINESSE_USERNAME.
 
 Every decision is an event in the callback's timeline (`agent_away`, or the reason in
 the `export_started` event's details).
