@@ -1,18 +1,29 @@
-"""The Finesse REST API, read on behalf of an agent (docs/security.md "Agent identity").
+"""The Finesse REST API: an agent's own User (agent identity, docs/security.md) and, as the
+Campaign Manager's service account, a personal callback's agent's state at dial time.
 
-Shapes follow Cisco's Finesse Web Services Developer Guide:
-- User API, "User—Get User" (`GET /finesse/api/User/{id}`, developer.cisco.com/docs/finesse
-  "User"): `<User>` with `loginId`, `firstName`, `lastName`, `state` (LOGOUT, NOT_READY,
-  READY, RESERVED, TALKING, WORK, WORK_READY…), `roles/role` (Agent, Supervisor), `teamId`,
-  and for a supervisor `teams/Team` (`id`, `name`) — the teams they supervise.
-- Team API, "Team—Get Team" (`GET /finesse/api/Team/{id}`, developer.cisco.com/docs/finesse
-  "rest-services-team"): `<Team>` with `users/User` summaries (`loginId`, `state`…).
-Finesse answers 401 to bad credentials (HTTP Basic base64(id:password), or `Bearer <token>`
-with SSO). Anything else than 200/401/403/404 — or no answer — counts as unreachable.
+Shapes follow Cisco's documentation (docs/gadget.md "Finesse's User API" names them all):
+- developer.cisco.com/docs/finesse "User" and "User—Get User" (`GET /finesse/api/User/{id}`):
+  `<User>` with `roles/role` (Agent, Supervisor), `loginId`, `state`, `firstName`,
+  `lastName`, `teamId`, and `teams/Team` (`uri`, `id`, `name`): the teams a supervisor
+  supervises. "Agents can only get their own User object. Administrators can get any User
+  object": the dial-time check reads agents' states as an administrator (FINESSE_USERNAME,
+  FINESSE_PASSWORD). Answers 200, 401 (also "Invalid Authorization User Specified": another
+  user's object), 404, 500, 503.
+- "User API Parameters": `state` is LOGOUT, NOT_READY, READY, RESERVED, RESERVED_OUTBOUND,
+  RESERVED_OUTBOUND_PREVIEW, TALKING, HOLD, WORK, WORK_READY or UNKNOWN.
+- "Team" (`GET /finesse/api/Team/{id}`): `<Team>` with `users/User` summaries (`loginId`,
+  `state`, ...).
+- CiscoDevNet/finesse-sample-code: NonGadgetPythonSample's `finesse.py` reads the same
+  `roles/role`, `state` and `teamId`; finesse.js 10.6.1 reads `teams.Team`
+  (getSupervisedTeams) and names the same states (User.States).
+Credentials: HTTP Basic base64(id:password), or `Bearer <token>` with SSO. Anything else
+than 200/401/403/404 — or no answer — counts as unreachable (403 is not documented for
+these GETs; it is read as a refusal, like 401).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -23,7 +34,7 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-LOGGED_OUT = "LOGOUT"
+LOGGED_OUT = "LOGOUT"  # the state of an agent signed out of Finesse ("User API Parameters")
 
 
 class FinesseError(Exception):
@@ -82,15 +93,6 @@ def parse_team_members(xml: bytes | str) -> tuple[str, ...]:
     return tuple(_text(u, "loginId") for u in root.findall("users/User") if _text(u, "loginId"))
 
 
-def authorization_header(credentials: str) -> str:
-    """The Authorization header for the agent's credentials as the gadget has them. The
-    Finesse library keeps the bare base64 of "id:password" in the gadget's `authorization`
-    pref (finesse.js 10.6.1: `_prefs.set("authorization", getUserAuthString())`, and it
-    sends `"Basic " + authorization` itself); a scheme already given is kept."""
-    scheme = credentials.partition(" ")[0].lower()
-    return credentials if scheme in ("basic", "bearer") else f"Basic {credentials}"
-
-
 def _get(path: str, authorization: str) -> requests.Response:
     base = settings.FINESSE_URL
     if not base:
@@ -101,10 +103,7 @@ def _get(path: str, authorization: str) -> requests.Response:
     try:
         response = requests.get(
             f"{base}/finesse/api/{path}",
-            headers={
-                "Authorization": authorization_header(authorization),
-                "Accept": "application/xml",
-            },
+            headers={"Authorization": authorization, "Accept": "application/xml"},
             timeout=settings.FINESSE_TIMEOUT,
             verify=settings.FINESSE_VERIFY_TLS,
             allow_redirects=False,
@@ -131,8 +130,21 @@ def _get(path: str, authorization: str) -> requests.Response:
     return response
 
 
+def authorization_header(value: str) -> str:
+    """The Authorization header for the gadget's `authorization` pref. finesse.js 10.6.1
+    keeps the bare base64(id:password) there (ClientServices.init decodes it with
+    getCredentials) and sends "Basic " + it itself: a value without a scheme is Basic.
+    One with "Basic " or "Bearer " (SSO; what the pref holds then is unconfirmed) is
+    sent as it is."""
+    value = value.strip()
+    if value.partition(" ")[0].lower() in ("basic", "bearer"):
+        return value
+    return f"Basic {value}"
+
+
 def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
     """The agent as Finesse knows them, with the agents of the teams they supervise."""
+    authorization = authorization_header(authorization)
     response = _get(f"User/{quote(agent_id, safe='')}", authorization)
     try:
         user = parse_user(response.content)
@@ -153,3 +165,23 @@ def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
             logger.warning("finesse: team %s: not a Team document", team)
     agents.discard(agent_id)
     return FinesseUser(**{**user.__dict__, "supervised_agents": tuple(sorted(agents))})
+
+
+def service_account_configured() -> bool:
+    return bool(settings.FINESSE_URL and settings.FINESSE_USERNAME)
+
+
+def fetch_state(agent_id: str) -> str:
+    """The agent's state as Finesse tells the Campaign Manager's service account (an
+    administrator, which may GET any User). Raises FinesseError / FinesseUnreachable."""
+    pair = f"{settings.FINESSE_USERNAME}:{settings.FINESSE_PASSWORD}".encode()
+    response = _get(
+        f"User/{quote(agent_id, safe='')}", "Basic " + base64.b64encode(pair).decode("ascii")
+    )
+    try:
+        user = parse_user(response.content)
+    except ElementTree.ParseError:
+        raise FinesseUnreachable(
+            "finesse_unreachable", "Finesse answered something that is not a User document."
+        ) from None
+    return user.state

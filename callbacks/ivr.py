@@ -39,6 +39,7 @@ class Route:
     callback_id: int | None = None
     account_number: str = ""
     personal_wait_seconds: int = 0  # agent: how long to try the agent before the skill
+    reason: str = ""  # a personal callback queued to the skill: why (agent_logged_out)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -86,6 +87,7 @@ ROUTE_FIELDS = (
     "campaign__external_script",
     "campaign__personal_wait_seconds",
     "skill__name",
+    "skill_reason",
 )
 
 
@@ -108,7 +110,7 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     campaign = callback.campaign
     if campaign.external_script:
         action = RouteAction.SCRIPT.value
-    elif callback.agent_id:
+    elif callback.agent_id and not callback.skill_reason:  # dialing/agent_away.py
         action = RouteAction.AGENT.value
     else:
         action = RouteAction.SKILL.value
@@ -116,6 +118,8 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
     looked_up: dict[str, Any] = {"action": action}
     if action == RouteAction.AGENT:  # in the timeline: what the script was told to wait
         looked_up["personal_wait_seconds"] = wait
+    elif callback.skill_reason:
+        looked_up["reason"] = callback.skill_reason
     if states.can_transition(callback.status, Status.IN_IVR):
         try:
             # Answered before the exporter recorded UCCX's acceptance: stamp it now.
@@ -148,6 +152,7 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         callback_id=callback.pk,
         account_number=callback.account_number or account_number,
         personal_wait_seconds=wait,
+        reason=callback.skill_reason,
     )
 
 
@@ -193,7 +198,9 @@ def callback_record_ivr_outcome(
     if outcome == Outcome.CUSTOMER_HANGUP:
         return callback_ivr_hangup(callback=callback, now=now)
     details: dict[str, Any] = {"outcome": outcome}
-    if outcome == Outcome.QUEUED_SKILL and callback.agent_id:
+    if outcome == Outcome.QUEUED_SKILL and callback.skill_reason:
+        details["reason"] = callback.skill_reason  # sent to the skill, no wait for the agent
+    elif outcome == Outcome.QUEUED_SKILL and callback.agent_id:
         # A personal callback fell back to the skill after the IVR's wait for the agent.
         details["personal_wait_seconds"] = callback.campaign.personal_wait_seconds
     states.record_event(callback, EventKind.IVR_OUTCOME, actor="ivr", details=details)

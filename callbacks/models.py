@@ -98,6 +98,15 @@ class EventKind(models.TextChoices):
     REVALIDATED = "revalidated", "Re-validated"
     RECALLED = "recalled", "New round booked"
     SATISFIED = "satisfied", "Customer called in first"
+    # A personal callback's agent was logged out of Finesse at dial time (dialing/agent_away.py).
+    AGENT_AWAY = "agent_away", "Agent logged out at dial time"
+
+
+class AgentAway(models.TextChoices):
+    """What a campaign does with a due personal callback whose agent is logged out."""
+
+    SKILL = "skill", "Route to the skill now"
+    HOLD = "hold", "Hold until the agent is back, within the expiry"
 
 
 class CallbackCampaign(models.Model):
@@ -179,6 +188,17 @@ class CallbackCampaign(models.Model):
         f"skill when the agent is not free; at most {PERSONAL_WAIT_MAX}). Sent to the script "
         "in the routing answer as personal_wait_seconds.",
     )
+    when_agent_logged_out = models.CharField(
+        "when the agent is logged out",
+        max_length=5,
+        choices=AgentAway.choices,
+        default=AgentAway.SKILL,
+        help_text="Personal callbacks whose agent is logged out of Finesse when they are due: "
+        "'route to the skill now' dials them at once and the IVR queues the call to the "
+        "skill (reason agent_logged_out); 'hold' keeps them until the agent logs in again, "
+        "checked every export run, and they expire as usual when the expiry passes. Needs "
+        "FINESSE_URL and FINESSE_USERNAME; if Finesse cannot be read they are dialed as booked.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -255,6 +275,21 @@ class Callback(models.Model):
     )
     agent_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # Personal callbacks whose agent was logged out at dial time (dialing/agent_away.py).
+    skill_reason = models.CharField(
+        "dialed for the skill because",
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text="Set (agent_logged_out): this personal callback was dialed for the skill.",
+    )
+    held_at = models.DateTimeField(
+        "held for its agent since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was first held for its logged-out agent (stays as history).",
+    )
     attempts = models.PositiveIntegerField(default=0)
     dialer_attempts = models.PositiveIntegerField(
         default=0,

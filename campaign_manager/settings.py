@@ -242,6 +242,11 @@ FINESSE_URL = read_str("FINESSE_URL", "").rstrip("/")
 FINESSE_VERIFY_TLS = read_bool("FINESSE_VERIFY_TLS", True)
 FINESSE_TIMEOUT = read_int("FINESSE_TIMEOUT", 5, minimum=1)
 AGENT_SESSION_HOURS = read_int("AGENT_SESSION_HOURS", 8, minimum=1)
+# The Campaign Manager's own Finesse account for the dial-time check of a personal
+# callback's agent (callbacks/dialing/agent_away.py): a Finesse administrator, which may
+# read any agent's User. Unset: no check, personal callbacks are dialed as booked.
+FINESSE_USERNAME = read_str("FINESSE_USERNAME", "")
+FINESSE_PASSWORD = read_str("FINESSE_PASSWORD", "")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = [
     "accept",

@@ -74,6 +74,8 @@ class CallbackReport(models.Model):
     final_status_code = models.CharField(max_length=12)
     fell_back_reason = models.CharField(max_length=40, null=True)
     fell_back_after_seconds = models.IntegerField(null=True)
+    held_for_agent = models.IntegerField()
+    held_at_utc = models.DateTimeField(null=True)
 
     class Meta:
         managed = False

@@ -184,6 +184,9 @@ def callback_report(d: Dialect) -> str:
         f"WHERE w.callback_id = c.id AND w.kind = {_literal(EventKind.IVR_OUTCOME)} "
         f"AND {d.json_text('w.details', 'outcome')} = 'queued_skill') END"
     )
+    # A personal callback dialed for the skill: its agent was logged out of Finesse when it
+    # was due (callbacks/dialing/agent_away.py; the reason, agent_logged_out, is stored).
+    routed = "c.skill_reason <> ''"
     return f"""SELECT
     c.id AS callback_id,
     c.account_number,
@@ -220,7 +223,7 @@ def callback_report(d: Dialect) -> str:
     CASE WHEN ({first_dial}) IS NOT NULL THEN {late} / 60 END AS minutes_late,
     CASE WHEN c.connected_at IS NOT NULL
         THEN {d.seconds("c.created_at", "c.connected_at")} / 60 END AS minutes_to_contact,
-    CASE WHEN {rounds_fell_back} THEN 1 ELSE {fell_back} END AS fell_back_to_skill,
+    CASE WHEN {rounds_fell_back} OR {routed} THEN 1 ELSE {fell_back} END AS fell_back_to_skill,
     c.source AS source_code,
     {_names("c.source", Source.choices)} AS source_name,
     NULLIF(c.created_by, '') AS created_by,
@@ -234,8 +237,10 @@ def callback_report(d: Dialect) -> str:
         + COALESCE((SELECT SUM(x.attempts) {later}), 0) AS attempts_all_rounds,
     {final_status} AS final_status_code,
     CASE WHEN {rounds_fell_back} THEN {_literal(ROUNDS_EXHAUSTED_PERSONAL)}
-        END AS fell_back_reason,
-    {wait} AS fell_back_after_seconds
+        WHEN {routed} THEN c.skill_reason END AS fell_back_reason,
+    {wait} AS fell_back_after_seconds,
+    CASE WHEN c.held_at IS NOT NULL THEN 1 ELSE 0 END AS held_for_agent,
+    c.held_at AS held_at_utc
 FROM callbacks_callback c
 JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id

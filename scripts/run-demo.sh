@@ -58,6 +58,10 @@ export WEB_PORT SIMULATOR_PORT
 export UCCX_URL="http://127.0.0.1:$SIMULATOR_PORT"
 # The simulator also stands in for Finesse (agent sessions; simulator/finesse.py).
 export FINESSE_URL="http://127.0.0.1:$SIMULATOR_PORT"
+# Its administrator, for the dial-time state of personal callbacks' agents (agent003 is
+# logged out: SIMULATOR_FINESSE_STATES or POST /simulator/finesse-states changes that).
+export FINESSE_USERNAME=administrator
+export FINESSE_PASSWORD=ciscocisco
 export UCCX_USERNAME=administrator
 export UCCX_PASSWORD=ciscocisco
 export INFORMIX_DSN="DRIVER=SQLite3;Database=$CM_SIMULATOR_DB;NoCreat=1"
@@ -89,7 +93,8 @@ $(sed 's/^/   /' "$KEYS")
  UCCX simulator: $UCCX_URL/adminapi/campaign (administrator / ciscocisco),
    $UCCX_URL/simulator/stats; dialing list in $CM_SIMULATOR_DB
  Finesse stand-in: $FINESSE_URL/finesse/api/User/agent001 (agent001..agent003,
-   supervisor super001 of team 1; password ciscocisco)
+   supervisor super001 of team 1; password ciscocisco; agent003 logged out; states:
+   curl -d '{"agent003": "READY"}' $FINESSE_URL/simulator/finesse-states)
  How a callback goes (no step by hand):
    the worker exports it to UCCX up to a minute before its time (every ${EXPORT_EVERY} s),
    the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),

@@ -51,6 +51,7 @@ SLOW_FOLDERS = ("reliability",)
 SLOW_FILES = (
     "campaign_manager/test_ops_settings.py",
     "gadget/test_gadget_a11y.py",  # Playwright and Chromium
+    "gadget/test_gadget_agent_session.py",  # Playwright and Chromium
     "gadget/test_gadget_browser.py",  # Playwright and Chromium
     "gadget/test_gadget_finesse.py",  # Playwright and Chromium
     "gadget/test_gadget_real_finesse.py",  # Playwright and Chromium, opt-in

@@ -58,6 +58,11 @@ ROUTE_FIELDS: tuple[Field, ...] = (
         "cmPersonalWait",
         "agent: seconds to keep trying the agent before queueing to the skill",
     ),
+    _field(
+        "reason",
+        "cmReason",
+        "information only: why a personal callback is queued to the skill (agent_logged_out)",
+    ),
 )
 # The agent branch's retry loop (docs/ivr-script.md §5): Select Resource on the agent,
 # Failed -> Delay this long -> try again, until cmPersonalWait seconds have passed; then

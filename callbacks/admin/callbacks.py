@@ -166,7 +166,10 @@ class CallbackAdmin(admin.ModelAdmin):
             "Customer",
             {"fields": ("first_name", "last_name", "phone_number", "dial_number", "notes")},
         ),
-        ("Dialing", {"fields": ("attempts", "last_result", "origin_account_number")}),
+        (
+            "Dialing",
+            {"fields": ("attempts", "last_result", "origin_account_number", "skill_reason")},
+        ),
         (
             "Origin",
             {
@@ -186,6 +189,7 @@ class CallbackAdmin(admin.ModelAdmin):
             "Timestamps",
             {
                 "fields": (
+                    "held",
                     "exported",
                     "first_dialed",
                     "connected",
@@ -255,6 +259,7 @@ class CallbackAdmin(admin.ModelAdmin):
         )
 
     created = _timestamp("created_at", "created")
+    held = _timestamp("held_at", "held for its logged-out agent")
     exported = _timestamp("exported_at", "accepted by UCCX")
     first_dialed = _timestamp("first_dialed_at", "first dialed")
     connected = _timestamp("connected_at", "answered (in the IVR)")

@@ -68,6 +68,7 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
                     "unknown_action",
                     "fallback_skill",
                     "personal_wait_seconds",
+                    "when_agent_logged_out",
                 ),
             },
         ),

@@ -39,6 +39,7 @@ _ROUTE = {
     "callback_id": 1234,
     "account_number": "CB0000001234",
     "personal_wait_seconds": 30,
+    "reason": "",
 }
 
 CONFIG = OpenApiExample(

@@ -298,6 +298,10 @@ class RouteOutput(serializers.Serializer):
         help_text="agent: seconds to keep trying the agent before queueing to the skill "
         "(the campaign's setting); 0 otherwise."
     )
+    reason = serializers.CharField(
+        help_text="skill, for a personal callback: why it is queued to the skill "
+        "(agent_logged_out: the agent was logged out of Finesse at dial time); empty otherwise."
+    )
 
 
 # --- The other answers: each view renders its answer through the shape it documents --

@@ -311,11 +311,13 @@ class DeliveredView(GadgetView):
         callback = get_object_or_404(CALLBACKS, pk=pk)
         body = DeliveredInput(data=request.data)
         body.is_valid(raise_exception=True)
+        # With an agent session the verified agent received the call, whatever the body
+        # names (docs/security.md "Agent identity"); a bare key's agent_id is as sent.
+        session = Caller(request).session
+        agent_id = session.agent_id if session else body.validated_data["agent_id"]
         try:
             services.callback_mark_delivered(
-                callback=callback,
-                agent_id=body.validated_data["agent_id"],
-                actor=_actor(request),
+                callback=callback, agent_id=agent_id, actor=_actor(request)
             )
         except TransitionRefused as error:
             return _refused(error)

@@ -8,15 +8,18 @@ a batch of 500 costs a handful of queries, not 500.
 - `export`: claim due callbacks, mark them exported or send them back, re-import.
 - `observations`: apply what the dialer shows of its contacts.
 - `expiry`: expire callbacks past their time.
+- `agent_away`: personal callbacks whose agent is logged out of Finesse at dial time.
 
 Callers use this package's names (`dialing.callbacks_mark_exported(...)`), so a test
 can replace one here.
 """
 
+from .agent_away import Presence
 from .expiry import callbacks_expire_overdue
 from .export import (
     ACTOR,
     DueWindow,
+    agent_presence,
     callback_move_to_next_slot,
     callbacks_claim_due,
     callbacks_in_dialer,
@@ -40,6 +43,8 @@ __all__ = [
     "ApplySummary",
     "DialerObservation",
     "DueWindow",
+    "Presence",
+    "agent_presence",
     "callback_move_to_next_slot",
     "callbacks_apply_dialer_observations",
     "callbacks_claim_due",

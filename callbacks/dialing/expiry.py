@@ -18,18 +18,18 @@ def callbacks_expire_overdue(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     rules = GlobalRules.load()
     deadline = now - dt.timedelta(minutes=rules.expiry_minutes)
-    ids = list(
-        Callback.objects.filter(status=Status.SCHEDULED, scheduled_at__lt=deadline).values_list(
-            "pk", flat=True
-        )
-    )
+    overdue = Callback.objects.filter(status=Status.SCHEDULED, scheduled_at__lt=deadline)
+    rows = list(overdue.values_list("pk", "held_at"))
+    # Held for a logged-out agent (agent_away.py) until the expiry: the timeline says so.
+    held = {pk: {"detail": "held for its logged-out agent"} for pk, at in rows if at}
     return len(
         states.transition_many(
-            ids,
+            [pk for pk, _ in rows],
             Status.SCHEDULED,
             Status.EXPIRED,
             event=EventKind.EXPIRED,
             actor=ACTOR,
             details={"reason": f"not dialed within {rules.expiry_minutes} minutes of its time"},
+            details_by_id=held,
         )
     )

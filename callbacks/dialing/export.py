@@ -2,7 +2,8 @@
 not, and prepare a purged list's callbacks for importing again.
 
 A claimed callback that breaks a rule changed since its booking moves to the next slot;
-one whose number is on the do-not-call list is cancelled before the claim (do_not_call.py).
+one whose number is on the do-not-call list is cancelled before the claim (do_not_call.py);
+a personal one whose agent is logged out is held or routed to the skill (agent_away.py).
 """
 
 import datetime as dt
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from scheduling.models import GlobalRules
@@ -18,6 +20,7 @@ from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
 from .. import states
 from ..models import Callback, CallbackCampaign, EventKind, Status
 from ..services import CallbackRejected, callback_reschedule
+from .agent_away import Presence, hold_away, presence_for, route_away
 from .do_not_call import callbacks_cancel_do_not_call
 
 ACTOR = "scheduler"
@@ -48,22 +51,43 @@ def campaigns_with_due_callbacks(window: DueWindow) -> list[CallbackCampaign]:
     return list(CallbackCampaign.objects.filter(pk__in=due.values("campaign_id")).order_by("pk"))
 
 
+def _due(campaign: CallbackCampaign, window: DueWindow) -> QuerySet[Callback]:
+    return Callback.objects.filter(
+        campaign=campaign,
+        status=Status.SCHEDULED,
+        scheduled_at__gte=window.not_before,
+        scheduled_at__lte=window.until,
+    )
+
+
+def agent_presence(
+    *, campaign: CallbackCampaign, window: DueWindow, presence: Presence | None = None
+) -> Presence:
+    """Finesse's states of the due personal callbacks' agents (agent_away.py), read
+    before `callbacks_claim_due` and outside its transaction; pass it `presence` again to
+    ask only about agents not asked yet."""
+    return presence_for(_due(campaign, window), presence)
+
+
 def callbacks_claim_due(
-    *, campaign: CallbackCampaign, window: DueWindow, limit: int, batch_ref: str = ""
+    *,
+    campaign: CallbackCampaign,
+    window: DueWindow,
+    limit: int,
+    batch_ref: str = "",
+    presence: Presence | None = None,
 ) -> list[Callback]:
     """Move up to `limit` due callbacks of a campaign to `exporting` and return them.
 
     Safe with many workers: rows another worker is claiming are skipped where the
     database can (`SKIP LOCKED`), and the conditional update in `states` moves each row
-    once whatever the database.
+    once whatever the database. With `presence` (agent_presence), personal callbacks of
+    logged-out agents are held or routed to the skill as the campaign says.
     """
     with transaction.atomic():
-        due = Callback.objects.filter(
-            campaign=campaign,
-            status=Status.SCHEDULED,
-            scheduled_at__gte=window.not_before,
-            scheduled_at__lte=window.until,
-        ).order_by("scheduled_at", "pk")
+        due = _due(campaign, window).order_by("scheduled_at", "pk")
+        if presence is not None:
+            due = hold_away(due, campaign=campaign, presence=presence, now=timezone.now())
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         while True:
@@ -73,6 +97,7 @@ def callbacks_claim_due(
             ids = [pk for pk, _ in rows if pk not in barred]
             if ids or not barred:
                 break
+        notes = route_away(ids, campaign=campaign, presence=presence) if presence else {}
         claimed = states.transition_many(
             ids,
             Status.SCHEDULED,
@@ -80,6 +105,7 @@ def callbacks_claim_due(
             event=EventKind.EXPORT_STARTED,
             actor=ACTOR,
             details={"batch": batch_ref} if batch_ref else None,
+            details_by_id=notes,
         )
     return list(
         Callback.objects.filter(pk__in=claimed)

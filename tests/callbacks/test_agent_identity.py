@@ -241,15 +241,28 @@ def test_key_only_mode_trusts_the_agent_id_the_client_sends(gadget_key, booked, 
     assert error_codes(session) == [(None, "agent_auth_key_only")]
 
 
-def test_the_bare_pref_value_of_the_finesse_library_signs_in(finesse, gadget_key):
-    """finesse.js keeps base64(id:password) in the `authorization` pref, without a scheme:
-    the server sends it on as Basic."""
-    client = key_client(gadget_key)
-    bare = base64.b64encode(b"agent001:ciscocisco").decode()
-    answer = client.post(
-        "/api/v1/agent-session", {"agent_id": "agent001", "authorization": bare}, format="json"
+def test_delivered_records_the_verified_agent_not_the_bodys(finesse, gadget_key, booked, put_in):
+    agent = signed_in(gadget_key, "agent001")
+    callback = put_in(booked["standard"], Status.IN_IVR)
+
+    answer = agent.post(
+        f"{CALLBACKS}/{callback.pk}/delivered", {"agent_id": "agent002"}, format="json"
     )
-    assert answer.status_code == 200, answer.content
+
+    assert answer.status_code == 200
+    event = callback.events.get(kind="delivered")
+    assert event.details["agent_id"] == "agent001"
+
+
+def test_the_pref_as_finesse_js_keeps_it_bare_base64_is_sent_as_basic(finesse, gadget_key):
+    # finesse.js 10.6.1 puts base64(id:password) in the pref, without "Basic ".
+    bare = basic("agent001").removeprefix("Basic ")
+
+    answer = key_client(gadget_key).post(
+        SESSION, {"agent_id": "agent001", "authorization": bare}, format="json"
+    )
+
+    assert answer.status_code == 200
     assert answer.json()["agent_id"] == "agent001"
 
 

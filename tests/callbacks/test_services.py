@@ -427,6 +427,7 @@ def test_it_routes_a_known_callback_and_moves_it_into_the_ivr(
         "account_number": callback.account_number,
         # Only the agent branch waits for the agent (the campaign's default, 30 s).
         "personal_wait_seconds": 30 if action == "agent" else 0,
+        "reason": "",  # set only when the agent was logged out at dial time
     }
     stored = fresh(callback)
     assert (stored.status, stored.connected_at) == (Status.IN_IVR, now)

@@ -367,7 +367,19 @@ AT_LOAD = {
 }
 
 
-def container_page(page, live_server, gadget_key, *, config: bool):
+def container_page(
+    page,
+    live_server,
+    gadget_key,
+    *,
+    config: bool,
+    login: str = "asmith",
+    password: str = "secret",
+    names: tuple[str, str] = ("Alice", "Smith"),
+    locale: str = "pl_PL",
+):
+    """The gadget XML's content in FAKE_CONTAINER, for the agent `login`: the desktop's
+    sessionStorage holds `userFinesseAuth` = base64(login:password), as Finesse's does."""
     with urllib.request.urlopen(
         f"{live_server.url}/gadget/CallbackGadget.xml?cmApiKey={gadget_key}"
     ) as answer:
@@ -377,11 +389,12 @@ def container_page(page, live_server, gadget_key, *, config: bool):
     features = {r.get("feature") for r in module.find("ModulePrefs").findall("Require")}
     server = urllib.parse.urlsplit(live_server.url)
     hangman = {"scheme": server.scheme, "host": server.hostname, "hostPort": str(server.port)}
-    auth = base64.b64encode(b"asmith:secret").decode()
+    auth = base64.b64encode(f"{login}:{password}".encode()).decode()
     # What the Finesse container fills for every gadget (its own prefs).
-    finesse = {"restHost": "localhost", "extension": EXTENSION, "locale": "pl_PL", "id": "asmith"}
+    finesse = {"restHost": "localhost", "extension": EXTENSION, "locale": locale, "id": login}
+    first, last = names
     options = {
-        "agent": {"id": "asmith", "firstName": "Alice", "lastName": "Smith", "extension": "1001"},
+        "agent": {"id": login, "firstName": first, "lastName": last, "extension": "1001"},
         "config": (finesse | {"host": server.hostname, "authorization": auth}) if config else None,
     }
     content = module.find("Content").text
@@ -389,7 +402,7 @@ def container_page(page, live_server, gadget_key, *, config: bool):
         content = content.replace(f"__UP_{name}__", value)
     page.route(
         "**/desktop/gadget.html",
-        lambda route: route.fulfill(body=content, content_type="text/html"),
+        lambda route: route.fulfill(body=content, content_type="text/html; charset=utf-8"),
     )
     page.route(
         "**/desktop/assets/js/finesse.js",

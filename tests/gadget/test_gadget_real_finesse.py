@@ -30,6 +30,8 @@ import pytest
 from defusedxml import ElementTree
 from playwright.sync_api import expect
 
+from tests.gadget.conftest import book, next_free_slots
+
 # Opt-in by design: Cisco's library may not be committed (its licence), so an operator
 # supplies it from their own Finesse server; without it the reason is printed (-rs).
 pytestmark = [
@@ -60,22 +62,22 @@ def element(name: str, value: str | None = None, children: str = "") -> str:
     return f"<{name}>{escape(value) if value is not None else children}</{name}>"
 
 
-def user_xml() -> str:
+def user_xml(agent: dict = AGENT) -> str:
     """User—Get User, as the REST API guide shows it (the parts a gadget reads)."""
     return element(
         "User",
         children="".join(
             [
-                element("uri", f"/finesse/api/User/{AGENT['id']}"),
-                element("loginId", AGENT["id"]),
-                element("loginName", AGENT["id"]),
+                element("uri", f"/finesse/api/User/{agent['id']}"),
+                element("loginId", agent["id"]),
+                element("loginName", agent["id"]),
                 element("state", "READY"),
                 element("stateChangeTime", "2026-12-03T08:00:00.000Z"),
-                element("firstName", AGENT["first"]),
-                element("lastName", AGENT["last"]),
-                element("extension", AGENT["extension"]),
+                element("firstName", agent["first"]),
+                element("lastName", agent["last"]),
+                element("extension", agent["extension"]),
                 element("roles", children=element("role", "Agent")),
-                element("dialogs", f"/finesse/api/User/{AGENT['id']}/Dialogs"),
+                element("dialogs", f"/finesse/api/User/{agent['id']}/Dialogs"),
                 element("teamId", "1"),
                 element("teamName", "Default"),
             ]
@@ -230,7 +232,10 @@ DESKTOP = """<!DOCTYPE html>
 </div></body></html>"""
 
 
-def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget_key):
+def open_desktop(page, live_server, gadget_key, agent: dict = AGENT, password: str = "secret"):
+    """The desktop page with the gadget's frame, the real library in it, for `agent`
+    (the desktop's sessionStorage holds base64(id:password) as Finesse's does); the hub
+    connected. Returns (the gadget's frame locator, its frame, the REST map, the auth)."""
     library, jquery = library_files()
     with urllib.request.urlopen(
         f"{live_server.url}/gadget/CallbackGadget.xml?cmApiKey={gadget_key}"
@@ -244,10 +249,10 @@ def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget
     finesse = {
         "restHost": "localhost",
         "localhostPort": "8082",
-        "extension": AGENT["extension"],
+        "extension": agent["extension"],
         "locale": "en_US",
         "language": "en",
-        "id": AGENT["id"],
+        "id": agent["id"],
         "xmppDomain": "finesse.example.com",
         "pubsubDomain": "pubsub.finesse.example.com",
     }
@@ -256,17 +261,17 @@ def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget
     for name, value in hangman.items():
         content = content.replace(f"__UP_{name}__", value)
     rest = {
-        f"/finesse/api/User/{AGENT['id']}": user_xml(),
-        f"/finesse/api/User/{AGENT['id']}/Dialogs": element("Dialogs", children=DIALER_CALL),
+        f"/finesse/api/User/{agent['id']}": user_xml(agent),
+        f"/finesse/api/User/{agent['id']}/Dialogs": element("Dialogs", children=DIALER_CALL),
     }
-    auth = base64.b64encode(f"{AGENT['id']}:secret".encode()).decode()
+    auth = base64.b64encode(f"{agent['id']}:{password}".encode()).decode()
     page.route(
         "**/desktop/index.html",
         lambda route: route.fulfill(body=DESKTOP % TAB, content_type="text/html"),
     )
     page.route(
         "**/desktop/gadget.html",
-        lambda route: route.fulfill(body=content, content_type="text/html"),
+        lambda route: route.fulfill(body=content, content_type="text/html; charset=utf-8"),
     )
     page.route("**/desktop/assets/js/finesse.js", lambda route: route.fulfill(path=library))
     page.route("**/desktop/assets/js/jquery.min.js", lambda route: route.fulfill(path=jquery))
@@ -287,6 +292,12 @@ def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget
     assert frame.evaluate("() => Object.keys(window.__set)") == ["authorization"]
     frame.evaluate("() => gadgets.HubSettings.onConnect()")  # the hub connects
 
+    return gadget, frame, rest, auth
+
+
+def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget_key):
+    gadget, frame, rest, auth = open_desktop(page, live_server, gadget_key)
+
     # The dialog there at load, its call variables from the CallVariable list.
     expect(gadget.locator("#cbg-phone")).to_have_value("+48 22 600 00 09")
     expect(gadget.locator("#cbg-campaign")).to_have_value("Callback_Premium")
@@ -299,6 +310,24 @@ def test_the_gadget_runs_with_the_real_finesse_library(page, live_server, gadget
     assert all(c["headers"]["Authorization"] == f"Basic {auth}" for c in calls)
     # ACTIVE_TAB: the desktop said the gadget's tab shows, and the gadget fitted itself.
     frame.wait_for_function("() => window.__heights > 0")
+
+
+def test_the_real_librarys_authorization_pref_gets_an_agent_session(
+    page, live_server, gadget_key, simulator, settings
+):
+    """The pref exactly as the real library fills it, sent by the gadget to
+    /agent-session, verified by the server with the simulator's Finesse REST stand-in:
+    the agent's own personal callback is listed."""
+    settings.AGENT_AUTH, settings.FINESSE_URL = "finesse", simulator.url
+    agent = {"id": "agent001", "first": "Anna", "last": "Nowak", "extension": "1001"}
+    own = book("+48226000041", next_free_slots()[0], agent_id="agent001", first_name="Own")
+
+    gadget, frame, _, auth = open_desktop(page, live_server, gadget_key, agent, "ciscocisco")
+
+    expect(gadget.locator("#cbg-mine-list li")).to_have_count(1)
+    expect(gadget.locator("#cbg-mine-list")).to_contain_text(own.account_number)
+    assert frame.evaluate("() => window.__set.authorization") == auth  # bare base64
+    assert simulator.request_counts().get("GET /finesse/api/User/agent001") == 1
 
 
 def test_without_prefs_set_the_real_library_fails_as_the_stand_in_does(page):

@@ -237,6 +237,9 @@ def expected_rows(now: dt.datetime) -> dict[int, dict]:
             "final_status_code": c.status,
             "fell_back_reason": None,
             "fell_back_after_seconds": waits.get(c.pk) if c.agent_id else None,
+            # No agent away at dial time here (tests/callbacks/test_agent_away.py has them).
+            "held_for_agent": 0,
+            "held_at_utc": None,
         }
     return rows
 
@@ -274,6 +277,7 @@ UTC_COLUMNS = [
     "delivered_at_utc",
     "completed_at_utc",
     "finished_at_utc",
+    "held_at_utc",
 ]
 
 

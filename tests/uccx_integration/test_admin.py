@@ -443,17 +443,26 @@ def test_it_offers_skills_and_csqs_on_the_skill_form(staff_client, sales):
 
 
 @pytest.mark.parametrize(
-    ("mode", "finesse_url", "ok", "words"),
+    ("mode", "finesse_url", "user", "ok", "words"),
     [
-        ("finesse", "https://finesse1.example.com:8445", True, "verified with Finesse"),
-        ("finesse", "", False, "FINESSE_URL is not set"),
-        ("key_only", "", False, "key-only mode (AGENT_AUTH=key_only) - weaker"),
+        (
+            "finesse",
+            "https://finesse1.example.com:8445",
+            "cm-finesse",
+            True,
+            "verified with Finesse (https://finesse1.example.com:8445); agent states read "
+            "at dial time as cm-finesse",
+        ),
+        ("finesse", "https://f.example.com", "", True, "FINESSE_USERNAME is not set"),
+        ("finesse", "", "", False, "FINESSE_URL is not set"),
+        ("key_only", "", "", False, "key-only mode (AGENT_AUTH=key_only) - weaker"),
     ],
 )
 def test_it_shows_how_agents_are_known_in_the_box(
-    staff_client, settings, mode, finesse_url, ok, words
+    staff_client, settings, mode, finesse_url, user, ok, words
 ):
     settings.AGENT_AUTH, settings.FINESSE_URL = mode, finesse_url
+    settings.FINESSE_USERNAME = user
 
     page = staff_client.get(reverse("admin:index")).content.decode()
 

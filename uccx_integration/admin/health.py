@@ -127,7 +127,17 @@ def agent_identity() -> dict[str, Any]:
             "text": "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
             "personal callbacks cannot be booked from the gadget.",
         }
-    return {"ok": True, "text": f"Agent identity: verified with Finesse ({settings.FINESSE_URL})."}
+    # The dial-time check of personal callbacks' agents (callbacks/dialing/agent_away.py).
+    states = (
+        f"agent states read at dial time as {settings.FINESSE_USERNAME}"
+        if settings.FINESSE_USERNAME
+        else "agent states not read at dial time (FINESSE_USERNAME is not set): personal "
+        "callbacks are dialed as booked"
+    )
+    return {
+        "ok": True,
+        "text": f"Agent identity: verified with Finesse ({settings.FINESSE_URL}); {states}.",
+    }
 
 
 def _health_row(

@@ -125,7 +125,7 @@ def _export_campaign(
     summary: RunSummary,
     holder: str,
 ) -> None:
-
+    presence: dialing.Presence | None = None
     while True:
         # A long export (a backlog, a slow UCCX) must not outlive its lease: a purge
         # taking an expired lease would delete contacts posted but not yet recorded.
@@ -133,8 +133,11 @@ def _export_campaign(
             summary.errors.append(f"{campaign}: the export lost its lease to a purge")
             return
         moment = now()
+        window = DueWindow.at(moment, rules)
+        # Personal callbacks' agents' states, asked once per agent in this run, before the claim.
+        presence = dialing.agent_presence(campaign=campaign, window=window, presence=presence)
         claimed = dialing.callbacks_claim_due(
-            campaign=campaign, window=DueWindow.at(moment, rules), limit=campaign.batch_size
+            campaign=campaign, window=window, limit=campaign.batch_size, presence=presence
         )
         if not claimed:
             return

@@ -1,6 +1,6 @@
 """python -m uccx_integration.simulator --port 8089 --db PATH [--user U --password P]
 [--dial-every SECONDS --outcomes answered=70,busy=10,... --number-outcomes DIGITS=OUTCOME,...
---ivr-url URL --ivr-api-key K]"""
+--finesse-states LOGIN=STATE,... --ivr-url URL --ivr-api-key K]"""
 
 import argparse
 import logging
@@ -9,6 +9,7 @@ import signal
 import sys
 
 from uccx_integration.simulator.dialer import DEFAULT_MIX, parse_mix, parse_number_outcomes
+from uccx_integration.simulator.finesse import parse_states
 from uccx_integration.simulator.ivr import IvrScript
 from uccx_integration.simulator.server import Simulator
 
@@ -42,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $SIMULATOR_NUMBER_OUTCOMES)",
     )
     parser.add_argument(
+        "--finesse-states",
+        type=parse_states,
+        default=os.environ.get("SIMULATOR_FINESSE_STATES", ""),
+        help="the Finesse stand-in's users' states at start, e.g. agent002=LOGOUT "
+        "(default: $SIMULATOR_FINESSE_STATES; later: POST /simulator/finesse-states)",
+    )
+    parser.add_argument(
         "--ivr-url", help="Campaign Manager base URL the dialer calls on an answer, as the script"
     )
     parser.add_argument(
@@ -68,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         outcome_mix=args.outcomes,
         ivr=IvrScript(args.ivr_url, args.ivr_api_key) if args.ivr_url else None,
         number_outcomes=args.number_outcomes,
+        finesse_states=args.finesse_states,
     )
     # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

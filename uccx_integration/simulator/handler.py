@@ -203,6 +203,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, None, control=asdict(faults))
         elif path == "/simulator/faults" and method == "GET":
             self._send(200, None, control=asdict(self.sim.faults()))
+        elif path == "/simulator/finesse-states" and method == "POST":
+            # {"agent002": "LOGOUT"}: Finesse users' states from now on (finesse.py STATES).
+            try:
+                for login_id, state in json.loads(self.body or b"{}").items():
+                    self.sim.finesse.set_state(login_id, str(state).upper())
+            except (ValueError, TypeError, AttributeError) as exc:
+                self._send(400, _error(str(exc)))
+                return
+            self._send(200, None, control=self.sim.finesse.states())
+        elif path == "/simulator/finesse-states" and method == "GET":
+            self._send(200, None, control=self.sim.finesse.states())
         elif path == "/simulator/stats" and method == "GET":
             self._send(200, None, control=self.sim.request_counts())
         else:

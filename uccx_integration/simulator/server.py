@@ -92,12 +92,14 @@ class Simulator:
         outcome_mix: Mapping[CallResult, float] = DEFAULT_MIX,
         ivr: IvrScript | None = None,
         number_outcomes: Mapping[str, str] | None = None,
+        finesse_states: Mapping[str, str] | None = None,
     ) -> None:
         self.store = Store(db_path)
         self.host, self.port = host, port
         self.username, self.password = username, password
         # Finesse's User and Team APIs for agent identity (simulator/finesse.py).
-        self.finesse = FinesseDirectory()
+        # finesse_states: {login id: state} at start (--finesse-states agent002=LOGOUT).
+        self.finesse = FinesseDirectory(states=finesse_states)
         # Copies: DEFAULT_CAMPAIGNS is shared, and a test may disable one simulator's campaign.
         self.campaigns = {c.id: replace(c) for c in campaigns}
         # Always built so tests can dial a round by hand; a loop only with dial_every.

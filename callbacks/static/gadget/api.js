@@ -122,6 +122,7 @@
     // "Agent identity"), exchanged once for a signed agent session (X-Agent-Session).
     this.credentials = options.credentials || null;
     this.session = null;
+    this.sessionFailure = null; // the refused agent-session answer, if the last one was
   }
 
   /** The agent session: asked for once per agent (again after it expired). */
@@ -136,6 +137,8 @@
     }
     var body = { agent_id: given.agentId, authorization: given.authorization };
     var promise = self.send("POST", "/agent-session", { body: body }, null).then(function (answer) {
+      // Kept so that the gadget can say why personal callbacks are refused (core.js).
+      self.sessionFailure = answer.ok ? null : answer;
       return answer.ok ? answer.data.session : null;
     });
     self.session = { agentId: given.agentId, promise: promise };

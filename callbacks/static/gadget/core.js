@@ -23,6 +23,13 @@
   var debounce = U.debounce;
   var todayIn = U.todayIn;
   var Picker = CG.Picker;
+  // The API's codes for "Finesse did not confirm this agent" (docs/security.md).
+  var AGENT_CODES = [
+    "agent_session_expired",
+    "agent_session_invalid",
+    "finesse_credentials_refused",
+    "finesse_user_unknown"
+  ];
 
   // --- the gadget ---------------------------------------------------------------------
 
@@ -97,6 +104,16 @@
 
   /** An answer that is not about the callback itself: network, key, throttling... */
   Gadget.prototype.failureText = function (answer) {
+    var code = (answer.errors[0] || {}).code || "";
+    var signIn = this.api.sessionFailure;
+    if (code === "agent_session_required" && signIn) {
+      // Finesse did not confirm the agent: say so, not "the key was refused".
+      var down = signIn.status === 0 || signIn.status >= 500;
+      return this.t.t(down ? "error.finesse_down" : "error.sign_in");
+    }
+    if (AGENT_CODES.indexOf(code) !== -1) {
+      return this.t.t("error.sign_in");
+    }
     if (answer.status === 0) {
       return this.t.t("error.network");
     }

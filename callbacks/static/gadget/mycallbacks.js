@@ -14,10 +14,11 @@
 
   // --- my pending personal callbacks ----------------------------------------------
 
-  Gadget.prototype.notice = function (text) {
+  Gadget.prototype.notice = function (text, kind) {
     var notice = this.els.mineNotice;
     notice.textContent = text;
     notice.hidden = !text;
+    notice.className = "cbg-notice" + (kind ? " cbg-notice-" + kind : "");
     this.resize();
   };
 
@@ -30,7 +31,7 @@
     this.els.mine.hidden = false;
     return this.api.list({ agent_id: this.agent.id }).then(function (answer) {
       if (!answer.ok) {
-        self.notice(self.failureText(answer));
+        self.notice(self.failureText(answer), "error");
         return;
       }
       var open = answer.data.results
