@@ -27,7 +27,10 @@ class DialerObservation:
     closed: bool = False  # the dialer will not dial it again
     answered: bool = False  # the last call was answered by the customer
     agent_connected: bool = False  # an agent took the call
-    last_attempt_at: dt.datetime | None = None
+    last_attempt_at: dt.datetime | None = None  # the dialer's last update of the contact
+    # When the dialer made each attempt on this contact, oldest first (UTC); may be
+    # shorter than `attempts` (or empty) when the dialer does not say.
+    dial_times: tuple[dt.datetime, ...] = ()
 
 
 @dataclass
@@ -97,8 +100,10 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             "campaign__external_script",
         )
     )
+    now = timezone.now()
     changed: list[Callback] = []
     attempt_events: list[tuple[Callback, dict[str, Any]]] = []
+    attempt_times: dict[int, list[dt.datetime]] = {}
     completed: dict[str, list[int]] = {}
     failed: set[int] = set()
     for callback in callbacks:
@@ -107,14 +112,16 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         before = (callback.attempts, callback.dialer_attempts, callback.last_result)
         if new:
             total = callback.attempts + new
+            times = _dial_times(seen, new, now)
             for number in range(callback.attempts + 1, total + 1):
                 details: dict[str, Any] = {"attempt": number}
                 if number == total:
                     details["result"] = seen.last_result
                 attempt_events.append((callback, details))
+            attempt_times[callback.pk] = times
             callback.attempts = total
             if callback.first_dialed_at is None:
-                callback.first_dialed_at = seen.last_attempt_at or timezone.now()
+                callback.first_dialed_at = times[0]
         callback.dialer_attempts = seen.attempts
         if seen.last_result:
             callback.last_result = seen.last_result
@@ -132,6 +139,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         states.record_events(
             [(callback, EventKind.DIAL_ATTEMPT, details) for callback, details in attempt_events],
             actor="dialer",
+            times=attempt_times,
         )
     for source, ids in completed.items():
         summary.completed += len(
@@ -166,6 +174,19 @@ def _for_update(callbacks: QuerySet[Callback]) -> QuerySet[Callback]:
     if connection.features.has_select_for_update_of:
         return callbacks.select_for_update(of=("self",))
     return callbacks.select_for_update()
+
+
+def _dial_times(seen: DialerObservation, new: int, now: dt.datetime) -> list[dt.datetime]:
+    """When each of the `new` attempts (the contact's last ones) was dialed: the
+    dialer's own times when it gives one per attempt, else its last update of the contact
+    (or now). Never later than now (a dialer clock ahead of ours), never out of order."""
+    if len(seen.dial_times) >= seen.attempts:
+        times = [min(t, now) for t in seen.dial_times[seen.attempts - new : seen.attempts]]
+    else:
+        times = [min(seen.last_attempt_at or now, now)] * new
+    for i in range(1, len(times)):
+        times[i] = max(times[i], times[i - 1])
+    return times
 
 
 def _new_attempts(seen: int, last_seen: int) -> int:
