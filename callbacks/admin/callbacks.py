@@ -105,7 +105,17 @@ class CallbackAdmin(admin.ModelAdmin):
             "Customer",
             {"fields": ("first_name", "last_name", "phone_number", "dial_number", "notes")},
         ),
-        ("Dialing", {"fields": ("attempts_display", "last_result", "origin_account_number")}),
+        (
+            "Dialing",
+            {
+                "fields": (
+                    "attempts_display",
+                    "first_dialed",
+                    "last_result",
+                    "origin_account_number",
+                )
+            },
+        ),
         (
             "Origin",
             {
@@ -128,7 +138,6 @@ class CallbackAdmin(admin.ModelAdmin):
                 "classes": ("collapse",),
                 "fields": (
                     "exported",
-                    "first_dialed",
                     "connected",
                     "delivered",
                     "finished",

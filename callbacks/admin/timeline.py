@@ -53,6 +53,8 @@ class CallbackEventInline(admin.TabularInline):
     attempt at the dialer's time, before the IVR lookup it caused); never edited."""
 
     model = CallbackEvent
+    # Our own table (no empty header cells for Django's row titles and delete boxes).
+    template = "admin/callbacks/callback/timeline.html"
     fields = ("when", "kind", "change", "actor", "detail_text")
     readonly_fields = fields
     ordering = ("at", "pk")

@@ -5,12 +5,16 @@ and axe-core finds nothing on any of them. Each test saves a screenshot
 (test-artifacts/admin/, listed at the end of the run) for a person to look at.
 """
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from callbacks import services, states
 from callbacks.models import Callback, EventKind, Status
+from scheduling.models import HolidayCalendar
 from tests.gadget.conftest import book, next_free_slots
 
 from .conftest import VIEWPORT, save_screenshot
@@ -21,15 +25,32 @@ AXE = Axe()
 OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 
 
+# Django's navigation sidebar, unchanged: axe finds no violation in it, but leaves two of
+# its checks undecided (the "+ Add" icons drawn as backgrounds, and a header column the
+# sidebar's tables never fill), so "undecided" is judged on the rest of the page.
+STOCK_SIDEBAR = "#nav-sidebar"
+
+
 def assert_accessible(page, state: str) -> None:
+    """No axe violation anywhere on the page, and nothing axe could not decide outside
+    Django's own navigation sidebar."""
     results = AXE.run(page, options=OPTIONS)
     assert results.violations_count == 0, f"{state}:\n{results.generate_report()}"
     undecided = [
         (item["id"], node["target"], node["any"][0]["message"] if node["any"] else "")
         for item in results.response["incomplete"]
         for node in item["nodes"]
+        if not _in_stock_sidebar(page, node["target"])
     ]
     assert undecided == [], f"{state}: axe could not decide {undecided}"
+
+
+def _in_stock_sidebar(page, target: list[str]) -> bool:
+    # axe's target: a selector unique in the document (more than one inside iframes).
+    return len(target) == 1 and page.evaluate(
+        "([selector, sidebar]) => !!document.querySelector(selector)?.closest(sidebar)",
+        [target[0], STOCK_SIDEBAR],
+    )
 
 
 def _walk(callback: Callback, *targets: str, **fields) -> Callback:
@@ -97,3 +118,89 @@ def test_the_callbacks_list_fits_1366_pixels(admin_page, busy_list):
         "1 (dialer's record pending)"
     )
     assert_accessible(page, "callbacks list")
+
+
+def test_the_callback_page_starts_with_its_timeline_and_offers_cancel(admin_page, busy_list):
+    page = admin_page
+    in_ivr = busy_list[2]
+    page.goto(f"{page.base_url}/admin/callbacks/callback/{in_ivr.pk}/change/")
+
+    save_screenshot(page, "callback-page-in-ivr.png")
+    summary, timeline, first_fieldset = (
+        page.locator(selector).first.bounding_box()["y"]
+        for selector in ("#callback-summary", "#events-group", "fieldset.module.aligned")
+    )
+    assert summary < timeline < first_fieldset
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
+    expect(page.locator(".field-attempts_display")).to_contain_text("1 (dialer's record pending)")
+    expect(page.locator(".field-first_dialed")).to_contain_text("when the IVR looked it up")
+    assert_accessible(page, "callback page, in the IVR")
+
+    waiting = busy_list[0]
+    page.goto(f"{page.base_url}/admin/callbacks/callback/{waiting.pk}/change/")
+    page.locator("#cancel-callback").click()
+    expect(page.locator("#content-main")).to_contain_text("1 of 1 selected callback")
+    save_screenshot(page, "callback-cancel-confirmation.png")
+    assert_accessible(page, "cancel confirmation")
+    page.fill("#id_reason", "Customer asked by e-mail")
+    page.get_by_role("button", name="Yes, cancel it").click()
+
+    expect(page.locator(".messagelist")).to_contain_text(f"Cancelled 1 callback: {waiting}")
+    assert page.url.endswith(f"/admin/callbacks/callback/{waiting.pk}/change/")
+    expect(page.locator("#events-group")).to_contain_text("Customer asked by e-mail")
+    save_screenshot(page, "callback-page-cancelled.png")
+    assert_accessible(page, "callback page, cancelled")
+
+
+def assert_iso_inputs(page, name: str, date: str, time: str) -> None:
+    """Two text inputs, ISO date and 24-hour time, in an en-US browser."""
+    assert page.locator('input[type="datetime-local"]').count() == 0
+    expect(page.locator(f'input[name="{name}_date"]')).to_have_value(date)
+    expect(page.locator(f'input[name="{name}_time"]')).to_have_value(time)
+    assert page.locator(f'input[name="{name}_date"]').get_attribute("type") == "text"
+    shown = page.locator("#content-main").inner_text()
+    assert " AM" not in shown and " PM" not in shown
+
+
+def test_check_a_time_is_iso_and_24_hours_and_names_fields_in_words(admin_page):
+    page = admin_page
+    page.goto(f"{page.base_url}/admin/scheduling/skill/check-time/")
+    page.select_option("#id_skill", "Sales")
+    christmas = f"{dt.date.today().year + 1}-12-25"  # a holiday, in the booking horizon or not
+    page.fill('input[name="when_date"]', christmas)
+    page.fill('input[name="when_time"]', "14:30")
+    page.fill("#id_phone", "12")
+    page.get_by_role("button", name="Check").click()
+
+    expect(page.locator("#verdict")).to_contain_text("Not valid")
+    assert_iso_inputs(page, "when", christmas, "14:30")
+    violations = page.locator("#violations").inner_text()
+    assert "Date and time" in violations and "Customer phone" in violations
+    assert "scheduled_at" not in violations and "phone_number" not in violations
+    save_screenshot(page, "check-a-time.png")
+    assert_accessible(page, "check a time with violations")
+
+    page.locator("#free-slots a").first.click()  # a suggested slot fills both inputs
+    expect(page.locator("#verdict")).to_contain_text("Not valid")  # the phone is still bad
+    assert page.locator('input[name="when_time"]').input_value() != "14:30"
+
+
+def test_the_reschedule_page_is_iso_and_24_hours(admin_page, busy_list):
+    page = admin_page
+    callback = busy_list[0]
+    page.goto(f"{page.base_url}/admin/callbacks/callback/{callback.pk}/reschedule/")
+    local = callback.scheduled_at.astimezone(ZoneInfo(callback.skill.business_hours.time_zone))
+
+    assert_iso_inputs(page, "scheduled_at", f"{local:%Y-%m-%d}", f"{local:%H:%M}")
+    save_screenshot(page, "reschedule.png")
+    assert_accessible(page, "reschedule")
+
+
+def test_the_holiday_preview_is_accessible(admin_page):
+    page = admin_page
+    calendar = HolidayCalendar.objects.get(name="Poland")
+    page.goto(f"{page.base_url}/admin/scheduling/holidaycalendar/{calendar.pk}/preview/?year=2026")
+
+    expect(page.locator("#holidays")).to_contain_text("2026-12-25")
+    save_screenshot(page, "holiday-preview.png")
+    assert_accessible(page, "holiday preview")

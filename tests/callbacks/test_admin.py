@@ -499,14 +499,37 @@ def test_it_shows_the_reschedule_form_in_the_skills_zone(staff_client, anna):
     page = text_of(response)
     assert response.status_code == 200
     assert "Local wall-clock time in the skill&#x27;s time zone: Europe/Warsaw." in page
-    assert 'type="datetime-local"' in page
-    assert 'value="2026-11-23T10:00"' in page  # starts from the current time
+    # ISO and 24-hour whatever the browser's locale (issue 17 point 7): two text inputs.
+    assert 'type="datetime-local"' not in page
+    assert 'name="scheduled_at_date" value="2026-11-23"' in page  # starts from the current time
+    assert 'name="scheduled_at_time" value="10:00"' in page
 
 
 def test_it_fills_the_form_from_a_suggested_slot(staff_client, anna):
     response = staff_client.get(reschedule_url(anna), {"scheduled_at": "2026-11-25T08:15"})
 
-    assert 'value="2026-11-25T08:15"' in text_of(response)
+    assert 'name="scheduled_at_date" value="2026-11-25"' in text_of(response)
+    assert 'name="scheduled_at_time" value="08:15"' in text_of(response)
+
+
+def test_it_reschedules_from_the_date_and_time_inputs(staff_client, anna):
+    response = staff_client.post(
+        reschedule_url(anna), {"scheduled_at_date": "2026-11-23", "scheduled_at_time": "14:30"}
+    )
+
+    successor = Callback.objects.get(rescheduled_from=anna)
+    assert response.status_code == 302
+    assert successor.scheduled_at == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.UTC)
+
+
+def test_it_refuses_a_twelve_hour_time_in_words(staff_client, anna):
+    response = staff_client.post(
+        reschedule_url(anna), {"scheduled_at_date": "11/23/2026", "scheduled_at_time": "2:30 PM"}
+    )
+
+    assert response.status_code == 200
+    assert "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)" in text_of(response)
+    assert not Callback.objects.filter(rescheduled_from=anna).exists()
 
 
 def test_it_refuses_a_holiday_with_every_reason_and_suggestions(staff_client, anna, company_day):
@@ -557,7 +580,7 @@ def test_it_rejects_an_unreadable_time(staff_client, anna):
     response = staff_client.post(reschedule_url(anna), {"scheduled_at": "next monday"})
 
     assert response.status_code == 200
-    assert "Enter a date and time, e.g. 2026-11-23T10:30." in text_of(response)
+    assert "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)" in text_of(response)
 
 
 # --- campaigns -------------------------------------------------------------------
