@@ -204,3 +204,14 @@ def test_the_holiday_preview_is_accessible(admin_page):
     expect(page.locator("#holidays")).to_contain_text("2026-12-25")
     save_screenshot(page, "holiday-preview.png")
     assert_accessible(page, "holiday preview")
+
+
+def test_the_callback_page_in_polish(admin_page, busy_list):
+    page = admin_page
+    page.context.add_cookies([{"name": "django_language", "value": "pl", "url": page.base_url}])
+    page.goto(f"{page.base_url}/admin/callbacks/callback/{busy_list[1].pk}/change/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    save_screenshot(page, "callback-page-polish.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
+    assert_accessible(page, "callback page, Polish")

@@ -412,6 +412,27 @@ def test_it_reports_a_time_skipped_by_daylight_saving(staff_client):
     assert result["local"] is None
 
 
+def test_the_date_and_time_inputs_report_a_time_skipped_by_daylight_saving(staff_client):
+    response = check(staff_client, skill="Support", when_date="2027-03-28", when_time="02:30")
+
+    result = response.context["result"]
+    assert [v.code for v in result["assessment"].violations] == ["invalid_datetime"]
+    assert result["local"] is None
+    assert 'name="when_time" value="02:30"' in text_of(response)
+
+
+@pytest.mark.parametrize("clock", [dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)], indirect=True)
+def test_the_date_and_time_inputs_read_a_repeated_hour_as_the_engine_does(staff_client):
+    # 2026-10-25 02:30 happens twice in Warsaw; the inputs pass the wall time on unchanged.
+    by_inputs = check(staff_client, skill="Support", when_date="2026-10-25", when_time="02:30")
+    by_link = check(staff_client, skill="Support", when="2026-10-25T02:30")
+
+    # Its first occurrence (docs/decisions/scheduling-rules.md), by either way in.
+    assert by_inputs.context["result"]["local"] == "Sun 2026-10-25 02:30 CEST (UTC+02:00)"
+    assert by_inputs.context["result"]["utc"] == "2026-10-25 00:30 UTC"
+    assert by_link.context["result"]["utc"] == by_inputs.context["result"]["utc"]
+
+
 def test_it_checks_the_customers_own_calling_hours(staff_client):
     response = check(staff_client, skill="Sales", when="2026-11-23T10:00", phone="+1 212 555 0100")
 
