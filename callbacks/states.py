@@ -188,13 +188,16 @@ def record_events(
     *,
     actor: str = "",
     times: Mapping[int, Sequence[dt.datetime]] | None = None,
+    status: str | None = None,
 ) -> None:
     """Many observations at once: (callback, kind, details) each. `times` stamps them
     with when they happened (by callback id, its observations' times in order), e.g. a
-    dial attempt at the dialer's time; else now."""
+    dial attempt at the dialer's time; else now. `status`: the one the callbacks were in
+    when it happened (a dial: in the dialer, though the IVR may have it by now); else
+    their status now."""
     bulk.insert_events(
         (
-            (callback.pk, kind, callback.status, callback.status, details)
+            (callback.pk, kind, status or callback.status, status or callback.status, details)
             for callback, kind, details in observations
         ),
         actor=actor,

@@ -66,7 +66,7 @@ class CallbackAdmin(admin.ModelAdmin):
         "skill",
         "agent",
         "attempts_display",
-        "last_result",
+        "last_result_display",
     )
     list_filter = ("status", KindFilter, "campaign", "skill", AgentFilter, "source")
     date_hierarchy = "scheduled_at"
@@ -111,7 +111,7 @@ class CallbackAdmin(admin.ModelAdmin):
                 "fields": (
                     "attempts_display",
                     "first_dialed",
-                    "last_result",
+                    "last_result_display",
                     "origin_account_number",
                 )
             },
@@ -218,6 +218,11 @@ class CallbackAdmin(admin.ModelAdmin):
     @admin.display(description=_("first dialed"), ordering="first_dialed_at")
     def first_dialed(self, callback: Callback) -> str:
         return first_dialed_known(callback)
+
+    @admin.display(description=_("last result"), ordering="last_result")
+    def last_result_display(self, callback: Callback) -> str:
+        # 'answering machine', not 'answering_machine': words that wrap in a narrow column.
+        return callback.last_result.replace("_", " ") or self.get_empty_value_display()
 
     @admin.display(description=_("attempts"), ordering="attempts")
     def attempts_display(self, callback: Callback) -> str:

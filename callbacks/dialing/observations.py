@@ -140,6 +140,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             [(callback, EventKind.DIAL_ATTEMPT, details) for callback, details in attempt_events],
             actor="dialer",
             times=attempt_times,
+            status=Status.IN_DIALER,  # where a callback is when the dialer dials it
         )
     for source, ids in completed.items():
         summary.completed += len(

@@ -78,6 +78,7 @@ def busy_list() -> list[Callback]:
         book("+48226000204", slots[3], first_name="Zofia", last_name="Recall"),
     ]
     _walk(made[1], Status.EXPORTING, Status.IN_DIALER, attempts=2, last_result="no_answer")
+    _walk(made[3], Status.EXPORTING, Status.IN_DIALER, attempts=3, last_result="answering_machine")
     _walk(made[2], Status.EXPORTING, Status.IN_DIALER)
     services.callback_route_for_ivr(account_number=made[2].account_number)  # in_ivr
     return made

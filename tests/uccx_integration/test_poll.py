@@ -117,11 +117,21 @@ def test_a_dial_attempt_is_stamped_with_the_dialers_time_before_the_ivr_lookup_i
 
     poll(informix, FIRST_DIAL + dt.timedelta(minutes=3))
 
-    timeline = [(e.kind, e.at) for e in events(fresh(callback))]
+    timeline = [(e.kind, e.at, e.from_status, e.to_status) for e in events(fresh(callback))]
     assert timeline[-3:] == [
-        (EventKind.DIAL_ATTEMPT, FIRST_DIAL),
-        (EventKind.IVR_LOOKUP, FIRST_DIAL + dt.timedelta(seconds=30)),
-        (EventKind.COMPLETED, FIRST_DIAL + dt.timedelta(minutes=3)),
+        (EventKind.DIAL_ATTEMPT, FIRST_DIAL, Status.IN_DIALER, Status.IN_DIALER),
+        (
+            EventKind.IVR_LOOKUP,
+            FIRST_DIAL + dt.timedelta(seconds=30),
+            Status.IN_DIALER,
+            Status.IN_IVR,
+        ),
+        (
+            EventKind.COMPLETED,
+            FIRST_DIAL + dt.timedelta(minutes=3),
+            Status.IN_IVR,
+            Status.COMPLETED,
+        ),
     ]
     assert fresh(callback).first_dialed_at == FIRST_DIAL
 
