@@ -159,7 +159,7 @@ class WallTimeWidget(forms.MultiWidget):
         return name not in data and super().value_omitted_from_data(data, files, name)
 
 
-FORMAT_HINT = "Date as YYYY-MM-DD, time as HH:MM (24-hour)."
+FORMAT_HINT = _("Date as YYYY-MM-DD, time as HH:MM (24-hour).")
 
 
 class WallTimeField(forms.CharField):
