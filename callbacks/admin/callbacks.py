@@ -170,11 +170,6 @@ class CallbackAdmin(admin.ModelAdmin):
     def kind_display(self, callback: Callback) -> str:
         return "personal" if callback.kind == Kind.PERSONAL else "standard"
 
-    @admin.display(description="customer", ordering="last_name")
-    def customer(self, callback: Callback) -> str:
-        name = f"{callback.first_name} {callback.last_name}".strip()
-        return name or self.get_empty_value_display()
-
     @admin.display(description=_("customer"), ordering="last_name")
     def customer_and_phone(self, callback: Callback) -> str:
         name = f"{callback.first_name} {callback.last_name}".strip()

@@ -96,6 +96,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             "dialer_attempts",
             "last_result",
             "first_dialed_at",
+            "exported_at",
             "campaign_id",
             "campaign__external_script",
         )
@@ -112,7 +113,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         before = (callback.attempts, callback.dialer_attempts, callback.last_result)
         if new:
             total = callback.attempts + new
-            times = _dial_times(seen, new, now)
+            times = _dial_times(seen, new, now, floor=callback.exported_at)
             for number in range(callback.attempts + 1, total + 1):
                 details: dict[str, Any] = {"attempt": number}
                 if number == total:
@@ -177,14 +178,20 @@ def _for_update(callbacks: QuerySet[Callback]) -> QuerySet[Callback]:
     return callbacks.select_for_update()
 
 
-def _dial_times(seen: DialerObservation, new: int, now: dt.datetime) -> list[dt.datetime]:
+def _dial_times(
+    seen: DialerObservation, new: int, now: dt.datetime, *, floor: dt.datetime | None
+) -> list[dt.datetime]:
     """When each of the `new` attempts (the contact's last ones) was dialed: the
     dialer's own times when it gives one per attempt, else its last update of the contact
-    (or now). Never later than now (a dialer clock ahead of ours), never out of order."""
+    (or now). Never later than now (a dialer clock ahead of ours), never before `floor`,
+    when UCCX took the contact (a clock behind, or one that keeps whole seconds: the
+    simulator's), never out of order."""
     if len(seen.dial_times) >= seen.attempts:
-        times = [min(t, now) for t in seen.dial_times[seen.attempts - new : seen.attempts]]
+        times = list(seen.dial_times[seen.attempts - new : seen.attempts])
     else:
-        times = [min(seen.last_attempt_at or now, now)] * new
+        times = [seen.last_attempt_at or now] * new
+    low = min(floor or now, now)
+    times = [min(max(t, low), now) for t in times]
     for i in range(1, len(times)):
         times[i] = max(times[i], times[i - 1])
     return times

@@ -158,6 +158,8 @@ def test_attempts_read_in_one_poll_keep_each_its_own_dial_time(
         ((), FIRST_DIAL, FIRST_DIAL),
         ((FIRST_DIAL + dt.timedelta(hours=1),), None, FIRST_DIAL + dt.timedelta(minutes=1)),
         ((), None, FIRST_DIAL + dt.timedelta(minutes=1)),
+        # A dialer clock behind ours (or one keeping whole seconds): not before the export.
+        ((EXPORTED - dt.timedelta(seconds=1),), None, EXPORTED),
     ],
 )
 def test_an_attempt_without_a_dialer_time_is_stamped_as_best_known(
@@ -166,7 +168,9 @@ def test_an_attempt_without_a_dialer_time_is_stamped_as_best_known(
     (callback,) = due_callbacks(1)
     with at(EXPORTED):
         states.transition(callback, Status.EXPORTING, event=EventKind.REVALIDATED)
-        states.transition(callback, Status.IN_DIALER, event=EventKind.EXPORTED)
+        states.transition(
+            callback, Status.IN_DIALER, event=EventKind.EXPORTED, exported_at=EXPORTED
+        )
     seen = DialerObservation(
         callback.account_number, 1, "busy", last_attempt_at=last_update, dial_times=dial_times
     )
