@@ -140,7 +140,8 @@ def test_the_callback_page_starts_with_its_timeline_and_offers_cancel(admin_page
     waiting = busy_list[0]
     page.goto(f"{page.base_url}/admin/callbacks/callback/{waiting.pk}/change/")
     page.locator("#cancel-callback").click()
-    expect(page.locator("#content-main")).to_contain_text("1 of 1 selected callback")
+    expect(page.locator("h1")).to_have_text(f"Cancel callback {waiting}?")
+    expect(page.locator("#content-main")).to_contain_text("the customer will not be called")
     save_screenshot(page, "callback-cancel-confirmation.png")
     assert_accessible(page, "cancel confirmation")
     page.fill("#id_reason", "Customer asked by e-mail")
