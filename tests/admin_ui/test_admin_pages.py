@@ -6,6 +6,7 @@ and axe-core finds nothing on any of them. Each test saves a screenshot
 """
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from callbacks import services, states
 from callbacks.models import Callback, EventKind, Status
-from scheduling.models import HolidayCalendar
+from scheduling.models import BusinessHours, HolidayCalendar, SpecialDay
 from tests.gadget.conftest import book, next_free_slots
 
 from .conftest import VIEWPORT, save_screenshot
@@ -217,3 +218,28 @@ def test_the_callback_page_in_polish(admin_page, busy_list):
     save_screenshot(page, "callback-page-polish.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     assert_accessible(page, "callback page, Polish")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_admins_date_and_time_widgets_write_iso_and_24_hours(admin_page, language):
+    # Django's calendar and clock shortcuts write the language's first input format: ISO
+    # and 24-hour in both (campaign_manager/formats), in an en-US browser.
+    page = admin_page
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+    page.goto(f"{page.base_url}/admin/scheduling/donotcallentry/add/")
+    page.locator(".field-ends_on .datetimeshortcuts a").first.click()  # Today
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.input_value("#id_ends_on"))
+
+    hours = BusinessHours.objects.get(name="Sales hours")
+    SpecialDay.objects.create(
+        business_hours=hours,
+        date=dt.date(2027, 12, 24),
+        name="Eve",
+        opens=dt.time(14, 30),
+        closes=dt.time(18, 0),
+    )
+    page.goto(f"{page.base_url}/admin/scheduling/businesshours/{hours.pk}/change/")
+    expect(page.locator("input[value='2027-12-24']")).to_have_count(1)
+    expect(page.locator("input[value='14:30']")).to_have_count(1)
+    save_screenshot(page, f"business-hours-{language}.png")
+    assert " PM" not in page.locator("#content-main").inner_text()
