@@ -6,7 +6,7 @@ They only collect input; the rules and every change of a callback belong to
 
 from django import forms
 
-from scheduling.forms import WallTimeField
+from scheduling.forms import FORMAT_HINT, WallTimeField
 
 from .models import CallbackCampaign
 
@@ -47,7 +47,7 @@ class RescheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields[
             "scheduled_at"
-        ].help_text = f"Local wall-clock time in the skill's time zone: {zone}."
+        ].help_text = f"Local wall-clock time in the skill's time zone: {zone}. {FORMAT_HINT}"
 
 
 class CancelForm(forms.Form):

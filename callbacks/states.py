@@ -6,7 +6,8 @@ same callback therefore cannot both move it: the loser's UPDATE matches no row a
 gets `False` / `TransitionRefused`, never a double export or a lost update.
 """
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -183,15 +184,24 @@ def record_event(
 
 
 def record_events(
-    observations: Iterable[tuple[Callback, str, dict[str, Any]]], *, actor: str = ""
+    observations: Iterable[tuple[Callback, str, dict[str, Any]]],
+    *,
+    actor: str = "",
+    times: Mapping[int, Sequence[dt.datetime]] | None = None,
+    status: str | None = None,
 ) -> None:
-    """Many observations at once: (callback, kind, details) each."""
+    """Many observations at once: (callback, kind, details) each. `times` stamps them
+    with when they happened (by callback id, its observations' times in order), e.g. a
+    dial attempt at the dialer's time; else now. `status`: the one the callbacks were in
+    when it happened (a dial: in the dialer, though the IVR may have it by now); else
+    their status now."""
     bulk.insert_events(
         (
-            (callback.pk, kind, callback.status, callback.status, details)
+            (callback.pk, kind, status or callback.status, status or callback.status, details)
             for callback, kind, details in observations
         ),
         actor=actor,
+        times=times,
     )
 
 

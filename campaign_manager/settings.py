@@ -155,6 +155,8 @@ USE_I18N = True
 # Our translations (locale/pl/LC_MESSAGES/django.po); the .mo files are built by
 # `make` (scripts/bootstrap.sh runs msgfmt) and never committed.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time inputs are ISO and 24-hour in every language (campaign_manager/formats).
+FORMAT_MODULE_PATH = ["campaign_manager.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(read_str("STATIC_ROOT", str(VAR_DIR / "static")))

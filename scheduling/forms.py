@@ -10,6 +10,7 @@ from typing import cast
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 from holidays.registry import COUNTRIES
 
 from .models import GlobalRules, HolidayCalendar, Skill, Weekday, check_no_overlap
@@ -98,9 +99,67 @@ class GlobalRulesForm(forms.ModelForm):
         widgets = {"blocked_prefixes": forms.Textarea(attrs={"rows": 3, "cols": 40})}
 
 
-# What an <input type="datetime-local"> sends, plus what people type by hand.
-WALL_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
-WALL_TIME = WALL_TIME_FORMATS[0]  # what an <input type="datetime-local"> sends and shows
+# What the two inputs send (joined by a space), what links carry (?when=2026-11-23T10:30,
+# ISO 8601), and seconds typed by hand.
+WALL_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+WALL_TIME = WALL_TIME_FORMATS[1]  # the form links carry: 2026-11-23T10:30
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+TIME_PATTERN = r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
+
+
+class WallTimeWidget(forms.MultiWidget):
+    """A date and a time as two text inputs, `YYYY-MM-DD` and `HH:MM`, ISO and 24-hour
+    whatever the browser's locale (an <input type="datetime-local"> shows
+    "12/25/2026, 10:00 AM" in an en-US browser). Sent as `<name>_date` and `<name>_time`;
+    a single `<name>` (a suggested slot's link) is read as well."""
+
+    def __init__(self, attrs=None):
+        date = forms.TextInput(
+            attrs={
+                "placeholder": "YYYY-MM-DD",
+                "pattern": DATE_PATTERN,
+                "inputmode": "numeric",
+                "size": 10,
+                "maxlength": 10,
+                "autocomplete": "off",
+                "aria-label": _("Date (YYYY-MM-DD)"),
+                "class": "wall-date",
+            }
+        )
+        time = forms.TextInput(
+            attrs={
+                "placeholder": "HH:MM",
+                "pattern": TIME_PATTERN,
+                "inputmode": "numeric",
+                "size": 5,
+                "maxlength": 8,
+                "autocomplete": "off",
+                "aria-label": _("Time (HH:MM, 24-hour)"),
+                "class": "wall-time",
+            }
+        )
+        super().__init__({"date": date, "time": time}, attrs)
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else ""  # the label names the date input
+
+    def decompress(self, value) -> list[str]:
+        if isinstance(value, dt.datetime):
+            return [value.date().isoformat(), f"{value:%H:%M}"]
+        parts = re.split(r"[T ]", str(value or "").strip(), maxsplit=1)
+        return [parts[0], parts[1][:5] if len(parts) > 1 else ""]
+
+    def value_from_datadict(self, data, files, name) -> str:  # type: ignore[override]
+        if name in data:  # one value: a link's ?when=2026-11-23T10:30
+            return str(data.get(name) or "")
+        date, time = super().value_from_datadict(data, files, name)
+        return f"{(date or '').strip()} {(time or '').strip()}".strip()
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+FORMAT_HINT = _("Date as YYYY-MM-DD, time as HH:MM (24-hour).")
 
 
 class WallTimeField(forms.CharField):
@@ -110,7 +169,7 @@ class WallTimeField(forms.CharField):
     daylight-saving gap skipped as a violation, which a timezone-aware field would hide.
     """
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+    widget = WallTimeWidget
 
     def to_python(self, value) -> dt.datetime | None:  # type: ignore[override]
         text = (super().to_python(value) or "").strip()
@@ -121,7 +180,12 @@ class WallTimeField(forms.CharField):
                 return dt.datetime.strptime(text, pattern)
             except ValueError:
                 continue
-        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
+        raise forms.ValidationError(
+            _(
+                "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour), "
+                "e.g. 2026-11-23 and 14:30."
+            )
+        )
 
 
 class CheckTimeForm(forms.Form):
@@ -148,9 +212,10 @@ class CheckTimeForm(forms.Form):
         ]
         zone = self.zones.get(str(self.data.get("skill") or self.initial.get("skill") or ""))
         self.fields["when"].help_text = (
-            f"Local wall-clock time in the skill's time zone: {zone}."
+            f"Local wall-clock time in the skill's time zone: {zone}. {FORMAT_HINT}"
             if zone
-            else "Local wall-clock time in the skill's time zone (shown next to each skill)."
+            else "Local wall-clock time in the skill's time zone (shown next to each skill). "
+            f"{FORMAT_HINT}"
         )
 
     def clean_phone(self) -> str | None:

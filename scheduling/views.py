@@ -27,7 +27,7 @@ def check_time(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     skills = list(Skill.objects.select_related("business_hours"))
-    if "when" in request.GET:
+    if {"when", "when_date", "when_time"} & set(request.GET):  # the form or a slot's link
         form = CheckTimeForm(request.GET, skills=skills)
     else:  # a first visit, maybe from a skill's page (?skill=...): prefill, don't judge
         form = CheckTimeForm(skills=skills, initial=_initial(skills, request.GET.get("skill")))

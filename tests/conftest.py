@@ -44,7 +44,7 @@ from uccx_integration.informix import InformixClient
 from uccx_integration.simulator import Simulator
 
 # Whole folders of slow tests: fault injection, restarts and Celery workers.
-SLOW_FOLDERS = ("reliability",)
+SLOW_FOLDERS = ("reliability", "admin_ui")  # admin_ui: Playwright and Chromium
 # Single slow files in otherwise fast folders: the browser tests, the fuzzer, processes
 # started (simulator, Celery worker, gunicorn, settings checks), Celery end to end. Files
 # that mix fast and slow tests mark theirs with @pytest.mark.slow.

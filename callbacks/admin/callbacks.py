@@ -5,85 +5,24 @@ The actions and the reschedule page are in `pages`; they change callbacks only t
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from scheduling.codes import ViolationCode
 from scheduling.display import admin_time, local_short, local_time, utc_time
 from scheduling.phones import PhoneError, e164_for_search
 
-from ..models import Callback, CallbackEvent, Kind, Status
+from ..models import Callback, Kind, Status
 from ..states import can_transition
 from . import pages
 from .called_in_action import called_in_selected
 from .filters import AgentFilter, KindFilter
 from .pages import skill_zone
-
-ARROW = "\N{RIGHTWARDS ARROW}"
-
-
-class CallbackEventInline(admin.TabularInline):
-    """The timeline: every state change and observation, oldest first; never edited."""
-
-    model = CallbackEvent
-    fields = ("when", "kind", "change", "actor", "detail_text")
-    readonly_fields = fields
-    ordering = ("at", "pk")
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    verbose_name = "event"
-    verbose_name_plural = "timeline"
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        # The timeline is part of the callback: whoever may see the callback sees it.
-        parent = self.admin_site.get_model_admin(self.parent_model)
-        return parent.has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="at")
-    def when(self, event: CallbackEvent) -> str:
-        return admin_time(event.at)
-
-    @admin.display(description="status")
-    def change(self, event: CallbackEvent) -> str:
-        to = event.get_to_status_display()
-        if not event.from_status:
-            return f"{ARROW} {to}"
-        if event.from_status == event.to_status:
-            return f"{to} (unchanged)"
-        return f"{event.get_from_status_display()} {ARROW} {to}"
-
-    @admin.display(description="details")
-    def detail_text(self, event: CallbackEvent) -> str:
-        shown = [
-            f"{k}: {_in_words(k, v)}"
-            for k, v in (event.details or {}).items()
-            if v not in (None, "")
-        ]
-        return "; ".join(shown) or self.get_empty_value_display()
-
-
-def _in_words(key: str, value: object) -> object:
-    """A recall round's `moved_because` or `refused_because` (rule codes, comma-separated)
-    in the rules' words:
-    "too_soon" reads "Sooner than the minimum lead time (too_soon)"."""
-    if key not in ("moved_because", "refused_because") or not isinstance(value, str):
-        return value
-    labels = dict(ViolationCode.choices)
-    return ", ".join(
-        f"{labels[code]} ({code})" if code in labels else code
-        for code in (part.strip() for part in value.split(","))
-    )
+from .timeline import CallbackEventInline, attempts_known, first_dialed_known, with_first_lookup
 
 
 def _timestamp(name: str, label: str):
@@ -116,18 +55,18 @@ def _search_as_phone(term: str) -> str | None:
 class CallbackAdmin(admin.ModelAdmin):
     """Callbacks as they are: read-only, with the actions and pages that call services."""
 
+    # Fits 1366 px (tests/admin_ui): one time per row, the customer's name and number in
+    # one cell, the kind shown by the agent column (none = standard) and its filter.
     list_display = (
         "account_number",
         "status",
-        "kind_display",
-        "customer",
-        "phone_number",
+        "customer_and_phone",
         "scheduled",
         "campaign",
         "skill",
         "agent",
-        "attempts",
-        "last_result",
+        "attempts_display",
+        "last_result_display",
     )
     list_filter = ("status", KindFilter, "campaign", "skill", AgentFilter, "source")
     date_hierarchy = "scheduled_at"
@@ -168,11 +107,20 @@ class CallbackAdmin(admin.ModelAdmin):
         ),
         (
             "Dialing",
-            {"fields": ("attempts", "last_result", "origin_account_number", "skill_reason")},
+            {
+                "fields": (
+                    "attempts_display",
+                    "first_dialed",
+                    "last_result_display",
+                    "origin_account_number",
+                    "skill_reason",
+                )
+            },
         ),
         (
             "Origin",
             {
+                "classes": ("collapse",),
                 "fields": (
                     "source",
                     "created_by",
@@ -182,21 +130,21 @@ class CallbackAdmin(admin.ModelAdmin):
                     "round",
                     "recall_of_link",
                     "recalled_by_link",
-                )
+                ),
             },
         ),
         (
             "Timestamps",
             {
+                "classes": ("collapse",),
                 "fields": (
                     "held",
                     "exported",
-                    "first_dialed",
                     "connected",
                     "delivered",
                     "finished",
                     "updated",
-                )
+                ),
             },
         ),
     )
@@ -224,20 +172,23 @@ class CallbackAdmin(admin.ModelAdmin):
     def kind_display(self, callback: Callback) -> str:
         return "personal" if callback.kind == Kind.PERSONAL else "standard"
 
-    @admin.display(description="customer", ordering="last_name")
-    def customer(self, callback: Callback) -> str:
+    @admin.display(description=_("customer"), ordering="last_name")
+    def customer_and_phone(self, callback: Callback) -> str:
         name = f"{callback.first_name} {callback.last_name}".strip()
-        return name or self.get_empty_value_display()
+        if not name:
+            return callback.phone_number
+        return format_html('{}<br><span class="quiet">{}</span>', name, callback.phone_number)
 
-    @admin.display(description="scheduled (skill's time / UTC)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled"), ordering="scheduled_at")
     def scheduled(self, callback: Callback) -> str:
-        # Two lines in one column, the zone's name as a tooltip: the list is wide already.
+        # One time per row: the promise in the skill's zone; UTC and the zone's name in
+        # the tooltip (and on the callback's page).
         zone = skill_zone(callback)
         return format_html(
-            '<span title="{}">{}</span><br><span class="quiet">{}</span>',
+            '<span class="scheduled" title="{} ({})">{}</span>',
+            utc_time(callback.scheduled_at),
             zone.key,
             local_short(callback.scheduled_at, zone),
-            utc_time(callback.scheduled_at),
         )
 
     @admin.display(description="scheduled (skill's time)", ordering="scheduled_at")
@@ -261,7 +212,20 @@ class CallbackAdmin(admin.ModelAdmin):
     created = _timestamp("created_at", "created")
     held = _timestamp("held_at", "held for its logged-out agent")
     exported = _timestamp("exported_at", "accepted by UCCX")
-    first_dialed = _timestamp("first_dialed_at", "first dialed")
+
+    @admin.display(description=_("first dialed"), ordering="first_dialed_at")
+    def first_dialed(self, callback: Callback) -> str:
+        return first_dialed_known(callback)
+
+    @admin.display(description=_("last result"), ordering="last_result")
+    def last_result_display(self, callback: Callback) -> str:
+        # 'answering machine', not 'answering_machine': words that wrap in a narrow column.
+        return callback.last_result.replace("_", " ") or self.get_empty_value_display()
+
+    @admin.display(description=_("attempts"), ordering="attempts")
+    def attempts_display(self, callback: Callback) -> str:
+        return attempts_known(callback)
+
     connected = _timestamp("connected_at", "answered (in the IVR)")
     delivered = _timestamp("delivered_at", "delivered to the agent")
     finished = _timestamp("finished_at", "finished")
@@ -311,6 +275,16 @@ class CallbackAdmin(admin.ModelAdmin):
             current_app=self.admin_site.name,
         )
 
+    def get_queryset(self, request):
+        return with_first_lookup(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        # The widest page: without the navigation sidebar it fits 1366 px (the breadcrumbs
+        # and Home lead everywhere; tests/admin_ui).
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         e164 = _search_as_phone(search_term.strip())
@@ -329,6 +303,21 @@ class CallbackAdmin(admin.ModelAdmin):
             if may_reschedule and can_transition(obj.status, Status.RESCHEDULED)
             else ""
         )
+        context["cancel_url"] = (
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_cancel",
+                args=[obj.pk],
+                current_app=self.admin_site.name,
+            )
+            if may_reschedule and can_transition(obj.status, Status.CANCELLED)
+            else ""
+        )
+        if obj is not None:
+            context["summary"] = {
+                "status": obj.get_status_display(),
+                "scheduled": local_time(obj.scheduled_at, skill_zone(obj)),
+                "scheduled_utc": utc_time(obj.scheduled_at),
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- actions -----------------------------------------------------------------
@@ -346,7 +335,13 @@ class CallbackAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         reschedule = self.admin_site.admin_view(self.reschedule_view)
+        cancel = self.admin_site.admin_view(self.cancel_view)
         return [
+            path(
+                "<path:object_id>/cancel/",
+                cancel,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_cancel",
+            ),
             path(
                 "<path:object_id>/reschedule/",
                 reschedule,
@@ -357,3 +352,14 @@ class CallbackAdmin(admin.ModelAdmin):
 
     def reschedule_view(self, request, object_id: str):
         return pages.reschedule(request, self, object_id)
+
+    def cancel_view(self, request, object_id: str):
+        """The page's Cancel button: the list's bulk action on this one callback (the
+        same confirmation, reason and service), then back to the callback's page."""
+        callback = self.get_object(request, unquote(object_id))
+        if callback is None:
+            raise Http404("No callback with that id.")
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        answer = pages.cancel(request, self, self.get_queryset(request).filter(pk=callback.pk))
+        return answer or HttpResponseRedirect(self.change_url(callback))

@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from scheduling.display import local_time, utc_time
 from scheduling.forms import WALL_TIME
@@ -74,7 +75,9 @@ def _cancel_confirmation(request, model_admin, queryset, form):
     callbacks = list(queryset.order_by("pk"))
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": "Cancel callbacks?",
+        "title": _("Cancel callback %(callback)s?") % {"callback": callbacks[0]}
+        if len(callbacks) == 1
+        else "Cancel callbacks?",
         "opts": model_admin.opts,
         "form": form,
         "rows": [

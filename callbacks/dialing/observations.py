@@ -27,7 +27,10 @@ class DialerObservation:
     closed: bool = False  # the dialer will not dial it again
     answered: bool = False  # the last call was answered by the customer
     agent_connected: bool = False  # an agent took the call
-    last_attempt_at: dt.datetime | None = None
+    last_attempt_at: dt.datetime | None = None  # the dialer's last update of the contact
+    # When the dialer made each attempt on this contact, oldest first (UTC); may be
+    # shorter than `attempts` (or empty) when the dialer does not say.
+    dial_times: tuple[dt.datetime, ...] = ()
 
 
 @dataclass
@@ -96,12 +99,15 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             "dialer_attempts",
             "last_result",
             "first_dialed_at",
+            "exported_at",
             "campaign_id",
             "campaign__external_script",
         )
     )
+    now = timezone.now()
     changed: list[Callback] = []
     attempt_events: list[tuple[Callback, dict[str, Any]]] = []
+    attempt_times: dict[int, list[dt.datetime]] = {}
     completed: dict[str, list[int]] = {}
     failed: set[int] = set()
     for callback in callbacks:
@@ -110,14 +116,16 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         before = (callback.attempts, callback.dialer_attempts, callback.last_result)
         if new:
             total = callback.attempts + new
+            times = _dial_times(seen, new, now, floor=callback.exported_at)
             for number in range(callback.attempts + 1, total + 1):
                 details: dict[str, Any] = {"attempt": number}
                 if number == total:
                     details["result"] = seen.last_result
                 attempt_events.append((callback, details))
+            attempt_times[callback.pk] = times
             callback.attempts = total
             if callback.first_dialed_at is None:
-                callback.first_dialed_at = seen.last_attempt_at or timezone.now()
+                callback.first_dialed_at = times[0]
         callback.dialer_attempts = seen.attempts
         if seen.last_result:
             callback.last_result = seen.last_result
@@ -135,6 +143,8 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
         states.record_events(
             [(callback, EventKind.DIAL_ATTEMPT, details) for callback, details in attempt_events],
             actor="dialer",
+            times=attempt_times,
+            status=Status.IN_DIALER,  # where a callback is when the dialer dials it
         )
     for source, ids in completed.items():
         summary.completed += len(
@@ -170,6 +180,25 @@ def _for_update(callbacks: QuerySet[Callback]) -> QuerySet[Callback]:
     if connection.features.has_select_for_update_of:
         return callbacks.select_for_update(of=("self",))
     return callbacks.select_for_update()
+
+
+def _dial_times(
+    seen: DialerObservation, new: int, now: dt.datetime, *, floor: dt.datetime | None
+) -> list[dt.datetime]:
+    """When each of the `new` attempts (the contact's last ones) was dialed: the
+    dialer's own times when it gives one per attempt, else its last update of the contact
+    (or now). Never later than now (a dialer clock ahead of ours), never before `floor`,
+    when UCCX took the contact (a clock behind, or one that keeps whole seconds: the
+    simulator's), never out of order."""
+    if len(seen.dial_times) >= seen.attempts:
+        times = list(seen.dial_times[seen.attempts - new : seen.attempts])
+    else:
+        times = [seen.last_attempt_at or now] * new
+    low = min(floor or now, now)
+    times = [min(max(t, low), now) for t in times]
+    for i in range(1, len(times)):
+        times[i] = max(times[i], times[i - 1])
+    return times
 
 
 def _new_attempts(seen: int, last_seen: int) -> int:

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from callbacks import ivr
 from callbacks.admin import CallbackAdmin
 from callbacks.models import (
     ApiKey,
@@ -26,12 +27,14 @@ from callbacks.models import (
     IdempotencyRecord,
     Status,
 )
+from scheduling.display import admin_time
 from scheduling.models import BusinessHours, CustomHoliday, GlobalRules, HolidayCalendar, SpecialDay
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
 CHANGELIST = "admin:callbacks_callback_changelist"
 NUMBER = "+48221234567"
+NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -109,15 +112,23 @@ def set_rules(**changes) -> None:
 # --- the list --------------------------------------------------------------------
 
 
-def test_it_lists_callbacks_with_local_and_utc_times(staff_client, anna, piotr):
+def test_it_lists_callbacks_with_one_local_time_and_utc_as_its_tooltip(staff_client, anna, piotr):
     response = staff_client.get(reverse(CHANGELIST))
 
     page = text_of(response)
     assert response.status_code == 200
     assert listed(staff_client) == sorted([anna.account_number, piotr.account_number])
-    assert '<span title="Europe/Warsaw">Mon 2026-11-23 10:00 CET</span>' in page
-    assert "2026-11-23 09:00 UTC" in page
+    # One time per row (issue 17 point 4): the promise in the skill's zone; UTC only in
+    # the tooltip (and on the callback's page).
+    assert (
+        '<span class="scheduled" title="2026-11-23 09:00 UTC (Europe/Warsaw)">'
+        "Mon 2026-11-23 10:00 CET</span>"
+    ) in page
+    assert page.count("2026-11-23 09:00 UTC") == 1
     assert "Jan Kowalski (jkowal)" in page
+    assert 'Anna Nowak<br><span class="quiet">+48221234567</span>' in page
+    # The list drops the navigation sidebar to fit 1366 px.
+    assert 'id="nav-sidebar"' not in page
 
 
 @pytest.mark.parametrize(
@@ -280,11 +291,103 @@ def test_it_offers_the_reschedule_button_only_while_possible(staff_client, anna,
     assert reschedule_url(anna) not in after
 
 
+def cancel_url(callback: Callback) -> str:
+    return url("callback_cancel", callback.pk)
+
+
+def test_it_shows_the_timeline_first_and_folds_origin_and_timestamps(staff_client, anna):
+    page = text_of(staff_client.get(change_url(anna)))
+
+    # A supervisor opens a callback to see what happened: status and promise in one line,
+    # the timeline, then the details.
+    summary = page.index('id="callback-summary"')
+    timeline = page.index('id="events-group"')
+    first_fieldset = page.index('<fieldset class="module aligned')
+    assert summary < timeline < first_fieldset
+    assert "Mon 2026-11-23 10:00 CET (Europe/Warsaw)" in page[summary:timeline]
+    assert page.count("<details><summary>") == 2  # Origin, Timestamps
+
+
+def test_it_tells_what_is_known_of_the_dial_while_the_ivr_has_the_call(staff_client, anna, put_in):
+    put_in(anna, Status.IN_DIALER)
+    ivr.callback_route_for_ivr(account_number=anna.account_number)
+    anna.refresh_from_db()
+    looked_up = anna.events.get(kind=EventKind.IVR_LOOKUP).at
+
+    page = text_of(staff_client.get(change_url(anna)))
+
+    assert (anna.status, anna.attempts, anna.first_dialed_at) == (Status.IN_IVR, 0, None)
+    assert "1 (dialer&#x27;s record pending)" in page
+    assert f"before {admin_time(looked_up)}, when the IVR looked it up" in page
+    assert ">0</div>" not in page
+
+
+def test_it_shows_the_dialers_count_once_the_poll_read_it(staff_client, anna, put_in):
+    put_in(anna, Status.IN_DIALER, attempts=2, first_dialed_at=NOW)
+    ivr.callback_route_for_ivr(account_number=anna.account_number)
+
+    page = text_of(staff_client.get(change_url(anna)))
+
+    assert "pending" not in page
+    assert admin_time(NOW) in page
+
+
+def test_it_offers_cancel_on_the_page_while_the_callback_waits(staff_client, anna, put_in):
+    before = text_of(staff_client.get(change_url(anna)))
+    put_in(anna, Status.IN_IVR)
+    after = text_of(staff_client.get(change_url(anna)))
+
+    assert f'href="{cancel_url(anna)}"' in before
+    assert cancel_url(anna) not in after
+
+
+def test_the_pages_cancel_asks_then_cancels_with_the_reason_and_returns(staff_client, anna):
+    asked = staff_client.get(cancel_url(anna))
+    anna.refresh_from_db()
+    assert asked.status_code == 200
+    assert "Yes, cancel it" in text_of(asked)
+    assert anna.status == Status.SCHEDULED
+
+    done = staff_client.post(cancel_url(anna), {"confirm": "yes", "reason": "Customer asked"})
+
+    anna.refresh_from_db()
+    assert done.status_code == 302
+    assert done["Location"] == change_url(anna)
+    assert anna.status == Status.CANCELLED
+    event = anna.events.get(kind=EventKind.CANCELLED)
+    assert event.details["reason"] == "Customer asked"
+    assert event.actor == "boss"
+
+
+def test_the_pages_cancel_reports_a_callback_that_moved_on(staff_client, anna, put_in):
+    put_in(anna, Status.COMPLETED)
+
+    response = staff_client.post(cancel_url(anna), {"confirm": "yes"}, follow=True)
+
+    anna.refresh_from_db()
+    assert anna.status == Status.COMPLETED
+    assert any(m.startswith("Not cancelled (1)") for m in messages_of(response))
+
+
+def test_a_viewer_gets_no_cancel_button_and_may_not_cancel(client, anna):
+    viewer = get_user_model().objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_callback"))
+    client.force_login(viewer)
+
+    page = text_of(client.get(change_url(anna)))
+    refused = client.post(cancel_url(anna), {"confirm": "yes"})
+
+    anna.refresh_from_db()
+    assert cancel_url(anna) not in page
+    assert refused.status_code == 403
+    assert anna.status == Status.SCHEDULED
+
+
 # --- cancel action ---------------------------------------------------------------
 
 
-def test_it_asks_before_cancelling(staff_client, anna):
-    response = run_action(staff_client, "cancel_selected", [anna])
+def test_it_asks_before_cancelling(staff_client, anna, piotr):
+    response = run_action(staff_client, "cancel_selected", [anna, piotr])
 
     anna.refresh_from_db()
     assert response.status_code == 200
@@ -396,14 +499,37 @@ def test_it_shows_the_reschedule_form_in_the_skills_zone(staff_client, anna):
     page = text_of(response)
     assert response.status_code == 200
     assert "Local wall-clock time in the skill&#x27;s time zone: Europe/Warsaw." in page
-    assert 'type="datetime-local"' in page
-    assert 'value="2026-11-23T10:00"' in page  # starts from the current time
+    # ISO and 24-hour whatever the browser's locale (issue 17 point 7): two text inputs.
+    assert 'type="datetime-local"' not in page
+    assert 'name="scheduled_at_date" value="2026-11-23"' in page  # starts from the current time
+    assert 'name="scheduled_at_time" value="10:00"' in page
 
 
 def test_it_fills_the_form_from_a_suggested_slot(staff_client, anna):
     response = staff_client.get(reschedule_url(anna), {"scheduled_at": "2026-11-25T08:15"})
 
-    assert 'value="2026-11-25T08:15"' in text_of(response)
+    assert 'name="scheduled_at_date" value="2026-11-25"' in text_of(response)
+    assert 'name="scheduled_at_time" value="08:15"' in text_of(response)
+
+
+def test_it_reschedules_from_the_date_and_time_inputs(staff_client, anna):
+    response = staff_client.post(
+        reschedule_url(anna), {"scheduled_at_date": "2026-11-23", "scheduled_at_time": "14:30"}
+    )
+
+    successor = Callback.objects.get(rescheduled_from=anna)
+    assert response.status_code == 302
+    assert successor.scheduled_at == dt.datetime(2026, 11, 23, 13, 30, tzinfo=dt.UTC)
+
+
+def test_it_refuses_a_twelve_hour_time_in_words(staff_client, anna):
+    response = staff_client.post(
+        reschedule_url(anna), {"scheduled_at_date": "11/23/2026", "scheduled_at_time": "2:30 PM"}
+    )
+
+    assert response.status_code == 200
+    assert "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)" in text_of(response)
+    assert not Callback.objects.filter(rescheduled_from=anna).exists()
 
 
 def test_it_refuses_a_holiday_with_every_reason_and_suggestions(staff_client, anna, company_day):
@@ -454,7 +580,7 @@ def test_it_rejects_an_unreadable_time(staff_client, anna):
     response = staff_client.post(reschedule_url(anna), {"scheduled_at": "next monday"})
 
     assert response.status_code == 200
-    assert "Enter a date and time, e.g. 2026-11-23T10:30." in text_of(response)
+    assert "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour)" in text_of(response)
 
 
 # --- campaigns -------------------------------------------------------------------

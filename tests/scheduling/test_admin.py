@@ -311,7 +311,9 @@ def test_it_shows_the_empty_check_form_in_the_admin(staff_client):
     response = staff_client.get(reverse(CHECK_TIME))
 
     assert response.status_code == 200
-    assert 'type="datetime-local"' in text_of(response)
+    assert 'type="datetime-local"' not in text_of(response)
+    assert 'name="when_date"' in text_of(response)
+    assert 'placeholder="HH:MM"' in text_of(response)
     assert "Europe/Warsaw" in text_of(response)
     assert response.context["result"] is None
 
@@ -363,6 +365,32 @@ def test_it_lists_every_violation_at_once(staff_client):
         assert violation.message.replace("'", "&#x27;") in text_of(response)
 
 
+def test_it_names_each_broken_rules_field_in_words(staff_client):
+    # Issue 17 point 7: "Date and time", never the wire name `scheduled_at`.
+    response = check(
+        staff_client, skill="Sales", when_date="2026-11-22", when_time="07:00", phone="12"
+    )
+
+    page = text_of(response)
+    assert {v.code for v in response.context["result"]["assessment"].violations} >= {
+        "skill_closed",
+        "invalid_phone",
+    }
+    assert "<td>Date and time</td>" in page
+    assert "<td>Customer phone</td>" in page
+    assert "scheduled_at" not in page
+    assert "phone_number" not in page
+
+
+def test_it_reads_the_date_and_time_inputs_and_shows_them_again(staff_client):
+    response = check(staff_client, skill="Sales", when_date="2026-11-23", when_time="10:00")
+
+    page = text_of(response)
+    assert response.context["result"]["assessment"].valid
+    assert 'name="when_date" value="2026-11-23"' in page
+    assert 'name="when_time" value="10:00"' in page
+
+
 def test_it_says_a_valid_time_can_be_booked(staff_client):
     response = check(staff_client, skill="Sales", when="2026-11-23T10:00")
 
@@ -382,6 +410,27 @@ def test_it_reports_a_time_skipped_by_daylight_saving(staff_client):
     assert [v.code for v in result["assessment"].violations] == ["invalid_datetime"]
     assert "does not exist in Europe/Warsaw" in text_of(response)
     assert result["local"] is None
+
+
+def test_the_date_and_time_inputs_report_a_time_skipped_by_daylight_saving(staff_client):
+    response = check(staff_client, skill="Support", when_date="2027-03-28", when_time="02:30")
+
+    result = response.context["result"]
+    assert [v.code for v in result["assessment"].violations] == ["invalid_datetime"]
+    assert result["local"] is None
+    assert 'name="when_time" value="02:30"' in text_of(response)
+
+
+@pytest.mark.parametrize("clock", [dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)], indirect=True)
+def test_the_date_and_time_inputs_read_a_repeated_hour_as_the_engine_does(staff_client):
+    # 2026-10-25 02:30 happens twice in Warsaw; the inputs pass the wall time on unchanged.
+    by_inputs = check(staff_client, skill="Support", when_date="2026-10-25", when_time="02:30")
+    by_link = check(staff_client, skill="Support", when="2026-10-25T02:30")
+
+    # Its first occurrence (docs/decisions/scheduling-rules.md), by either way in.
+    assert by_inputs.context["result"]["local"] == "Sun 2026-10-25 02:30 CEST (UTC+02:00)"
+    assert by_inputs.context["result"]["utc"] == "2026-10-25 00:30 UTC"
+    assert by_link.context["result"]["utc"] == by_inputs.context["result"]["utc"]
 
 
 def test_it_checks_the_customers_own_calling_hours(staff_client):
@@ -411,6 +460,9 @@ def test_it_reports_an_invalid_phone_number(staff_client):
         ({"when": "2026-11-23T10:00"}, "skill"),
         ({"skill": "Sales", "when": "tomorrow"}, "when"),
         ({"skill": "Sales", "when": ""}, "when"),
+        ({"skill": "Sales", "when_date": "23.11.2026", "when_time": "10:00"}, "when"),
+        ({"skill": "Sales", "when_date": "2026-11-23", "when_time": "10:00 AM"}, "when"),
+        ({"skill": "Sales", "when_date": "2026-11-23", "when_time": ""}, "when"),
     ],
 )
 def test_it_reshows_the_form_on_bad_input(staff_client, params, field):

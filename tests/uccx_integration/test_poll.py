@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from callbacks import ivr, states
+from callbacks.dialing import DialerObservation, callbacks_apply_dialer_observations
 from callbacks.models import Callback, EventKind, Status
 from tests.uccx_integration.flow_helpers import (
     MONDAY_10,
@@ -93,6 +95,95 @@ def test_two_attempts_between_polls_give_two_events_and_keep_the_first_dial_time
         {"attempt": 1, "result": "no_answer"},
         {"attempt": 2, "result": "busy"},
     ]
+
+
+def test_a_dial_attempt_is_stamped_with_the_dialers_time_before_the_ivr_lookup_it_caused(
+    campaign, simulator, client, informix
+):
+    # Issue 17 point 5: dialed at 10:01, the IVR looked it up at 10:01:30, the call ended
+    # (and the dialer's row was updated) at 10:03, the poll read it at 10:04.
+    (callback,) = in_dialer(client)
+    simulator.store.record_attempt(
+        contact_of(simulator, callback),
+        result=CallResult.VOICE,
+        status=CallStatus.CLOSED,
+        resource_id=1,
+        started=FIRST_DIAL,
+        ended=FIRST_DIAL + dt.timedelta(minutes=2),
+    )
+    with at(FIRST_DIAL + dt.timedelta(seconds=30)):
+        ivr.callback_route_for_ivr(account_number=callback.account_number)
+
+    poll(informix, FIRST_DIAL + dt.timedelta(minutes=3))
+
+    timeline = [(e.kind, e.at, e.from_status, e.to_status) for e in events(fresh(callback))]
+    assert timeline[-3:] == [
+        (EventKind.DIAL_ATTEMPT, FIRST_DIAL, Status.IN_DIALER, Status.IN_DIALER),
+        (
+            EventKind.IVR_LOOKUP,
+            FIRST_DIAL + dt.timedelta(seconds=30),
+            Status.IN_DIALER,
+            Status.IN_IVR,
+        ),
+        (
+            EventKind.COMPLETED,
+            FIRST_DIAL + dt.timedelta(minutes=3),
+            Status.IN_IVR,
+            Status.COMPLETED,
+        ),
+    ]
+    assert fresh(callback).first_dialed_at == FIRST_DIAL
+
+
+def test_attempts_read_in_one_poll_keep_each_its_own_dial_time(
+    campaign, simulator, client, informix
+):
+    (callback,) = in_dialer(client)
+    second = FIRST_DIAL + dt.timedelta(minutes=5)
+    dial(simulator, CallResult.NO_ANSWER)
+    dial(simulator, CallResult.BUSY, second)
+
+    poll(informix, second + dt.timedelta(minutes=1))
+
+    attempts = events(fresh(callback), EventKind.DIAL_ATTEMPT)
+    assert [(e.details["attempt"], e.at) for e in attempts] == [(1, FIRST_DIAL), (2, second)]
+    assert fresh(callback).first_dialed_at == FIRST_DIAL
+
+
+@pytest.mark.parametrize(
+    ("dial_times", "last_update", "stamped"),
+    [
+        # No call legs: the contact's last update. A dialer clock ahead of ours: now.
+        ((), FIRST_DIAL, FIRST_DIAL),
+        ((FIRST_DIAL + dt.timedelta(hours=1),), None, FIRST_DIAL + dt.timedelta(minutes=1)),
+        ((), None, FIRST_DIAL + dt.timedelta(minutes=1)),
+        # A dialer clock behind ours (or one keeping whole seconds): not before the export.
+        ((EXPORTED - dt.timedelta(seconds=1),), None, EXPORTED),
+    ],
+)
+def test_an_attempt_without_a_dialer_time_is_stamped_as_best_known(
+    campaign, client, dial_times, last_update, stamped
+):
+    (callback,) = due_callbacks(1)
+    with at(EXPORTED):
+        states.transition(callback, Status.EXPORTING, event=EventKind.REVALIDATED)
+        states.transition(
+            callback, Status.IN_DIALER, event=EventKind.EXPORTED, exported_at=EXPORTED
+        )
+    seen = DialerObservation(
+        callback.account_number, 1, "busy", last_attempt_at=last_update, dial_times=dial_times
+    )
+
+    with at(FIRST_DIAL + dt.timedelta(minutes=1)):
+        callbacks_apply_dialer_observations([seen])
+
+    (attempt,) = events(fresh(callback), EventKind.DIAL_ATTEMPT)
+    assert attempt.at == stamped
+
+
+def contact_of(simulator, callback: Callback) -> dict:
+    rows = simulator.store.list_contacts(1, tuple(CallStatus))
+    return next(r for r in rows if r[m.ACCOUNT_NUMBER] == callback.account_number)
 
 
 def test_a_call_an_agent_took_completes_the_callback(campaign, simulator, client, informix):

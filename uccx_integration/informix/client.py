@@ -36,6 +36,7 @@ from .results import (
     _dialing_row,
     _marks,
     _merge_dialing_rows,
+    _utc,
 )
 
 
@@ -175,6 +176,30 @@ class InformixClient:
         )
         rows = self._fetch(sql, (*ids, _db_time(since)))
         return [_call_detail(row) for row in rows]
+
+    def dial_times(self, dialing_list_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        """When each of these contacts was dialed: the start of its first call leg
+        (ContactCallDetail, `sessionseqnum` 0) per attempt, oldest first, by dialinglistid.
+
+        Unconfirmed (docs/uccx.md "ContactCallDetail"): that each dial attempt writes one
+        leg with sequence 0 whose `startdatetime` is the dial. A contact without such rows
+        is absent; the poll then stamps its attempts with the contact's lastupdatetime.
+        """
+        ids = [int(dialing_list_id) for dialing_list_id in dialing_list_ids]
+        found: dict[int, list[datetime]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                f"SELECT {m.DIALING_LIST_ID}, {m.START_DATETIME} "
+                f"FROM {m.CONTACT_CALL_DETAIL.name} "
+                f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) AND {m.SESSION_SEQ_NUM} = 0 "
+                f"ORDER BY {m.DIALING_LIST_ID}, {m.START_DATETIME}, {m.SESSION_ID}"
+            )
+            for list_id, started in self._fetch(sql, tuple(chunk)):
+                moment = _utc(started)
+                if moment is not None:
+                    found.setdefault(int(list_id), []).append(moment)
+        return found
 
     def agent_connections(self, dialing_list_ids: Sequence[int]) -> list[AgentConnection]:
         """AgentConnectionDetail rows for these dialing list contacts."""

@@ -5,6 +5,7 @@ Part of uccx_integration.services; the rules it keeps are in the package's docst
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from callbacks import dialing
 from callbacks.dialing import DialerObservation
@@ -16,8 +17,11 @@ from .base import RunSummary
 
 
 # --- poll ----------------------------------------------------------------------------
-def observation(row: DialingRow, agent_connected: bool) -> DialerObservation:
-    """A db_cra DialingList row in callback terms (all codes through mapping.py)."""
+def observation(
+    row: DialingRow, agent_connected: bool, dial_times: Sequence[datetime] = ()
+) -> DialerObservation:
+    """A db_cra DialingList row in callback terms (all codes through mapping.py), with
+    when each of its attempts was dialed (ContactCallDetail)."""
     result = row.call_result
     if result is not None:
         last_result = result.name.lower()
@@ -34,6 +38,7 @@ def observation(row: DialingRow, agent_connected: bool) -> DialerObservation:
         answered=result == m.CallResult.VOICE,
         agent_connected=agent_connected,
         last_attempt_at=row.last_update,
+        dial_times=tuple(dial_times),
     )
 
 
@@ -57,8 +62,14 @@ def poll_dialer_results(
             if r.call_status in (m.CallStatus.CLOSED, m.CallStatus.MAX_CALLS)
         ]
         connected = {a.dialing_list_id for a in informix.agent_connections(closed_ids)}
+        # The dial attempts' own times, so the timeline puts each dial before the IVR
+        # lookup it caused (not at the poll's time, minutes later).
+        dialed = informix.dial_times([r.dialing_list_id for r in rows if r.attempts])
         applied = dialing.callbacks_apply_dialer_observations(
-            [observation(r, r.dialing_list_id in connected) for r in rows]
+            [
+                observation(r, r.dialing_list_id in connected, dialed.get(r.dialing_list_id, ()))
+                for r in rows
+            ]
         )
         summary.add("batches")
         for name, value in applied.as_dict().items():
