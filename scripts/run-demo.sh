@@ -91,8 +91,9 @@ $(sed 's/^/   /' "$KEYS")
  Finesse stand-in: $FINESSE_URL/finesse/api/User/agent001 (agent001..agent003,
    supervisor super001 of team 1; password ciscocisco)
  How a callback goes (no step by hand):
-   the worker exports it to UCCX up to a minute before its time (every ${EXPORT_EVERY} s),
-   the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),
+   the worker exports it to UCCX at its time (every ${EXPORT_EVERY} s, and a run aimed at
+   the next callback), the simulator dials within 5 s, never before the promised time
+   (70 % answered, busy/no answer retried up to 3 times),
    an answered call asks the IVR API where to go (in_ivr), and the results are read
    every ${POLL_EVERY} s: completed or failed, all in the callback's timeline.
    Recall demo: the simulator never answers +48225550103 (Zofia Recall); after UCCX's

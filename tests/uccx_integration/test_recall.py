@@ -58,7 +58,7 @@ def one_attempt(simulator):
 def round_of(client, simulator, informix, callback, outcome, moment, dial_after=5):
     """Export the callback at `moment` (its time), the simulator dials it with `outcome`
     `dial_after` minutes later, the poll reads it a minute after that."""
-    with at(moment - dt.timedelta(seconds=30)):
+    with at(moment):
         services.export_due_callbacks(client=client)
     dialed = moment + dt.timedelta(minutes=dial_after)
     dialer = Dialer(
@@ -238,7 +238,7 @@ def test_the_next_round_is_a_new_contact_with_its_own_account_number(
 ):
     first = round_of(client, simulator, informix, a_callback(), "no_answer", MONDAY_10)
     second = next_round(first)
-    with at(second.scheduled_at - dt.timedelta(seconds=30)):
+    with at(second.scheduled_at):
         services.export_due_callbacks(client=client)
 
     second.refresh_from_db()
