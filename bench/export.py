@@ -11,7 +11,7 @@ global rules whose callback and customer windows cover the whole day, so the dia
 re-check passes at whatever hour the bench runs (only the simulator's campaign window,
 00:00-23:59 Warsaw, shuts one minute a day: the summary then says campaigns_closed). Each
 round inserts 10,000 callbacks of Callback_Main (UCCX campaign 1) with bulk_create,
-`scheduled`, 30 s from now: all due.
+`scheduled`, 30 s ago (within the expiry): all due.
 
 Measured, each against the simulator as its own process (dialer off) on a fresh SQLite
 file, on the same 2-core machine:
@@ -248,7 +248,7 @@ def one_round(var_dir: str, number: int, count: int) -> Round:
         count,
         first_pk=1 + number * count,
         status=Status.SCHEDULED,
-        scheduled_at=timezone.now() + dt.timedelta(seconds=30),
+        scheduled_at=timezone.now() - dt.timedelta(seconds=30),
         campaign_for=lambda pk: campaign,
     )
     export_db = os.path.join(var_dir, f"uccx-export-{number}.sqlite3")

@@ -504,10 +504,10 @@ def wait_for_the_worker(until: float, soon_ids: list[int]) -> dict:
     from django.db.models import Q
     from django.utils import timezone
 
+    from callbacks.dialing import export_lead
     from callbacks.models import Callback, Status
-    from scheduling.models import GlobalRules
 
-    lead = dt.timedelta(minutes=GlobalRules.load().export_lead_minutes)
+    lead = export_lead()
     ours = Q(skill__name=EXPORT_SKILL) | Q(pk__in=soon_ids)
     while True:
         waiting = Callback.objects.filter(ours, status=Status.SCHEDULED)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from scheduling.models import OpeningPeriod, Skill
 
+from .dialing import export_lead
 from .dialplan import dial_string_for
 from .models import Callback, CallbackCampaign, CallbackEvent, EventKind, Outcome, Source, Status
 
@@ -100,12 +101,13 @@ def _callback(rng: random.Random, local: dt.datetime, campaign, skill) -> tuple:
     if status in (Status.CANCELLED, Status.RESCHEDULED):
         callback.finished_at = promised - dt.timedelta(minutes=rng.randint(20, 600))
         return callback, booked
-    callback.exported_at = promised - dt.timedelta(minutes=1)
+    callback.exported_at = promised - export_lead()  # sent at its time (docs/uccx.md §2a)
     if status == Status.EXPIRED:  # the dialer never got to it
         callback.finished_at = promised + dt.timedelta(hours=1)
         return callback, booked
-    # Mostly within a couple of minutes; one in eight late by 6 to 25 minutes.
-    late = rng.randint(6 * 60, 25 * 60) if rng.random() < 0.125 else rng.randint(-60, 150)
+    # Never before the promise; mostly within a couple of minutes, one in eight late by 6
+    # to 25 minutes.
+    late = rng.randint(6 * 60, 25 * 60) if rng.random() < 0.125 else rng.randint(0, 150)
     callback.first_dialed_at = promised + dt.timedelta(seconds=late)
     if status == Status.FAILED:
         callback.attempts = 3

@@ -320,3 +320,9 @@ export_from_files(INTEGRATION_ENVIRONMENT)
 UCCX_IMPORT_WAIT_SECONDS = read_int("UCCX_IMPORT_WAIT_SECONDS", 10, minimum=0)
 UCCX_IMPORT_TIMEOUT_MINUTES = read_int("UCCX_IMPORT_TIMEOUT_MINUTES", 10, minimum=1)
 UCCX_UNDECIDED_ALERT_MINUTES = read_int("UCCX_UNDECIDED_ALERT_MINUTES", 15, minimum=1)
+# The first ring at the promise, never before it (docs/uccx.md §2a): a callback is sent
+# to UCCX this many seconds before its time, the delay from UCCX's import to its first
+# dial. No Cisco source documents that delay (unconfirmed); 0 sends it at its time, so
+# the ring comes that delay late, never early. The simulator's delay is up to its
+# --dial-every (5 s in make run).
+EXPORT_LEAD_SECONDS = read_int("EXPORT_LEAD_SECONDS", 0, minimum=0)

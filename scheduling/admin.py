@@ -319,7 +319,7 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
                 "description": "How callbacks reach the UCCX dialer and leave it again. "
                 "When the dialing lists are purged (daily at 02:30 by default) and how often "
                 "the scheduler exports and polls are set under Periodic tasks.",
-                "fields": ("export_lead_minutes", "expiry_minutes"),
+                "fields": ("expiry_minutes",),
             },
         ),
         (

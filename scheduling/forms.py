@@ -82,7 +82,6 @@ GLOBAL_RULES_LABELS = {
     "allowed_regions": "Allowed countries",
     "allowed_number_types": "Allowed number types",
     "blocked_prefixes": "Blocked prefixes",
-    "export_lead_minutes": "Send to dialer (minutes before)",
     "expiry_minutes": "Give up after (minutes late)",
     "on_time_minutes": "On time within (± minutes)",
     "retention_days": "Keep finished callbacks (days)",

@@ -96,8 +96,9 @@ $(sed 's/^/   /' "$KEYS")
    supervisor super001 of team 1; password ciscocisco; agent003 logged out; states:
    curl -d '{"agent003": "READY"}' $FINESSE_URL/simulator/finesse-states)
  How a callback goes (no step by hand):
-   the worker exports it to UCCX up to a minute before its time (every ${EXPORT_EVERY} s),
-   the simulator dials within 5 s (70 % answered, busy/no answer retried up to 3 times),
+   the worker exports it to UCCX at its time (every ${EXPORT_EVERY} s, and a run aimed at
+   the next callback), the simulator dials within 5 s, never before the promised time
+   (70 % answered, busy/no answer retried up to 3 times),
    an answered call asks the IVR API where to go (in_ivr), and the results are read
    every ${POLL_EVERY} s: completed or failed, all in the callback's timeline.
    Recall demo: the simulator never answers +48225550103 (Zofia Recall); after UCCX's
@@ -112,4 +113,22 @@ $(grep '^Live demo\|^  (not in a minute' <<<"$seeded" | sed 's/^/   /')
 
 EOF
 
-exec .venv/bin/honcho start --no-colour --procfile "$ROOT/Procfile" --app-root "$ROOT"
+# Stopping: Ctrl-C (SIGINT) or SIGTERM, to this script or to its whole process group.
+# honcho runs in its own session, so exactly one SIGTERM reaches it: from the trap below.
+# It passes SIGTERM to each process (each in its own session too) and answers 143; a
+# stop that was asked for is a clean end, exit 0, so `make run` ends without
+# "make: *** Error 143". Any other end (a process died on its own) keeps its status.
+stop_asked=""
+setsid .venv/bin/honcho start --no-colour --procfile "$ROOT/Procfile" --app-root "$ROOT" &
+honcho=$!
+trap 'stop_asked=1; kill -TERM "$honcho" 2>/dev/null || true' INT TERM
+while :; do
+    status=0
+    wait "$honcho" || status=$?
+    kill -0 "$honcho" 2>/dev/null || break # else the wait was cut short by the trap
+done
+if [ -n "$stop_asked" ] && [[ " 0 130 143 " == *" $status "* ]]; then
+    say "stopped"
+    exit 0
+fi
+exit "$status"

@@ -4,16 +4,23 @@ schedule stored in django-celery-beat (see uccx_integration.schedule)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
 
+from callbacks import dialing
 from callbacks import tasks as callbacks_tasks
 from callbacks.models import CallbackCampaign
 from ops.tracking import PartialFailure, track
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 def _run(task: str, work: Callable[[], services.RunSummary]) -> dict[str, Any]:
@@ -25,9 +32,41 @@ def _run(task: str, work: Callable[[], services.RunSummary]) -> dict[str, Any]:
     return counts
 
 
+# A run aims one more run at the next callback falling due within this horizon, so it
+# is sent at its time rather than at the next periodic run (up to its interval late).
+AIM_AHEAD = dt.timedelta(minutes=10)
+
+
 @shared_task(name="uccx_integration.export_due_callbacks", ignore_result=True)
 def export_due_callbacks() -> dict[str, Any]:
-    return _run("export_due_callbacks", services.export_due_callbacks)
+    try:
+        return _run("export_due_callbacks", services.export_due_callbacks)
+    finally:
+        aim_next_export()
+
+
+def aim_next_export(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Queue an export run for the moment the next callback falls due (its time minus
+    EXPORT_LEAD_SECONDS), when that is within AIM_AHEAD; once per moment (cache).
+
+    Best effort: a run that is lost (broker down, worker restarted) only leaves that
+    callback to the periodic run; claims are atomic, so an extra run exports nothing
+    twice. Returns the moment aimed at, or None.
+    """
+    now = now or timezone.now()
+    at = dialing.next_export_at(now)
+    if at is None or at - now > AIM_AHEAD:
+        return None
+    key = f"uccx-export-aimed:{at.isoformat()}"
+    if not cache.add(key, True, timeout=int(AIM_AHEAD.total_seconds()) * 2):
+        return None  # a run is already aimed at that moment
+    try:
+        export_due_callbacks.apply_async(eta=at)
+    except Exception:  # the broker: the periodic run still sends the callback
+        cache.delete(key)
+        logger.warning("could not queue the export run aimed at %s", at, exc_info=True)
+        return None
+    return at
 
 
 @shared_task(name="uccx_integration.poll_dialer_results", ignore_result=True)

@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .parsers import unsupported_media_type_message
 from .serializers import ErrorOutput
 
 CODES = {
@@ -75,6 +76,10 @@ def exception_handler(exc, context):
         if isinstance(exc, exceptions.AuthenticationFailed):
             code = "invalid_api_key"
         message = str(detail) or "Not found."
+        if isinstance(exc, exceptions.UnsupportedMediaType) and context.get("request"):
+            message = unsupported_media_type_message(
+                context["request"].content_type, context["request"].parsers
+            )
         errors = [error(None, code, message)]
     response.data = error_body(errors)
     return response

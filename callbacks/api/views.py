@@ -26,6 +26,7 @@ from .agent_session import AgentSessionMixin, Caller
 from .auth import GadgetScope, IvrScope
 from .errors import error_response
 from .idempotency import idempotent
+from .parsers import GADGET_PARSERS, IVR_PARSERS
 from .renderers import CallbackTextXMLRenderer, CallbackXMLRenderer, FormatNegotiation
 from .schema import IDEMPOTENCY_KEY, ApiSchema
 from .serializers import (
@@ -108,10 +109,12 @@ class ApiView(APIView):
 
 class GadgetView(ApiView):
     permission_classes = [GadgetScope]
+    parser_classes = GADGET_PARSERS  # JSON only: a form body is 415 (docs/api.md)
 
 
 class IvrView(ApiView):
     permission_classes = [IvrScope]
+    parser_classes = IVR_PARSERS  # JSON, flat XML (as the answers) or a form
     renderer_classes = [
         JSONRenderer,
         CallbackXMLRenderer,

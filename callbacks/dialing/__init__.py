@@ -29,6 +29,8 @@ from .export import (
     callbacks_stuck_exporting,
     campaigns_with_due_callbacks,
     dial_time_violations,
+    export_lead,
+    next_export_at,
 )
 from .observations import (
     FOLLOWED,
@@ -56,4 +58,6 @@ __all__ = [
     "callbacks_stuck_exporting",
     "campaigns_with_due_callbacks",
     "dial_time_violations",
+    "export_lead",
+    "next_export_at",
 ]

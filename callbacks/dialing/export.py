@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,6 +27,13 @@ from .do_not_call import callbacks_cancel_do_not_call
 ACTOR = "scheduler"
 
 
+def export_lead() -> dt.timedelta:
+    """How long before its time a callback goes to UCCX: the import-to-dial delay
+    (settings.EXPORT_LEAD_SECONDS, default 0), so that the first ring is not before the
+    promise (docs/uccx.md §2a)."""
+    return dt.timedelta(seconds=settings.EXPORT_LEAD_SECONDS)
+
+
 @dataclass(frozen=True, slots=True)
 class DueWindow:
     """Callbacks scheduled in [not_before, until] are due for the dialer now."""
@@ -38,8 +46,20 @@ class DueWindow:
         rules = rules or GlobalRules.load()
         return cls(
             not_before=now - dt.timedelta(minutes=rules.expiry_minutes),
-            until=now + dt.timedelta(minutes=rules.export_lead_minutes),
+            until=now + export_lead(),
         )
+
+
+def next_export_at(now: dt.datetime) -> dt.datetime | None:
+    """When the next scheduled callback falls due for export (its time minus the lead),
+    if after `now`: an export run at that moment sends it on time."""
+    first = (
+        Callback.objects.filter(status=Status.SCHEDULED, scheduled_at__gt=now + export_lead())
+        .order_by("scheduled_at")
+        .values_list("scheduled_at", flat=True)
+        .first()
+    )
+    return None if first is None else first - export_lead()
 
 
 def campaigns_with_due_callbacks(window: DueWindow) -> list[CallbackCampaign]:

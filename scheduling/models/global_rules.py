@@ -109,10 +109,6 @@ class GlobalRules(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many callbacks one phone number may have waiting at once.",
     )
-    export_lead_minutes = models.PositiveIntegerField(
-        default=1,
-        help_text="Send a callback to the UCCX dialer this many minutes before its time.",
-    )
     expiry_minutes = models.PositiveIntegerField(
         default=60,
         help_text="A callback not dialed within this many minutes after its time expires.",

@@ -186,22 +186,33 @@ def assess(
             result.scheduled_at = parsed.astimezone(UTC)
         return result
 
+    in_gap = False
     if parsed.tzinfo is None:
-        local = _resolve_local(parsed, skill.zone)
-        if local is None:
+        resolved = _resolve_local(parsed, skill.zone)
+        if resolved is None:
+            # A wall time the clocks skip: refused, but the other rules still judge the
+            # instant it reads as (fold=0, just after the jump, where suggestions start),
+            # so a gap time on a holiday or past the horizon reports those too.
+            in_gap = True
+            local = parsed.replace(tzinfo=skill.zone, fold=0).astimezone(UTC)
+            local = local.astimezone(skill.zone)
             found.append(
                 Violation(
                     "scheduled_at",
                     Code.INVALID_DATETIME,
                     f"{wall_time(parsed)} does not exist in {skill.zone.key}: the clocks "
-                    "jump forward over it for daylight-saving time. Pick a later time.",
+                    f"jump forward over it for daylight-saving time (the other rules read it as "
+                    f"{clock(local)}). Pick a later time.",
                 )
             )
-            return result
+        else:
+            local = resolved
     else:
         local = parsed.astimezone(skill.zone)
-    result.local = local
-    result.scheduled_at = local.astimezone(UTC)
+    when = local.astimezone(UTC)
+    if not in_gap:  # a time that does not exist is never stored
+        result.local = local
+        result.scheduled_at = when
 
     periods, closed = _day_periods(skill, local.date())
     if closed is not None:
@@ -209,9 +220,7 @@ def assess(
     used = _slot_used(config, skill, local, candidate.replaces)[1] if booking else 0
     today = now.astimezone(skill.zone).date()
     found.extend(
-        _check_instant(
-            config, skill, local, result.scheduled_at, periods, result.phone, now, today, used
-        )
+        _check_instant(config, skill, local, when, periods, result.phone, now, today, used)
     )
     if not booking:
         result.violations = [v for v in found if v.code not in BOOKING_ONLY]

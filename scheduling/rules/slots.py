@@ -111,11 +111,11 @@ def suggest(
     config: RulesConfig | None = None,
     now: dt.datetime | None = None,
 ) -> list[Slot]:
-    """The next `count` free slots at or after the candidate's time.
+    """The next `count` free slots at or after the candidate's time, earliest first.
 
     A time in a DST gap searches from the jump; a time before now from now; a time past
     the booking horizon gets the last bookable slots before it, so an agent always
-    sees the nearest alternatives.
+    sees the nearest alternatives (still listed earliest first).
     """
     config = config or RulesConfig.load()
     now = now or timezone.now()
@@ -162,4 +162,5 @@ def suggest(
         for day_slots in reversed(days):
             found.extend(reversed(day_slots.slots))
         day = chunk_start - dt.timedelta(days=1)
-    return found[:count]
+    # Collected nearest first (backwards from the horizon); shown in time order.
+    return sorted(found[:count], key=lambda slot: slot.start)

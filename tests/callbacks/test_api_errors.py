@@ -163,8 +163,48 @@ def test_it_answers_json_406_when_the_gadget_api_is_asked_for_xml(gadget):
     assert_error_body(response, 406, "not_acceptable")
 
 
-def test_it_accepts_a_form_encoded_create(gadget):
-    response = gadget.post("/api/v1/callbacks", body())  # multipart, as a plain form posts
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_it_refuses_a_form_encoded_create_with_415_saying_json(gadget, encoding):
+    """Issue 17 point 8: the API says JSON; a form body is not read as one."""
+    if encoding == "multipart":
+        response = gadget.post("/api/v1/callbacks", body())  # as a plain form posts
+    else:
+        form = "&".join(f"{name}={value}" for name, value in body().items())
+        response = gadget.post(
+            "/api/v1/callbacks", form, content_type="application/x-www-form-urlencoded"
+        )
+
+    assert_error_body(response, 415, "unsupported_media_type")
+    message = response.json()["errors"][0]["message"]
+    assert "send application/json" in message
+    assert "multipart/form-data" in message or "x-www-form-urlencoded" in message
+    assert not Callback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/callbacks/validate",
+        "/api/v1/agent-session",
+        "/api/v1/callbacks/{pk}/reschedule",
+        "/api/v1/callbacks/{pk}/cancel",
+        "/api/v1/callbacks/{pk}/delivered",
+    ],
+)
+def test_every_gadget_post_refuses_a_form_body(gadget, make_callback, path):
+    callback = make_callback()
+
+    response = gadget.post(
+        path.format(pk=callback.pk), "a=1", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert_error_body(response, 415, "unsupported_media_type")
+    callback.refresh_from_db()
+    assert callback.status == "scheduled"
+
+
+def test_the_same_create_as_json_is_accepted(gadget):
+    response = gadget.post("/api/v1/callbacks", body(), format="json")
 
     assert response.status_code == 201
     assert_api_content_type(response)

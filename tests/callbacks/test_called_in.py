@@ -158,3 +158,17 @@ def test_the_admin_action_closes_the_selected_callbacks_numbers(client, make_cal
     assert f"Closed as satisfied (1): {callback.account_number}." in response.content.decode()
     assert status_of(callback) == Status.SATISFIED
     assert callback.events.get(kind=EventKind.SATISFIED).actor == "boss"
+
+
+def test_the_ivr_endpoint_takes_the_flat_xml_of_its_answers_too(make_callback, ivr):
+    first = make_callback(phone_number=NUMBER)
+
+    response = ivr.post(
+        URL + "?format=xml",
+        f"<callback><phone_number>{NUMBER}</phone_number></callback>",
+        content_type="text/xml",
+    )
+
+    assert response.status_code == 200
+    document = etree.fromstring(response.content)
+    assert document.xpath("string(/callback/closed)") == first.account_number

@@ -201,13 +201,26 @@ def looked_up(ivr, personal) -> Callback:
     return personal
 
 
-@pytest.mark.parametrize(
-    ("body", "content_type"),
-    [
-        ('{"outcome": "queued_agent"}', "application/json"),
-        ("outcome=queued_agent", "application/x-www-form-urlencoded"),
-    ],
-)
+DOCUMENTED_BODIES = [
+    ('{"outcome": "queued_agent"}', "application/json"),
+    ("outcome=queued_agent", "application/x-www-form-urlencoded"),
+    ("<callback><outcome>queued_agent</outcome></callback>", "application/xml"),
+    ("<callback><outcome>queued_agent</outcome></callback>", "text/xml"),
+]
+
+
+def doc_bodies() -> list[tuple[str, str]]:
+    """The request bodies of step 6, as `- Format, Content Type `type`: `body`` lines."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## 6. Report the outcome") : text.index("## 7.")]
+    return re.findall(r"Content Type `([^`]+)`: `([^`]+)`", section)
+
+
+def test_the_doc_lists_exactly_the_bodies_the_test_posts():
+    assert sorted(doc_bodies()) == sorted((kind, body) for body, kind in DOCUMENTED_BODIES[:3])
+
+
+@pytest.mark.parametrize(("body", "content_type"), DOCUMENTED_BODIES)
 def test_the_outcome_post_takes_the_documented_bodies(ivr, looked_up, body, content_type):
     response = ivr.post(outcome_path(looked_up.account_number), body, content_type=content_type)
 
@@ -215,14 +228,55 @@ def test_the_outcome_post_takes_the_documented_bodies(ivr, looked_up, body, cont
     assert looked_up.events.get(kind="ivr_outcome").details == {"outcome": "queued_agent"}
 
 
-def test_the_outcome_post_refuses_an_xml_body_the_documented_limitation(ivr, looked_up):
+def test_the_outcome_post_takes_a_reschedule_in_xml_and_answers_xml(ivr, looked_up):
     response = ivr.post(
-        outcome_path(looked_up.account_number),
-        "<callback><outcome>queued_agent</outcome></callback>",
+        outcome_path(looked_up.account_number) + "?format=xml",
+        "<?xml version='1.0' encoding='UTF-8'?>\n<callback>\n"
+        "  <outcome>reschedule_requested</outcome>\n"
+        "  <scheduled_at>2026-11-24T16:00</scheduled_at>\n</callback>",
         content_type="application/xml",
     )
 
-    assert response.status_code == 415
+    assert response.status_code == 200
+    answer = etree.fromstring(response.content)
+    assert answer.xpath("string(/callback/rescheduled)") == "true"
+    looked_up.refresh_from_db()
+    assert looked_up.status == Status.RESCHEDULED
+
+
+BAD_XML = {
+    "not well-formed": "<callback><outcome>queued_agent</callback>",
+    "not xml": "outcome=queued_agent",
+    "other root": "<outcome>queued_agent</outcome>",
+    "nested": "<callback><outcome><value>queued_agent</value></outcome></callback>",
+    "field twice": "<callback><outcome>queued_agent</outcome><outcome>x</outcome></callback>",
+    "dtd": '<?xml version="1.0"?><!DOCTYPE callback [<!ENTITY o "queued_agent">]>'
+    "<callback><outcome>&o;</outcome></callback>",
+    "external entity": '<?xml version="1.0"?><!DOCTYPE callback '
+    '[<!ENTITY o SYSTEM "file:///etc/passwd">]><callback><outcome>&o;</outcome></callback>',
+}
+
+
+@pytest.mark.parametrize("answer", ["json", "xml"])
+@pytest.mark.parametrize("body", BAD_XML.values(), ids=BAD_XML.keys())
+def test_a_bad_xml_body_is_a_400_with_a_code_never_a_500(ivr, looked_up, body, answer):
+    response = ivr.post(
+        outcome_path(looked_up.account_number) + f"?format={answer}",
+        body,
+        content_type="application/xml",
+    )
+
+    assert response.status_code == 400, response.content
+    if answer == "json":
+        (error,) = response.json()["errors"]
+        code, message = error["code"], error["message"]
+    else:
+        document = etree.fromstring(response.content)
+        code = document.xpath("string(/callback/errors/item/code)")
+        message = document.xpath("string(/callback/errors/item/message)")
+    assert code == "invalid_xml"
+    assert "XML" in message
+    assert "root:" not in message
     assert not looked_up.events.filter(kind="ivr_outcome").exists()
 
 

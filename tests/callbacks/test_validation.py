@@ -157,3 +157,33 @@ def test_the_duplicate_message_says_the_pending_time_in_the_skills_zone_not_utc(
     (message,) = [v.message for v in verdict.violations]
     assert f"({existing.account_number}, Mon 2026-11-23 10:00 CET)" in message
     assert "UTC" not in message
+
+
+def test_a_dst_gap_time_reports_every_other_violation_in_one_answer(demo):
+    """Issue 17 point 8: 02:30 on 2027-03-28 (skipped in Warsaw) is also Easter Sunday and
+    past the 30-day horizon; the agent learns all of it at once, not one fix at a time."""
+    verdict = validate(scheduled_at="2027-03-28T02:30", skill="Support")
+
+    assert found(verdict) == [
+        ("scheduled_at", "invalid_datetime"),
+        ("scheduled_at", "holiday"),
+        ("scheduled_at", "too_far_ahead"),
+        ("scheduled_at", "outside_global_window"),
+        ("scheduled_at", "outside_customer_hours"),
+    ]
+    assert verdict.assessment.scheduled_at is None
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["2027-03-28T02:30", "2026-12-30T10:00", "2026-11-22T10:00", "2026-11-20T09:00"],
+    ids=["dst gap past the horizon", "past the horizon", "skill closed", "in the past"],
+)
+def test_suggestions_are_listed_earliest_first(demo, when):
+    """Issue 17 point 8: past the horizon the search walks backwards; the list does not."""
+    verdict = validate(scheduled_at=when)
+
+    starts = [slot.start for slot in verdict.suggestions]
+    assert len(starts) == 3
+    assert starts == sorted(starts)
+    assert len(set(starts)) == 3

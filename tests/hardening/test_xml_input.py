@@ -2,8 +2,9 @@
 and the simulator's contact imports. Hostile documents (entity expansion, external
 entities) are refused as unreadable, never expanded, never a crash.
 
-The API itself takes no XML (no XML parser is configured: DRF's JSON, form and
-multipart parsers only); an XML body gets 415.
+The IVR endpoints read a flat XML body with defusedxml too (callbacks/api/parsers.py):
+a hostile one is 400 `invalid_xml`, never expanded. The gadget's endpoints read JSON
+only: an XML body there gets 415.
 """
 
 import threading
@@ -88,11 +89,28 @@ def test_it_answers_400_when_the_simulator_gets_a_hostile_import(tmp_path, docum
     assert b"root:" not in response.content
 
 
-def test_it_refuses_an_xml_body_on_the_api_with_415(client, db):
+@pytest.mark.parametrize("document", HOSTILE.values(), ids=HOSTILE.keys())
+def test_it_refuses_a_hostile_xml_body_on_the_ivr_api_with_400(client, db, document):
     _, key = ApiKey.objects.create_key(name="ivr", scope=ApiScope.IVR)
 
     response = client.post(
         "/api/v1/ivr/callbacks",
+        document,
+        content_type="application/xml",
+        HTTP_AUTHORIZATION=f"Api-Key {key}",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_xml"
+    assert b"root:" not in response.content
+    assert b"lollol" not in response.content
+
+
+def test_it_refuses_an_xml_body_on_the_gadget_api_with_415(client, db):
+    _, key = ApiKey.objects.create_key(name="gadget", scope=ApiScope.GADGET)
+
+    response = client.post(
+        "/api/v1/callbacks",
         BILLION_LAUGHS,
         content_type="application/xml",
         HTTP_AUTHORIZATION=f"Api-Key {key}",

@@ -54,7 +54,7 @@ pytestmark = [
     needs_sqlite_odbc,
 ]
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 MINUTE = dt.timedelta(minutes=1)
 
 

@@ -45,7 +45,7 @@ on_postgresql = pytest.mark.skipif(
     "runs in make test's PostgreSQL pass",
 )
 
-EXPORTED = MONDAY_10 - dt.timedelta(seconds=30)
+EXPORTED = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 DIALED = MONDAY_10 + dt.timedelta(minutes=1)
 POLLED = MONDAY_10 + dt.timedelta(minutes=2)
 PURGE = MONDAY_10 + dt.timedelta(minutes=20)

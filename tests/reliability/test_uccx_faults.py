@@ -36,7 +36,7 @@ from uccx_integration.simulator import Simulator
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 MINUTE = dt.timedelta(minutes=1)
 AFTER_STALE = services.STALE_AFTER + MINUTE
 CONTACTS = "/adminapi/campaign/1/contacts"

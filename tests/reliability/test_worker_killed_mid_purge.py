@@ -36,7 +36,7 @@ from uccx_integration.mapping import CallResult
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-EXPORTED = MONDAY_10 - dt.timedelta(seconds=30)
+EXPORTED = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 DIALED = MONDAY_10 + dt.timedelta(minutes=1)
 PURGE = MONDAY_10 + dt.timedelta(minutes=20)
 MINUTE = dt.timedelta(minutes=1)

@@ -64,12 +64,41 @@ def test_it_accepts_an_iso_datetime_string(config, now):
 
 
 @pytest.mark.parametrize("wall", ["2027-03-28T02:00", "2027-03-28T02:30", "2027-03-28T02:59"])
-def test_it_rejects_a_wall_time_skipped_by_daylight_saving_in_warsaw(config, wall):
-    violation = only(config, DST_NOW, "Support", wall)
+def test_it_rejects_a_wall_time_skipped_by_daylight_saving_in_warsaw(round_the_clock, wall):
+    violation = only(round_the_clock(), DST_NOW, "Warsaw all day", wall)
 
     assert violation.code == "invalid_datetime"
     assert "daylight-saving" in violation.message
     assert "Europe/Warsaw" in violation.message
+    assert f"read it as 03:{wall[-2:]}" in violation.message
+
+
+def test_it_reports_a_gap_times_holiday_horizon_and_hours_too(config, now):
+    # 2027-03-28 02:30 Warsaw: skipped by DST, Easter Sunday, 128 days ahead (30 allowed),
+    # and (read as 03:30, after the jump) before the 08:00 window: all in one answer.
+    result = assess(Candidate("Support", "2027-03-28T02:30"), config=config, now=now)
+
+    assert codes(result.violations) == [
+        "invalid_datetime",
+        "holiday",
+        "too_far_ahead",
+        "outside_global_window",
+    ]
+    assert (result.scheduled_at, result.local) == (None, None)  # never stored
+
+
+def test_it_reports_a_gap_times_other_rules_in_new_york_too(round_the_clock):
+    # 2027-03-14 02:30 New York does not exist; with a 30-day horizon it is also too far.
+    config = round_the_clock(max_days_ahead=30)
+    now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    assert check(config, now, "New York all day", "2027-03-14T02:30") == [
+        "invalid_datetime",
+        "too_far_ahead",
+    ]
+    assert check(round_the_clock(), now, "New York all day", "2027-03-14T02:30") == [
+        "invalid_datetime"
+    ]
 
 
 @pytest.mark.parametrize("wall", ["2027-03-28T01:59", "2027-03-28T03:00"])

@@ -36,7 +36,7 @@ def round_of(client, simulator, informix, callback, outcome, moment, dial_after=
     """Export the callback at `moment` (its time), the simulator dials it with `outcome`
     `dial_after` minutes later (the script: `ivr`, else DirectIvr), the poll reads it a
     minute after that."""
-    with at(moment - dt.timedelta(seconds=30)):
+    with at(moment):
         services.export_due_callbacks(client=client)
     dialed = moment + dt.timedelta(minutes=dial_after)
     dialer = Dialer(

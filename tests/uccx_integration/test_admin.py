@@ -147,7 +147,7 @@ def test_it_shows_an_unknown_uccx_time_zone_on_the_index(
 ):
     simulator.campaigns[1].time_zone = "Mars Standard Time"
     callback = make_callback()  # Monday 10:00 Warsaw
-    with time_machine.travel(callback.scheduled_at - dt.timedelta(seconds=30), tick=False):
+    with time_machine.travel(callback.scheduled_at, tick=False):
         tasks.export_due_callbacks()
 
         page = text_of(staff_client.get(reverse("admin:index")))
@@ -365,10 +365,10 @@ def test_it_purges_and_imports_again_through_the_simulator(
     answered = make_callback()  # Monday 10:00 Warsaw
     waiting = make_callback(scheduled_at="2026-11-23T10:30")
     dialer = Dialer(simulator.store, simulator.campaigns, mix={CallResult.VOICE: 1})
-    with time_machine.travel(answered.scheduled_at - dt.timedelta(seconds=30), tick=False):
+    with time_machine.travel(answered.scheduled_at, tick=False):
         services.export_due_callbacks(client=client)
         dialer.dial_round()  # the first contact is answered: finished in the dialer
-    with time_machine.travel(waiting.scheduled_at - dt.timedelta(seconds=30), tick=False):
+    with time_machine.travel(waiting.scheduled_at, tick=False):
         services.export_due_callbacks(client=client)
         assert simulator.store.count_contacts(campaign.uccx_campaign_id) == 1  # the waiting one
         assert len(simulator.store.history_contacts(campaign.uccx_campaign_id)) == 1  # closed

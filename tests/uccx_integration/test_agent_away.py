@@ -18,7 +18,7 @@ from uccx_integration import services as uccx
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)  # inside the 1-minute export lead
+BEFORE = MONDAY_10  # due: exported at its time (EXPORT_LEAD_SECONDS 0)
 USER_GET = "GET /finesse/api/User/{}"
 
 
@@ -222,7 +222,7 @@ def test_a_hold_across_the_autumn_overlap_expires_by_real_minutes(finesse, campa
     local = [c.scheduled_at.astimezone(WARSAW) for c in (first, second)]
     assert [(t.hour, t.minute, t.fold) for t in local] == [(2, 30, 0), (2, 30, 1)]
 
-    assert hold_now(campaign, dt.datetime(2026, 10, 25, 1, 29, 30, tzinfo=dt.UTC)) == []
+    assert hold_now(campaign, dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)) == []
     with at(dt.datetime(2026, 10, 25, 1, 45, tzinfo=dt.UTC)):  # 02:45 CET, the second pass
         dialing.callbacks_expire_overdue()
 

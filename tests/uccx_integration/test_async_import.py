@@ -26,7 +26,7 @@ from uccx_integration.models import BatchState, ExportBatch, ImportState
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 MINUTE = dt.timedelta(minutes=1)
 
 

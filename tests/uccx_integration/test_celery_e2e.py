@@ -139,7 +139,6 @@ def open_round_the_clock() -> None:
     rules.earliest_time = rules.latest_time = dt.time(0)
     rules.customer_earliest_time = rules.customer_latest_time = dt.time(0)
     rules.min_lead_minutes = 0
-    rules.export_lead_minutes = 1
     rules.full_clean()
     rules.save()
 

@@ -22,7 +22,7 @@ from uccx_integration.models import BatchKind, BatchState, ExportBatch
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)  # inside the 1-minute export lead
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 WARSAW = dt.timezone(dt.timedelta(hours=1))  # November: winter time
 
 

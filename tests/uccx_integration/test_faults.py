@@ -39,7 +39,7 @@ from uccx_integration.models import IntegrationStatus
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 MINUTE = dt.timedelta(minutes=1)
 AFTER_STALE = services.STALE_AFTER + MINUTE
 # Where an interrupted export may leave a callback until recovery has run.

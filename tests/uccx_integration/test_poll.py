@@ -28,7 +28,7 @@ from uccx_integration.mapping import CallResult, CallStatus
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-EXPORTED = MONDAY_10 - dt.timedelta(seconds=30)
+EXPORTED = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 FIRST_DIAL = MONDAY_10 + dt.timedelta(minutes=1)
 UNKNOWN_CODE = 99
 

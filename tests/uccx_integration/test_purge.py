@@ -24,7 +24,7 @@ from uccx_integration.models import BatchKind, BatchState, ExportBatch
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-EXPORTED = MONDAY_10 - dt.timedelta(seconds=30)
+EXPORTED = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 DIALED = MONDAY_10 + dt.timedelta(minutes=1)
 PURGE = MONDAY_10 + dt.timedelta(minutes=30)  # within the 60-minute expiry
 TOO_LATE = MONDAY_10 + dt.timedelta(minutes=61)

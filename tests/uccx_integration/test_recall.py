@@ -214,7 +214,7 @@ def test_a_round_the_campaign_now_refuses_expires_and_says_why(
     policy, simulator, client, informix, one_attempt, campaign
 ):
     callback = a_callback()
-    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+    with at(MONDAY_10):
         services.export_due_callbacks(client=client)
     campaign.enabled = False  # disabled while UCCX dials round 1: it takes no new round
     campaign.save()
@@ -247,7 +247,7 @@ def test_the_next_round_is_a_new_contact_with_its_own_account_number(
 ):
     first = round_of(client, simulator, informix, a_callback(), "no_answer", MONDAY_10)
     second = next_round(first)
-    with at(second.scheduled_at - dt.timedelta(seconds=30)):
+    with at(second.scheduled_at):
         services.export_due_callbacks(client=client)
 
     second.refresh_from_db()

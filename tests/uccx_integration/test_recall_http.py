@@ -58,7 +58,7 @@ def test_every_outcome_class_over_http_gets_its_policys_next_round(
         number_outcomes={c.dial_number: told for told, c in callbacks.items()},
     )
 
-    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+    with at(MONDAY_10):
         services.export_due_callbacks(client=client)
     with at(MONDAY_10 + dt.timedelta(minutes=2)):
         assert dialer.dial_round() == len(TOLD)

@@ -62,7 +62,7 @@ def test_a_call_in_while_round_2_waits_closes_it_and_the_reports_count_it_satisf
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.RECALLED, Status.SATISFIED)
-    with at(second.scheduled_at - dt.timedelta(seconds=30)):
+    with at(second.scheduled_at):
         services.export_due_callbacks(client=client)
     assert not events(second, EventKind.EXPORT_STARTED)  # nobody rings about it
 
@@ -108,7 +108,7 @@ def test_a_call_in_during_round_1_leaves_nothing_for_the_poll_to_recall(
 ):
     window(96)
     callback = a_callback()
-    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+    with at(MONDAY_10):
         services.export_due_callbacks(client=client)
     with at(MONDAY_10 + MINUTES):  # UCCX holds it (in_dialer): closed as satisfied
         assert callbacks_close_called_in(phone_number=callback.phone_number).closed
@@ -128,7 +128,7 @@ def test_a_number_listed_after_round_2_was_booked_is_cancelled_at_dial_time(
     second = next_round(first)
     listed(first.phone_number)
 
-    with at(second.scheduled_at - dt.timedelta(seconds=30)):
+    with at(second.scheduled_at):
         services.export_due_callbacks(client=client)
 
     second.refresh_from_db()
@@ -149,7 +149,7 @@ def test_a_number_listed_during_a_round_gets_no_next_round(
 ):
     RecallPolicy.objects.create(campaign=campaign, no_answer_after="30", ivr_hangup_after="30")
     callback = a_callback()
-    with at(MONDAY_10 - dt.timedelta(seconds=30)):
+    with at(MONDAY_10):
         services.export_due_callbacks(client=client)
     listed(callback.phone_number)  # listed while UCCX has it: its round goes on
 

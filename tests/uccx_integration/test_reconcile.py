@@ -27,7 +27,7 @@ from uccx_integration.models import BatchState, ExportBatch
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-CLAIMED = MONDAY_10 - dt.timedelta(seconds=30)
+CLAIMED = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 STALE = CLAIMED + services.STALE_AFTER + dt.timedelta(seconds=1)
 
 

@@ -23,7 +23,7 @@ from uccx_integration.models import DirectoryEntry, DirectoryKind, IntegrationSt
 
 pytestmark = [pytest.mark.usefixtures("frozen_now"), needs_sqlite_odbc]
 
-BEFORE = MONDAY_10 - dt.timedelta(seconds=30)
+BEFORE = MONDAY_10  # at the promise: sent at its time (EXPORT_LEAD_SECONDS 0)
 
 
 def status_of(task: str) -> IntegrationStatus:
