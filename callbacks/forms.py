@@ -5,6 +5,7 @@ They only collect input; the rules and every change of a callback belong to
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.forms import WallTimeField
 
@@ -41,7 +42,7 @@ class CallbackCampaignForm(forms.ModelForm):
 class RescheduleForm(forms.Form):
     """A new wall-clock time, read in the callback skill's time zone by the service."""
 
-    scheduled_at = WallTimeField(label="New date and time")
+    scheduled_at = WallTimeField(label=_("New date and time"))
 
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,5 +55,5 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=200,
-        help_text="Optional; kept in each callback's timeline, e.g. 'Customer called in'.",
+        help_text=_("Optional; kept in each callback's timeline, e.g. 'Customer called in'."),
     )

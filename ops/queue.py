@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from celery import current_app
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from .beat import default_schedule, short_name, task_names
@@ -34,8 +35,8 @@ def queue_task(task: str, **kwargs: Any) -> str:
             current_app.send_task(name, kwargs=kwargs)
     except (BrokerError, OSError) as error:
         logger.warning("could not queue %s: %s", task, error)
-        return (
-            f"{task_label(task)} could not be queued: the Celery broker cannot be reached "
-            f"({error}). Nothing was changed; check that the broker (e.g. Redis) is running."
-        )
+        return _(
+            "%(task)s could not be queued: the Celery broker cannot be reached "
+            "(%(error)s). Nothing was changed; check that the broker (e.g. Redis) is running."
+        ) % {"task": task_label(task), "error": error}
     return ""

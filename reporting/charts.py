@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
 from scheduling.display import short_day
 
 WIDTH = 720
@@ -66,7 +68,7 @@ class Chart:
 @dataclass(frozen=True, slots=True)
 class Series:
     key: str
-    label: str
+    label: str | Promise
 
 
 def stacked_bars(

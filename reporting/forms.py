@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackCampaign
 from scheduling.models import Skill
@@ -23,22 +24,22 @@ class ReportFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
         queryset=CallbackCampaign.objects.order_by("name"),
         required=False,
-        empty_label="All campaigns",
+        empty_label=_("All campaigns"),
     )
     skill = forms.ModelChoiceField(
-        queryset=Skill.objects.order_by("name"), required=False, empty_label="All skills"
+        queryset=Skill.objects.order_by("name"), required=False, empty_label=_("All skills")
     )
     agent = forms.ChoiceField(required=False)
     start = forms.DateField(
         required=False,
         input_formats=ISO_DATE,
-        help_text="First promised day (YYYY-MM-DD).",
+        help_text=_("First promised day (YYYY-MM-DD)."),
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
     end = forms.DateField(
         required=False,
         input_formats=ISO_DATE,
-        help_text="Last promised day (YYYY-MM-DD), included.",
+        help_text=_("Last promised day (YYYY-MM-DD), included."),
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
 

@@ -10,6 +10,7 @@ from typing import cast
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 from holidays.registry import COUNTRIES
 
 from .models import GlobalRules, HolidayCalendar, Skill, Weekday, check_no_overlap
@@ -31,8 +32,10 @@ class HolidayCalendarForm(forms.ModelForm):
     country = forms.ChoiceField(
         required=False,
         choices=lambda: [("", "None: only the custom holidays below"), *_country_choices()],
-        help_text="The country whose public holidays apply. Choose none to use only the "
-        "custom holidays below.",
+        help_text=_(
+            "The country whose public holidays apply. Choose none to use only the "
+            "custom holidays below."
+        ),
     )
 
     class Meta:
@@ -54,7 +57,7 @@ class OpeningPeriodFormSet(BaseInlineFormSet):
             if self._should_delete_form(form) or not form.is_valid():  # type: ignore[attr-defined]
                 continue
             data = form.cleaned_data
-            periods.append((Weekday(data["weekday"]).label, data["opens"], data["closes"]))
+            periods.append((str(Weekday(data["weekday"]).label), data["opens"], data["closes"]))
         check_no_overlap(periods)
 
 
@@ -127,13 +130,13 @@ class WallTimeField(forms.CharField):
 class CheckTimeForm(forms.Form):
     """Input of the "Check a time" page: a skill, a wall time in its zone, a phone."""
 
-    skill = forms.ChoiceField(label="Skill")
-    when = WallTimeField(label="Date and time")
+    skill = forms.ChoiceField(label=_("Skill"))
+    when = WallTimeField(label=_("Date and time"))
     phone = forms.CharField(
-        label="Customer phone",
+        label=_("Customer phone"),
         required=False,
         max_length=40,
-        help_text="Optional. Also checks the number and the customer's own calling hours.",
+        help_text=_("Optional. Also checks the number and the customer's own calling hours."),
     )
 
     def __init__(self, *args, skills: list[Skill], **kwargs):
@@ -162,6 +165,8 @@ PREVIEW_YEARS = (1950, 2100)
 
 class HolidayPreviewForm(forms.Form):
     calendar = forms.ModelChoiceField(
-        queryset=HolidayCalendar.objects.all(), empty_label=None, label="Calendar"
+        queryset=HolidayCalendar.objects.all(), empty_label=None, label=_("Calendar")
     )
-    year = forms.IntegerField(min_value=PREVIEW_YEARS[0], max_value=PREVIEW_YEARS[1], label="Year")
+    year = forms.IntegerField(
+        min_value=PREVIEW_YEARS[0], max_value=PREVIEW_YEARS[1], label=_("Year")
+    )

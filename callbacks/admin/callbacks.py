@@ -4,10 +4,14 @@ The actions and the reschedule page are in `pages`; they change callbacks only t
 `callbacks.services`.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.display import admin_time, local_short, local_time, utc_time
 from scheduling.phones import PhoneError, e164_for_search
@@ -32,8 +36,8 @@ class CallbackEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-    verbose_name = "event"
-    verbose_name_plural = "timeline"
+    verbose_name = _("event")
+    verbose_name_plural = _("timeline")
 
     def has_view_permission(self, request, obj=None) -> bool:
         # The timeline is part of the callback: whoever may see the callback sees it.
@@ -49,26 +53,26 @@ class CallbackEventInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="at")
+    @admin.display(description=_("at"))
     def when(self, event: CallbackEvent) -> str:
         return admin_time(event.at)
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def change(self, event: CallbackEvent) -> str:
         to = event.get_to_status_display()
         if not event.from_status:
             return f"{ARROW} {to}"
         if event.from_status == event.to_status:
-            return f"{to} (unchanged)"
+            return gettext("%(status)s (unchanged)") % {"status": to}
         return f"{event.get_from_status_display()} {ARROW} {to}"
 
-    @admin.display(description="details")
+    @admin.display(description=_("details"))
     def detail_text(self, event: CallbackEvent) -> str:
         shown = [f"{k}: {v}" for k, v in (event.details or {}).items() if v not in (None, "")]
         return "; ".join(shown) or self.get_empty_value_display()
 
 
-def _timestamp(name: str, label: str):
+def _timestamp(name: str, label: Any):
     """A display function showing one of a callback's timestamps like the timeline does."""
 
     @admin.display(description=label, ordering=name)
@@ -121,7 +125,7 @@ class CallbackAdmin(admin.ModelAdmin):
         "agent_id",
         "agent_name",
     )
-    search_help_text = (
+    search_help_text = _(
         "Account number, phone number in any format (e.g. 22 123 45 67), customer's first or "
         "last name, or agent."
     )
@@ -145,12 +149,12 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Customer",
+            _("Customer"),
             {"fields": ("first_name", "last_name", "phone_number", "dial_number", "notes")},
         ),
-        ("Dialing", {"fields": ("attempts", "last_result", "origin_account_number")}),
+        (_("Dialing"), {"fields": ("attempts", "last_result", "origin_account_number")}),
         (
-            "Origin",
+            _("Origin"),
             {
                 "fields": (
                     "source",
@@ -165,7 +169,7 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Timestamps",
+            _("Timestamps"),
             {
                 "fields": (
                     "exported",
@@ -198,16 +202,16 @@ class CallbackAdmin(admin.ModelAdmin):
 
     # -- list and change page ----------------------------------------------------
 
-    @admin.display(description="kind", ordering="agent_id")
+    @admin.display(description=_("kind"), ordering="agent_id")
     def kind_display(self, callback: Callback) -> str:
-        return "personal" if callback.kind == Kind.PERSONAL else "standard"
+        return gettext("personal") if callback.kind == Kind.PERSONAL else gettext("standard")
 
-    @admin.display(description="customer", ordering="last_name")
+    @admin.display(description=_("customer"), ordering="last_name")
     def customer(self, callback: Callback) -> str:
         name = f"{callback.first_name} {callback.last_name}".strip()
         return name or self.get_empty_value_display()
 
-    @admin.display(description="scheduled (skill's time / UTC)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled (skill's time / UTC)"), ordering="scheduled_at")
     def scheduled(self, callback: Callback) -> str:
         # Two lines in one column, the zone's name as a tooltip: the list is wide already.
         zone = skill_zone(callback)
@@ -218,15 +222,15 @@ class CallbackAdmin(admin.ModelAdmin):
             utc_time(callback.scheduled_at),
         )
 
-    @admin.display(description="scheduled (skill's time)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled (skill's time)"), ordering="scheduled_at")
     def scheduled_local(self, callback: Callback) -> str:
         return local_time(callback.scheduled_at, skill_zone(callback))
 
-    @admin.display(description="scheduled (UTC)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled (UTC)"), ordering="scheduled_at")
     def scheduled_utc(self, callback: Callback) -> str:
         return utc_time(callback.scheduled_at)
 
-    @admin.display(description="agent", ordering="agent_id")
+    @admin.display(description=_("agent"), ordering="agent_id")
     def agent(self, callback: Callback) -> str:
         if not callback.agent_id:
             return self.get_empty_value_display()
@@ -236,19 +240,19 @@ class CallbackAdmin(admin.ModelAdmin):
             else (callback.agent_id)
         )
 
-    created = _timestamp("created_at", "created")
-    exported = _timestamp("exported_at", "accepted by UCCX")
-    first_dialed = _timestamp("first_dialed_at", "first dialed")
-    connected = _timestamp("connected_at", "answered (in the IVR)")
-    delivered = _timestamp("delivered_at", "delivered to the agent")
-    finished = _timestamp("finished_at", "finished")
-    updated = _timestamp("updated_at", "last changed")
+    created = _timestamp("created_at", _("created"))
+    exported = _timestamp("exported_at", _("accepted by UCCX"))
+    first_dialed = _timestamp("first_dialed_at", _("first dialed"))
+    connected = _timestamp("connected_at", _("answered (in the IVR)"))
+    delivered = _timestamp("delivered_at", _("delivered to the agent"))
+    finished = _timestamp("finished_at", _("finished"))
+    updated = _timestamp("updated_at", _("last changed"))
 
-    @admin.display(description="rescheduled from")
+    @admin.display(description=_("rescheduled from"))
     def rescheduled_from_link(self, callback: Callback) -> str:
         return self._link(callback.rescheduled_from)
 
-    @admin.display(description="rescheduled to")
+    @admin.display(description=_("rescheduled to"))
     def rescheduled_to_link(self, callback: Callback) -> str:
         successor = (
             Callback.objects.select_related("skill__business_hours")
@@ -257,11 +261,11 @@ class CallbackAdmin(admin.ModelAdmin):
         )
         return self._link(successor)
 
-    @admin.display(description="round of")
+    @admin.display(description=_("round of"))
     def recall_of_link(self, callback: Callback) -> str:
         return self._link(callback.recall_of)
 
-    @admin.display(description="next round")
+    @admin.display(description=_("next round"))
     def recalled_by_link(self, callback: Callback) -> str:
         successor = (
             Callback.objects.select_related("skill__business_hours")
@@ -310,11 +314,11 @@ class CallbackAdmin(admin.ModelAdmin):
 
     # -- actions -----------------------------------------------------------------
 
-    @admin.action(description="Cancel selected callbacks", permissions=["manage"])
+    @admin.action(description=_("Cancel selected callbacks"), permissions=["manage"])
     def cancel_selected(self, request, queryset):
         return pages.cancel(request, self, queryset)
 
-    @admin.action(description="Re-validate selected callbacks", permissions=["view"])
+    @admin.action(description=_("Re-validate selected callbacks"), permissions=["view"])
     def revalidate_selected(self, request, queryset):
         """Does each waiting callback still meet today's rules? Reports; records nothing."""
         pages.revalidate(request, self, queryset)

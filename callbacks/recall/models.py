@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 NEXT_DAY = "next day"
@@ -22,12 +23,12 @@ MAX_ROUNDS = 10
 class RecallOutcome(models.TextChoices):
     """Why a round ended without reaching an agent (the policy's outcome classes)."""
 
-    NO_ANSWER = "no_answer", "No answer"
-    BUSY = "busy", "Busy"
-    MACHINE = "machine", "Answering machine or fax"
-    INVALID_NUMBER = "invalid_number", "Invalid number"
-    IVR_HANGUP = "ivr_hangup", "Customer hung up in the IVR"
-    ABANDONED = "abandoned", "Abandoned before reaching an agent"
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    MACHINE = "machine", _("Answering machine or fax")
+    INVALID_NUMBER = "invalid_number", _("Invalid number")
+    IVR_HANGUP = "ivr_hangup", _("Customer hung up in the IVR")
+    ABANDONED = "abandoned", _("Abandoned before reaching an agent")
 
 
 # A round's last result (CallResult names as callbacks store them, and the IVR outcome
@@ -106,7 +107,7 @@ def _rounds(outcome: str, default: int) -> models.PositiveSmallIntegerField:
         f"{RecallOutcome(outcome).label}: rounds at most",
         default=default,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ROUNDS)],
-        help_text="Rounds in all, the first one included (1 = never try again).",
+        help_text=_("Rounds in all, the first one included (1 = never try again)."),
     )
 
 
@@ -117,7 +118,10 @@ class RecallPolicy(models.Model):
     """A campaign's recall policy. The field defaults are the suggested policy."""
 
     campaign = models.OneToOneField(
-        "callbacks.CallbackCampaign", on_delete=models.CASCADE, related_name="recall_policy"
+        "callbacks.CallbackCampaign",
+        on_delete=models.CASCADE,
+        related_name="recall_policy",
+        verbose_name=_("campaign"),
     )
     no_answer_after = _after(RO.NO_ANSWER, f"60, {NEXT_DAY}")
     no_answer_rounds = _rounds(RO.NO_ANSWER, 3)
@@ -135,15 +139,17 @@ class RecallPolicy(models.Model):
         "personal callbacks become standard after (failed rounds)",
         default=0,
         validators=[MaxValueValidator(MAX_ROUNDS)],
-        help_text="After this many failed rounds of a personal callback, the next round "
-        "is queued to the skill instead of the agent (0 = never). Shown in the timeline "
-        "and as 'fell back to skill' in the reports.",
+        help_text=_(
+            "After this many failed rounds of a personal callback, the next round "
+            "is queued to the skill instead of the agent (0 = never). Shown in the timeline "
+            "and as 'fell back to skill' in the reports."
+        ),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "recall policy"
-        verbose_name_plural = "recall policies"
+        verbose_name = _("recall policy")
+        verbose_name_plural = _("recall policies")
 
     def __str__(self) -> str:
         return f"Recall policy of {self.campaign}"

@@ -118,16 +118,24 @@ def agent_identity() -> dict[str, Any]:
     if settings.AGENT_AUTH == "key_only":
         return {
             "ok": False,
-            "text": "Agent identity: key-only mode (AGENT_AUTH=key_only) - weaker: anyone "
-            "with the gadget key can act for any agent.",
+            "text": _(
+                "Agent identity: key-only mode (AGENT_AUTH=key_only) - weaker: anyone "
+                "with the gadget key can act for any agent."
+            ),
         }
     if not settings.FINESSE_URL:
         return {
             "ok": False,
-            "text": "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
-            "personal callbacks cannot be booked from the gadget.",
+            "text": _(
+                "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
+                "personal callbacks cannot be booked from the gadget."
+            ),
         }
-    return {"ok": True, "text": f"Agent identity: verified with Finesse ({settings.FINESSE_URL})."}
+    return {
+        "ok": True,
+        "text": _("Agent identity: verified with Finesse (%(url)s).")
+        % {"url": settings.FINESSE_URL},
+    }
 
 
 def _health_row(
@@ -145,7 +153,7 @@ def _health_row(
         last_success=_with_age(success, now) if success else _("not yet"),
         # A failed run with no counts did nothing worth showing; its error says why.
         last_counts=(
-            counts_text(status.last_counts, empty="nothing to do" if health.ok else "")
+            counts_text(status.last_counts, empty=_("nothing to do") if health.ok else "")
             if status and status.runs
             else ""
         ),
@@ -164,7 +172,7 @@ def _health_row(
 
 
 def _with_age(moment: dt.datetime, now: dt.datetime) -> str:
-    return f"{admin_time(moment)} ({timesince(moment, now)} ago)"
+    return _("%(when)s (%(age)s ago)") % {"when": admin_time(moment), "age": timesince(moment, now)}
 
 
 def _periodic_tasks() -> dict[str, PeriodicTask]:
