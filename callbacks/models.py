@@ -218,12 +218,12 @@ class CallbackCampaign(models.Model):
     def clean(self) -> None:
         if self.unknown_action == RouteAction.SCRIPT and not self.external_script:
             raise ValidationError(
-                {"unknown_action": "Name the external script to transfer unknown callers to."}
+                {"unknown_action": _("Name the external script to transfer unknown callers to.")}
             )
         for name in ("outside_line_prefix", "national_prefix", "international_prefix"):
             value = getattr(self, name)
             if value and not value.isdigit():
-                raise ValidationError({name: "Digits only."})
+                raise ValidationError({name: _("Digits only.")})
 
 
 def local_promise(scheduled_at: dt.datetime, time_zone: str) -> tuple[dt.date, int]:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ops.spreadsheet import safe_text, unsafe_text
 
@@ -112,12 +113,17 @@ def entry_for(e164: str, *, at: dt.datetime) -> DoNotCallEntry | None:
 
 
 def violation_for(entry: DoNotCallEntry, e164: str) -> Violation:
-    until = f" until {entry.ends_on:%Y-%m-%d}" if entry.ends_on else ""
-    matched = "" if entry.kind == DoNotCallKind.NUMBER else f" (numbers starting {entry.value})"
+    until = _(" until %(day)s") % {"day": f"{entry.ends_on:%Y-%m-%d}"} if entry.ends_on else ""
+    matched = (
+        ""
+        if entry.kind == DoNotCallKind.NUMBER
+        else _(" (numbers starting %(prefix)s)") % {"prefix": entry.value}
+    )
     return Violation(
         "phone_number",
         ViolationCode.DO_NOT_CALL,
-        f"{e164} is on the do-not-call list{matched}{until}: {entry.reason}",
+        _("%(number)s is on the do-not-call list%(matched)s%(until)s: %(reason)s")
+        % {"number": e164, "matched": matched, "until": until, "reason": entry.reason},
     )
 
 

@@ -124,7 +124,7 @@ class WallTimeField(forms.CharField):
                 return dt.datetime.strptime(text, pattern)
             except ValueError:
                 continue
-        raise forms.ValidationError("Enter a date and time, e.g. 2026-11-23T10:30.")
+        raise forms.ValidationError(_("Enter a date and time, e.g. 2026-11-23T10:30."))
 
 
 class CheckTimeForm(forms.Form):

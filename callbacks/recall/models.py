@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,8 +71,11 @@ def parse_steps(text: str) -> list[Step]:
             steps.append(Step(minutes=int(part)))
         else:
             raise ValueError(
-                f"'{part}' is neither a number of minutes (1 to {MAX_DELAY_MINUTES}) nor "
-                f"'{NEXT_DAY}'. Example: 30, next day"
+                _(
+                    "'%(part)s' is neither a number of minutes (1 to %(max)d) nor "
+                    "'%(next_day)s'. Example: 30, next day"
+                )
+                % {"part": part, "max": MAX_DELAY_MINUTES, "next_day": NEXT_DAY}
             )
     return steps
 
@@ -92,19 +96,24 @@ class OutcomeRule:
 def _after(outcome: str, default: str) -> models.CharField:
     label = RecallOutcome(outcome).label
     return models.CharField(
-        f"{label}: try again after",
+        format_lazy(_("{outcome}: try again after"), outcome=label),
         max_length=100,
         blank=True,
         default=default,
-        help_text="Empty: never try again. Otherwise the wait before each new round, "
-        f"comma-separated: minutes after the round ended, or '{NEXT_DAY}' (the next day "
-        "at the promised time of day); the last one repeats. Example: 30, next day.",
+        help_text=format_lazy(
+            _(
+                "Empty: never try again. Otherwise the wait before each new round, "
+                "comma-separated: minutes after the round ended, or '{next_day}' (the next day "
+                "at the promised time of day); the last one repeats. Example: 30, next day."
+            ),
+            next_day=NEXT_DAY,
+        ),
     )
 
 
 def _rounds(outcome: str, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
-        f"{RecallOutcome(outcome).label}: rounds at most",
+        format_lazy(_("{outcome}: rounds at most"), outcome=RecallOutcome(outcome).label),
         default=default,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ROUNDS)],
         help_text=_("Rounds in all, the first one included (1 = never try again)."),
@@ -152,7 +161,7 @@ class RecallPolicy(models.Model):
         verbose_name_plural = _("recall policies")
 
     def __str__(self) -> str:
-        return f"Recall policy of {self.campaign}"
+        return _("Recall policy of %(campaign)s") % {"campaign": self.campaign}
 
     def rule(self, outcome: str) -> OutcomeRule:
         after = getattr(self, f"{outcome}_after")

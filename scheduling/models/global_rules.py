@@ -3,11 +3,13 @@ that tells every process the configuration changed."""
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -116,9 +118,13 @@ class GlobalRules(models.Model):
     allowed_number_types = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Comma-separated number types that may be called, from: "
-        + ", ".join(sorted(NUMBER_TYPES))
-        + ". Empty allows every valid number.",
+        help_text=format_lazy(
+            _(
+                "Comma-separated number types that may be called, from: {types}. "
+                "Empty allows every valid number."
+            ),
+            types=", ".join(sorted(NUMBER_TYPES)),
+        ),
         verbose_name=_("allowed number types"),
     )
     blocked_prefixes = models.TextField(
@@ -190,7 +196,7 @@ class GlobalRules(models.Model):
         verbose_name_plural = _("global rules")
 
     def __str__(self) -> str:
-        return "Global rules"
+        return str(_("Global rules"))
 
     def save(self, *args, **kwargs) -> None:
         self.pk = self.SINGLETON_ID
@@ -214,24 +220,32 @@ class GlobalRules(models.Model):
         return ["+" + prefix.lstrip("+") for prefix in _csv(self.blocked_prefixes)]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if minutes_of(self.latest_time, closing=True) <= minutes_of(self.earliest_time):
-            errors["latest_time"] = "The latest time must be after the earliest time."
+            errors["latest_time"] = _("The latest time must be after the earliest time.")
         customer_end = minutes_of(self.customer_latest_time, closing=True)
         if customer_end <= minutes_of(self.customer_earliest_time):
-            errors["customer_latest_time"] = "Must be after the customer's earliest time."
+            errors["customer_latest_time"] = _("Must be after the customer's earliest time.")
         regions = phonenumbers.SUPPORTED_REGIONS
         if self.default_region.upper() not in regions:
-            errors["default_region"] = f"{self.default_region} is not a known country code."
+            errors["default_region"] = _("%(code)s is not a known country code.") % {
+                "code": self.default_region
+            }
         unknown = [code for code in self.allowed_region_list if code not in regions]
         if unknown:
-            errors["allowed_regions"] = f"Unknown country codes: {', '.join(unknown)}."
+            errors["allowed_regions"] = _("Unknown country codes: %(codes)s.") % {
+                "codes": ", ".join(unknown)
+            }
         unknown = [name for name in self.allowed_number_type_list if name not in NUMBER_TYPES]
         if unknown:
-            errors["allowed_number_types"] = f"Unknown number types: {', '.join(unknown)}."
+            errors["allowed_number_types"] = _("Unknown number types: %(types)s.") % {
+                "types": ", ".join(unknown)
+            }
         bad = [p for p in self.blocked_prefix_list if not p[1:].isdigit()]
         if bad:
-            errors["blocked_prefixes"] = f"Prefixes must be digits after '+': {', '.join(bad)}."
+            errors["blocked_prefixes"] = _("Prefixes must be digits after '+': %(prefixes)s.") % {
+                "prefixes": ", ".join(bad)
+            }
         if errors:
             raise ValidationError(errors)
         self.default_region = self.default_region.upper()

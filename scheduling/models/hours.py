@@ -52,11 +52,14 @@ def check_period(opens: dt.time | None, closes: dt.time | None) -> None:
     00:00-02:00. A closing time of 00:00 means midnight at the end of the day.
     """
     if opens is None or closes is None:
-        raise ValidationError("Enter both an opening and a closing time.")
+        raise ValidationError(_("Enter both an opening and a closing time."))
     if minutes_of(closes, closing=True) <= minutes_of(opens):
         raise ValidationError(
-            f"Closes ({clock(closes)}) must be after opens ({clock(opens)}). For hours past "
-            "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
+            _(
+                "Closes (%(closes)s) must be after opens (%(opens)s). For hours past "
+                "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
+            )
+            % {"closes": clock(closes), "opens": clock(opens)}
         )
 
 
@@ -69,7 +72,7 @@ def check_no_overlap(periods: list[tuple[str, dt.time, dt.time]]) -> None:
         spans.sort()
         for (_start, end), (start, _end) in itertools.pairwise(spans):
             if start < end:
-                raise ValidationError(f"Opening periods on {label} overlap.")
+                raise ValidationError(_("Opening periods on %(day)s overlap.") % {"day": label})
 
 
 class HolidayCalendar(models.Model):
@@ -113,17 +116,23 @@ class HolidayCalendar(models.Model):
         self.subdivision = self.subdivision.upper().strip()
         if not self.country:
             if self.subdivision:
-                raise ValidationError({"subdivision": "A subdivision needs a country."})
+                raise ValidationError({"subdivision": _("A subdivision needs a country.")})
             return
         countries = supported_countries()
         if self.country not in countries:
             raise ValidationError(
-                {"country": f"{self.country} is not a country the holidays library knows."}
+                {
+                    "country": _("%(country)s is not a country the holidays library knows.")
+                    % {"country": self.country}
+                }
             )
         if self.subdivision and self.subdivision not in countries[self.country]:
-            known = ", ".join(countries[self.country]) or "none"
+            known = ", ".join(countries[self.country]) or _("none")
             raise ValidationError(
-                {"subdivision": f"Unknown subdivision for {self.country}. Known: {known}."}
+                {
+                    "subdivision": _("Unknown subdivision for %(country)s. Known: %(known)s.")
+                    % {"country": self.country, "known": known}
+                }
             )
 
 
@@ -272,7 +281,8 @@ class SpecialDay(models.Model):
             check_period(self.opens, self.closes)
         except ValidationError as error:
             raise ValidationError(
-                f"{error.messages[0]} Or tick 'closed' for a day with no hours."
+                _("%(error)s Or tick 'closed' for a day with no hours.")
+                % {"error": error.messages[0]}
             ) from None
 
 

@@ -122,6 +122,8 @@
     // "Agent identity"), exchanged once for a signed agent session (X-Agent-Session).
     this.credentials = options.credentials || null;
     this.session = null;
+    // The gadget's language: the API answers its messages in it (English otherwise).
+    this.language = options.language || "";
   }
 
   /** The agent session: asked for once per agent (again after it expired). */
@@ -161,6 +163,9 @@
   Api.prototype.send = function (method, path, options, token) {
     options = options || {};
     var headers = { Accept: "application/json", Authorization: "Api-Key " + this.key };
+    if (this.language) {
+      headers["Accept-Language"] = this.language;
+    }
     if (token) {
       headers["X-Agent-Session"] = token;
     }
