@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import NullIf
 from django.db.models.lookups import IsNull
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
@@ -199,10 +200,15 @@ class CallbackCampaign(models.Model):
     personal_wait_seconds = models.PositiveIntegerField(
         default=PERSONAL_WAIT_DEFAULT,
         validators=[MinValueValidator(0), MaxValueValidator(PERSONAL_WAIT_MAX)],
-        help_text="Personal callbacks: how many seconds the IVR script keeps trying the "
-        "customer's own agent before it queues the call to the skill (0 = straight to the "
-        f"skill when the agent is not free; at most {PERSONAL_WAIT_MAX}). Sent to the script "
-        "in the routing answer as personal_wait_seconds.",
+        help_text=format_lazy(
+            _(
+                "Personal callbacks: how many seconds the IVR script keeps trying the "
+                "customer's own agent before it queues the call to the skill (0 = straight to "
+                "the skill when the agent is not free; at most {most}). Sent to the script "
+                "in the routing answer as personal_wait_seconds."
+            ),
+            most=PERSONAL_WAIT_MAX,
+        ),
         verbose_name=_("personal wait seconds"),
     )
     history = HistoricalRecords()
@@ -454,7 +460,10 @@ class CallbackEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {admin_time(self.at)}"
+        return _("%(kind)s at %(when)s") % {
+            "kind": self.get_kind_display(),
+            "when": admin_time(self.at),
+        }
 
 
 class ApiScope(models.TextChoices):

@@ -19,7 +19,10 @@ TASK_LABELS = {short_name(task): name for name, (task, _) in default_schedule().
 
 
 def task_label(task: str) -> str:
-    return TASK_LABELS.get(task, task.replace("_", " ").capitalize())
+    """What administrators call a task, in their language (the periodic task's name stays
+    English in the database: gettext_noop in each app's schedule)."""
+    name = TASK_LABELS.get(task)
+    return _(name) if name else task.replace("_", " ").capitalize()
 
 
 def queue_task(task: str, **kwargs: Any) -> str:

@@ -65,31 +65,31 @@ class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
         fields = ("name", "enabled", "business_hours", "uccx_skill_id", "uccx_csq_id")
-        labels = {"uccx_skill_id": "UCCX skill ID", "uccx_csq_id": "UCCX CSQ ID"}
+        labels = {"uccx_skill_id": _("UCCX skill ID"), "uccx_csq_id": _("UCCX CSQ ID")}
 
 
 # Field names read like code; these read like the rules an administrator sets.
 GLOBAL_RULES_LABELS = {
-    "earliest_time": "Earliest callback time",
-    "latest_time": "Latest callback time",
-    "closing_buffer_minutes": "Stop before closing (minutes)",
-    "min_lead_minutes": "Minimum notice (minutes)",
-    "max_days_ahead": "Book at most (days ahead)",
-    "max_pending_per_number": "Waiting callbacks per phone number",
-    "slot_minutes": "Slot length (minutes)",
-    "slot_capacity": "Callbacks per slot and skill",
-    "customer_earliest_time": "Customer's earliest time",
-    "customer_latest_time": "Customer's latest time",
-    "default_region": "Default country",
-    "allowed_regions": "Allowed countries",
-    "allowed_number_types": "Allowed number types",
-    "blocked_prefixes": "Blocked prefixes",
-    "export_lead_minutes": "Send to dialer (minutes before)",
-    "expiry_minutes": "Give up after (minutes late)",
-    "on_time_minutes": "On time within (± minutes)",
-    "retention_days": "Keep finished callbacks (days)",
-    "called_in_closes_callbacks": "Customer called in: close their callbacks",
-    "called_in_window_hours": "... booked within (hours before the call)",
+    "earliest_time": _("Earliest callback time"),
+    "latest_time": _("Latest callback time"),
+    "closing_buffer_minutes": _("Stop before closing (minutes)"),
+    "min_lead_minutes": _("Minimum notice (minutes)"),
+    "max_days_ahead": _("Book at most (days ahead)"),
+    "max_pending_per_number": _("Waiting callbacks per phone number"),
+    "slot_minutes": _("Slot length (minutes)"),
+    "slot_capacity": _("Callbacks per slot and skill"),
+    "customer_earliest_time": _("Customer's earliest time"),
+    "customer_latest_time": _("Customer's latest time"),
+    "default_region": _("Default country"),
+    "allowed_regions": _("Allowed countries"),
+    "allowed_number_types": _("Allowed number types"),
+    "blocked_prefixes": _("Blocked prefixes"),
+    "export_lead_minutes": _("Send to dialer (minutes before)"),
+    "expiry_minutes": _("Give up after (minutes late)"),
+    "on_time_minutes": _("On time within (± minutes)"),
+    "retention_days": _("Keep finished callbacks (days)"),
+    "called_in_closes_callbacks": _("Customer called in: close their callbacks"),
+    "called_in_window_hours": _("... booked within (hours before the call)"),
 }
 
 
@@ -142,18 +142,19 @@ class CheckTimeForm(forms.Form):
     def __init__(self, *args, skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
         self.zones = {skill.name: skill.business_hours.time_zone for skill in skills}
+        disabled = ", " + str(_("disabled"))
         cast(forms.ChoiceField, self.fields["skill"]).choices = [
             (
                 skill.name,
-                f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else ', disabled'})",
+                f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else disabled})",
             )
             for skill in skills
         ]
         zone = self.zones.get(str(self.data.get("skill") or self.initial.get("skill") or ""))
         self.fields["when"].help_text = (
-            f"Local wall-clock time in the skill's time zone: {zone}."
+            _("Local wall-clock time in the skill's time zone: %(zone)s.") % {"zone": zone}
             if zone
-            else "Local wall-clock time in the skill's time zone (shown next to each skill)."
+            else _("Local wall-clock time in the skill's time zone (shown next to each skill).")
         )
 
     def clean_phone(self) -> str | None:

@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
@@ -51,6 +52,19 @@ class PlainPeriodicTaskAdmin(PeriodicTaskAdmin):
             actions["delete_selected"] = delete
         return actions
 
+
+# django-celery-beat's and django-axes' names in the sidebar: those libraries have no
+# Polish, so our catalogue (locale/pl) translates these msgids for them.
+LIBRARY_NAMES = (
+    gettext_noop("Periodic Tasks"),
+    gettext_noop("periodic task"),
+    gettext_noop("periodic tasks"),
+    gettext_noop("clocked"),
+    gettext_noop("crontabs"),
+    gettext_noop("intervals"),
+    gettext_noop("solar events"),
+    gettext_noop("access failures"),
+)
 
 admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, PlainPeriodicTaskAdmin)
