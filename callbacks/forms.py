@@ -31,11 +31,11 @@ class CallbackCampaignForm(forms.ModelForm):
             "enabled",
         )
         labels = {
-            "uccx_campaign_id": "UCCX campaign ID",
-            "presented_number": "Presented number (DDI/DID)",
-            "home_region": "Home country",
-            "unknown_action": "Unknown account number",
-            "batch_size": "Batch size",
+            "uccx_campaign_id": _("UCCX campaign ID"),
+            "presented_number": _("Presented number (DDI/DID)"),
+            "home_region": _("Home country"),
+            "unknown_action": _("Unknown account number"),
+            "batch_size": _("Batch size"),
         }
 
 

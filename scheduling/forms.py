@@ -31,7 +31,7 @@ def _country_choices() -> list[tuple[str, str]]:
 class HolidayCalendarForm(forms.ModelForm):
     country = forms.ChoiceField(
         required=False,
-        choices=lambda: [("", "None: only the custom holidays below"), *_country_choices()],
+        choices=lambda: [("", _("None: only the custom holidays below")), *_country_choices()],
         help_text=_(
             "The country whose public holidays apply. Choose none to use only the "
             "custom holidays below."

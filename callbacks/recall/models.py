@@ -145,7 +145,7 @@ class RecallPolicy(models.Model):
     abandoned_after = _after(RO.ABANDONED, "10")
     abandoned_rounds = _rounds(RO.ABANDONED, 2)
     personal_to_standard_after_rounds = models.PositiveSmallIntegerField(
-        "personal callbacks become standard after (failed rounds)",
+        _("personal callbacks become standard after (failed rounds)"),
         default=0,
         validators=[MaxValueValidator(MAX_ROUNDS)],
         help_text=_(
