@@ -9,6 +9,7 @@ from functools import cache
 import holidays as holidays_lib
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -164,7 +165,11 @@ class CustomHoliday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        when = f"{self.date:%d %b} every year" if self.every_year else self.date.isoformat()
+        when = (
+            _("%(day)s every year") % {"day": dateformat.format(self.date, "d M")}
+            if self.every_year
+            else self.date.isoformat()
+        )
         return f"{self.name} ({when})"
 
 

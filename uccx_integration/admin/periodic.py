@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
@@ -30,7 +30,12 @@ def next_run(periodic: PeriodicTask, now: dt.datetime | None = None) -> dt.datet
 
 
 class PlainPeriodicTaskAdmin(PeriodicTaskAdmin):
-    list_display = ("name", "enabled", "when", "last_run", "next_run", "total_run_count")
+    list_display = ("task_name", "enabled", "when", "last_run", "next_run", "total_run_count")
+
+    @admin.display(description=_("name"), ordering="name")
+    def task_name(self, periodic: PeriodicTask) -> str:
+        # Stored in English (gettext_noop in each app's schedule.py), shown translated.
+        return gettext(periodic.name)
 
     @admin.display(description=_("when"))
     def when(self, periodic: PeriodicTask) -> str:
@@ -64,6 +69,13 @@ LIBRARY_NAMES = (
     gettext_noop("intervals"),
     gettext_noop("solar events"),
     gettext_noop("access failures"),
+    gettext_noop("Enable selected tasks"),
+    gettext_noop("Disable selected tasks"),
+    gettext_noop("Toggle activity of selected tasks"),
+    gettext_noop("Run selected tasks"),
+    gettext_noop("Schedule"),
+    gettext_noop("Arguments"),
+    gettext_noop("Execution Options"),
 )
 
 admin.site.unregister(PeriodicTask)
