@@ -111,6 +111,9 @@ def test_the_admin_in_polish_index_callback_and_reports(admin_page, live_server)
     assert "Export due callbacks" not in sidebar and "every 60 seconds" not in sidebar
     screenshot(tab, "admin-index-pl.png")
     assert_accessible(tab, "admin index, Polish", INDEX_OURS)
+    tab.emulate_media(color_scheme="dark")  # Django's dark theme: the header's label too
+    assert_accessible(tab, "admin index, Polish, dark theme", INDEX_OURS)
+    tab.emulate_media(color_scheme="light")
 
     tab.goto(f"{live_server.url}/admin/callbacks/callback/{tab.callback.pk}/change/")
     content = tab.locator("#content").text_content()
