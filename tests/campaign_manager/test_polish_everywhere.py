@@ -138,3 +138,19 @@ def test_choices_stay_english_in_the_report_view_whatever_the_language(db):
         case = sql._names("c.status", Status.choices)
 
     assert "'Completed'" in case and "Zrealizowane" not in case
+
+
+def test_task_counts_and_names_read_in_polish(db):
+    from django.utils import translation
+
+    from ops.queue import task_label
+    from uccx_integration.admin.health import counts_text
+
+    with translation.override("pl"):
+        polish = counts_text({"exported": 3, "returned": 0, "waiting_for_import": 2})
+        name = task_label("export_due_callbacks")
+    english = counts_text({"exported": 3, "waiting_for_import": 2})
+
+    assert polish == "wysłane 3, czekające na import 2"
+    assert name == "Eksport należnych oddzwonień do UCCX"
+    assert english == "exported 3, waiting for import 2"

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django_celery_beat.models import PeriodicTask
 
 from ops.beat import short_name, task_names
@@ -31,9 +31,43 @@ from scheduling.display import admin_time
 RUN_NOW_EXCLUDED = frozenset({"purge_dialing_lists"})
 
 
+# The counts the tasks record (RunSummary.add, callbacks' tasks), as the admin reads them
+# ("waiting_for_import" -> "waiting for import"), marked for the translation.
+COUNT_NAMES = (
+    gettext_noop("batches"),
+    gettext_noop("campaigns busy"),
+    gettext_noop("campaigns closed"),
+    gettext_noop("campaigns purged"),
+    gettext_noop("expired"),
+    gettext_noop("exported"),
+    gettext_noop("imports pending"),
+    gettext_noop("moved"),
+    gettext_noop("polled rows"),
+    gettext_noop("reimported"),
+    gettext_noop("returned"),
+    gettext_noop("undecided"),
+    gettext_noop("unknown"),
+    gettext_noop("unknown codes"),
+    gettext_noop("waiting for import"),
+    gettext_noop("callbacks"),
+    gettext_noop("events"),
+    gettext_noop("idempotency records"),
+    gettext_noop("campaign"),
+    gettext_noop("skill"),
+    gettext_noop("csq"),
+    gettext_noop("resource"),
+    gettext_noop("campaign removed"),
+    gettext_noop("skill removed"),
+    gettext_noop("csq removed"),
+    gettext_noop("resource removed"),
+)
+
+
 def counts_text(counts: dict[str, Any] | None, empty: str = "nothing to do") -> str:
     """{'exported': 3, 'returned': 0} -> 'exported 3'; the zeros say nothing."""
-    shown = [f"{name.replace('_', ' ')} {value}" for name, value in (counts or {}).items() if value]
+    shown = [
+        f"{_(name.replace('_', ' '))} {value}" for name, value in (counts or {}).items() if value
+    ]
     return ", ".join(shown) or empty
 
 
