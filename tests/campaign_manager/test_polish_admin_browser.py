@@ -95,7 +95,7 @@ def switch_to_polish_with_the_keyboard(tab) -> None:
     expect(tab.locator("html")).to_have_attribute("lang", "pl")
 
 
-def test_the_admin_in_polish_index_callback_and_reports(admin_page, live_server):
+def test_the_admin_in_polish_index_callback_and_reports(admin_page, live_server, capsys):
     tab = admin_page
     screenshot(tab, "admin-index-en.png")
     assert_accessible(tab, "admin index, English", INDEX_OURS)
@@ -139,4 +139,5 @@ def test_the_admin_in_polish_index_callback_and_reports(admin_page, live_server)
     # The charts are SVG images (role=img, named and described): axe cannot judge the
     # contrast of their text, so only violations count there.
     assert_accessible(tab, "reports dashboard, Polish", REPORT_OURS)
-    print(f"admin screenshots in {ARTIFACTS_DIR}")
+    with capsys.disabled():  # shown whatever pytest's capture: where to look
+        print(f"\nadmin screenshots (Polish) in {ARTIFACTS_DIR}: look at them")
