@@ -11,12 +11,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from callbacks.models import Status
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 MO = Path(settings.BASE_DIR) / "locale/pl/LC_MESSAGES/django.mo"
 POLISH = "pl-PL,pl;q=0.9,en;q=0.5"
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A Polish request leaves Polish active in this thread: later tests read English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -130,8 +138,6 @@ def test_the_api_answers_english_unless_the_client_asks(gadget):
 
 
 def test_choices_stay_english_in_the_report_view_whatever_the_language(db):
-    from django.utils import translation
-
     from reporting import sql
 
     with translation.override("pl"):
@@ -141,16 +147,42 @@ def test_choices_stay_english_in_the_report_view_whatever_the_language(db):
 
 
 def test_task_counts_and_names_read_in_polish(db):
-    from django.utils import translation
-
     from ops.queue import task_label
     from uccx_integration.admin.health import counts_text
 
     with translation.override("pl"):
         polish = counts_text({"exported": 3, "returned": 0, "waiting_for_import": 2})
         name = task_label("export_due_callbacks")
-    english = counts_text({"exported": 3, "waiting_for_import": 2})
+    with translation.override("en"):
+        english = counts_text({"exported": 3, "waiting_for_import": 2})
 
     assert polish == "wysłane 3, czekające na import 2"
     assert name == "Eksport należnych oddzwonień do UCCX"
     assert english == "exported 3, waiting for import 2"
+
+
+def test_the_repeated_hour_reads_in_polish_with_both_offsets():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from scheduling.display import local_short
+
+    warsaw = ZoneInfo("Europe/Warsaw")
+    first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 02:30 CEST
+    second = first + dt.timedelta(hours=1)  # 02:30 again, CET
+
+    with translation.override("pl"):
+        shown = (local_short(first, warsaw), local_short(second, warsaw))
+
+    assert shown == ("niedz. 2026-10-25 02:30 CEST", "niedz. 2026-10-25 02:30 CET")
+    with translation.override("en"):
+        assert local_short(first, warsaw) == "Sun 2026-10-25 02:30 CEST"
+
+
+def test_a_time_in_the_spring_gap_is_refused_in_polish(boss):
+    url = reverse("admin:scheduling_skill_check_time")
+
+    polish = page(boss, f"{url}?skill=Sales&when=2027-03-28T02:30", HTTP_ACCEPT_LANGUAGE=POLISH)
+
+    assert "2027-03-28 02:30 nie istnieje w strefie Europe/Warsaw" in polish
+    assert "przy zmianie na czas letni zegary przeskakują tę godzinę" in polish
