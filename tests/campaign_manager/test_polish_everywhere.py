@@ -20,13 +20,6 @@ MO = Path(settings.BASE_DIR) / "locale/pl/LC_MESSAGES/django.mo"
 POLISH = "pl-PL,pl;q=0.9,en;q=0.5"
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A Polish request leaves Polish active in this thread: later tests read English."""
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def boss(db, demo) -> Client:
     assert MO.exists(), f"{MO} missing: run `make bootstrap` (msgfmt compiles the .po)"
