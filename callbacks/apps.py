@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from .schedule import DEFAULT_SCHEDULE
 
 
 class CallbacksConfig(AppConfig):
     name = "callbacks"
-    verbose_name = "Callbacks"
+    verbose_name = _("Callbacks")
     periodic_tasks = DEFAULT_SCHEDULE  # ops.beat's registry
 
     def ready(self) -> None:

@@ -5,6 +5,7 @@ They only collect input; the rules and every change of a callback belong to
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.forms import FORMAT_HINT, WallTimeField
 
@@ -30,18 +31,18 @@ class CallbackCampaignForm(forms.ModelForm):
             "enabled",
         )
         labels = {
-            "uccx_campaign_id": "UCCX campaign ID",
-            "presented_number": "Presented number (DDI/DID)",
-            "home_region": "Home country",
-            "unknown_action": "Unknown account number",
-            "batch_size": "Batch size",
+            "uccx_campaign_id": _("UCCX campaign ID"),
+            "presented_number": _("Presented number (DDI/DID)"),
+            "home_region": _("Home country"),
+            "unknown_action": _("Unknown account number"),
+            "batch_size": _("Batch size"),
         }
 
 
 class RescheduleForm(forms.Form):
     """A new wall-clock time, read in the callback skill's time zone by the service."""
 
-    scheduled_at = WallTimeField(label="New date and time")
+    scheduled_at = WallTimeField(label=_("New date and time"))
 
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,5 +55,5 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=200,
-        help_text="Optional; kept in each callback's timeline, e.g. 'Customer called in'.",
+        help_text=_("Optional; kept in each callback's timeline, e.g. 'Customer called in'."),
     )

@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ops.queue import queue_task
 
@@ -22,7 +24,7 @@ from .models import Callback, CallbackCampaign, Status
 
 
 @admin.action(
-    description="Purge the UCCX dialing lists of selected campaigns", permissions=["change"]
+    description=_("Purge the UCCX dialing lists of selected campaigns"), permissions=["change"]
 )
 def purge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset):
     """Confirmation page first; on confirm, queue the purge task for these campaigns."""
@@ -36,9 +38,11 @@ def purge_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset)
     modeladmin.message_user(
         request,
         format_html(
-            "Purge queued for {}. The worker empties their UCCX dialing lists and imports "
-            'again the callbacks still waiting; see <a href="{}">UCCX import batches</a> '
-            "and the integration status for the result.",
+            gettext(
+                "Purge queued for {}. The worker empties their UCCX dialing lists and imports "
+                'again the callbacks still waiting; see <a href="{}">UCCX import batches</a> '
+                "and the integration status for the result."
+            ),
             ", ".join(c.name for c in campaigns),
             reverse("admin:uccx_integration_exportbatch_changelist") + "?kind__exact=purge",
         ),
@@ -69,7 +73,7 @@ def _purge_confirmation(
     rows = [PurgePreview(c, *waiting.get(c.pk, (0, 0))) for c in campaigns]
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Purge UCCX dialing lists?",
+        "title": gettext("Purge UCCX dialing lists?"),
         "opts": modeladmin.opts,
         "rows": rows,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import bulk
 from .bulk import IN_CHUNK
@@ -57,8 +58,12 @@ class TransitionRefused(Exception):
         self.callback = callback
         self.target = target
         super().__init__(
-            f"Callback {callback.account_number} is {callback.get_status_display().lower()}; "
-            f"it cannot become {Status(target).label.lower()}."
+            _("Callback %(account)s is %(status)s; it cannot become %(target)s.")
+            % {
+                "account": callback.account_number,
+                "status": callback.get_status_display().lower(),
+                "target": Status(target).label.lower(),
+            }
         )
 
 

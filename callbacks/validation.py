@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling.codes import ViolationCode
 from scheduling.display import local_short
@@ -68,7 +69,7 @@ def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violat
             Violation(
                 "campaign",
                 ViolationCode.UNKNOWN_CAMPAIGN,
-                f"There is no callback campaign '{name}'.",
+                _("There is no callback campaign '%(name)s'.") % {"name": name},
             )
         ]
     if not campaign.enabled:
@@ -76,7 +77,7 @@ def campaign_violations(name: str) -> tuple[CallbackCampaign | None, list[Violat
             Violation(
                 "campaign",
                 ViolationCode.CAMPAIGN_DISABLED,
-                f"{campaign.name} takes no callbacks now.",
+                _("%(name)s takes no callbacks now.") % {"name": campaign.name},
             )
         ]
     return campaign, []
@@ -98,9 +99,16 @@ def _duplicate_violations(
         Violation(
             "phone_number",
             ViolationCode.DUPLICATE_PENDING,
-            f"{e164} already has a callback waiting ({first.account_number}, "
-            f"{local_short(first.scheduled_at, zone)}); at most {limit} per number. "
-            "Reschedule or cancel that one instead.",
+            _(
+                "%(number)s already has a callback waiting (%(account)s, %(when)s); "
+                "at most %(limit)d per number. Reschedule or cancel that one instead."
+            )
+            % {
+                "number": e164,
+                "account": first.account_number,
+                "when": local_short(first.scheduled_at, zone),
+                "limit": limit,
+            },
         )
     ]
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import logs
 
@@ -22,6 +24,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+/=-]{0,127}")
 # The views whose pages Finesse may show in a frame (frame-ancestors: FINESSE_ORIGINS).
 FRAMEABLE_VIEWS = frozenset({"gadget-xml", "gadget-preview"})
+API_PREFIX = "/api/"
 
 
 class RequestContextMiddleware:
@@ -101,3 +104,33 @@ class GadgetFramingMiddleware:
             response.xframe_options_exempt = True  # type: ignore[attr-defined]
             response.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class ApiLanguageMiddleware:
+    """The API's messages are English unless the client asks for another language with
+    Accept-Language (the gadget sends its own language: callbacks/static/gadget/api.js).
+    The admin's language cookie does not count here: a browser that chose Polish in the
+    admin must not change what the gadget or a script reads. Codes never change. Placed
+    after LocaleMiddleware, which then names the language in Content-Language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            language = asked_language(request.headers.get("Accept-Language", ""))
+            translation.activate(language)
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def asked_language(header: str) -> str:
+    """The first language of an Accept-Language header that we have, else English."""
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # The admin's language: the user's choice (the header's switch, a cookie), else the
     # browser's Accept-Language among LANGUAGES, else English (LANGUAGE_CODE).
     "django.middleware.locale.LocaleMiddleware",
+    # The API's messages: English unless the client's Accept-Language asks (not the cookie).
+    "campaign_manager.middleware.ApiLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -40,7 +40,7 @@ class DirectoryInput(forms.TextInput):
         context["directory"] = {
             "id": widget["attrs"]["list"],
             "entries": entries,
-            "noun": _noun(DirectoryKind(self.kind).label),
+            "noun": _noun(str(DirectoryKind(self.kind).label)),
             "known_as": known_as,
             "unknown": bool(current and entries and not known_as),
         }

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from celery import current_app
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from .beat import default_schedule, short_name, task_names
@@ -18,7 +19,10 @@ TASK_LABELS = {short_name(task): name for name, (task, _) in default_schedule().
 
 
 def task_label(task: str) -> str:
-    return TASK_LABELS.get(task, task.replace("_", " ").capitalize())
+    """What administrators call a task, in their language (the periodic task's name stays
+    English in the database: gettext_noop in each app's schedule)."""
+    name = TASK_LABELS.get(task)
+    return _(name) if name else task.replace("_", " ").capitalize()
 
 
 def queue_task(task: str, **kwargs: Any) -> str:
@@ -34,8 +38,8 @@ def queue_task(task: str, **kwargs: Any) -> str:
             current_app.send_task(name, kwargs=kwargs)
     except (BrokerError, OSError) as error:
         logger.warning("could not queue %s: %s", task, error)
-        return (
-            f"{task_label(task)} could not be queued: the Celery broker cannot be reached "
-            f"({error}). Nothing was changed; check that the broker (e.g. Redis) is running."
-        )
+        return _(
+            "%(task)s could not be queued: the Celery broker cannot be reached "
+            "(%(error)s). Nothing was changed; check that the broker (e.g. Redis) is running."
+        ) % {"task": task_label(task), "error": error}
     return ""

@@ -6,17 +6,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def schedule_in_words(periodic: Any) -> str:
     """A django-celery-beat PeriodicTask's schedule as a sentence; "(disabled)" added."""
     if periodic.interval is not None:
-        when = str(periodic.interval)
+        when = interval_in_words(periodic.interval)
     elif periodic.crontab is not None:
         when = crontab_in_words(periodic.crontab)
     else:
         when = _("own schedule")
     return when if periodic.enabled else _("%(when)s (disabled)") % {"when": when}
+
+
+def interval_in_words(interval: Any) -> str:
+    """'every 60 seconds' (django-celery-beat's words, in the admin's language)."""
+    every, period = interval.every, interval.period
+    texts = {
+        "days": ngettext("every %(n)d day", "every %(n)d days", every),
+        "hours": ngettext("every %(n)d hour", "every %(n)d hours", every),
+        "minutes": ngettext("every %(n)d minute", "every %(n)d minutes", every),
+        "seconds": ngettext("every %(n)d second", "every %(n)d seconds", every),
+        "microseconds": ngettext("every %(n)d microsecond", "every %(n)d microseconds", every),
+    }
+    return texts[period] % {"n": every} if period in texts else str(interval)
 
 
 def crontab_in_words(crontab: Any) -> str:

@@ -10,6 +10,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils import dateformat
+from django.utils.functional import Promise
+
 from scheduling.display import short_day
 
 WIDTH = 720
@@ -66,7 +69,7 @@ class Chart:
 @dataclass(frozen=True, slots=True)
 class Series:
     key: str
-    label: str
+    label: str | Promise
 
 
 def stacked_bars(
@@ -140,7 +143,7 @@ def _y(value: float, top_value: float) -> float:
 def _x_labels(days: Sequence[dt.date]) -> list[XLabel]:
     last = len(days) - 1
     return [
-        XLabel(x=_r(_x(index, len(days))), label=f"{day.day} {day:%b}")
+        XLabel(x=_r(_x(index, len(days))), label=dateformat.format(day, "j M"))
         for index, day in enumerate(days)
         if (last - index) % LABEL_EVERY == 0
     ]

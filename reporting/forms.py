@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackCampaign
 from scheduling.models import Skill
@@ -23,22 +24,26 @@ class ReportFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
         queryset=CallbackCampaign.objects.order_by("name"),
         required=False,
-        empty_label="All campaigns",
+        label=_("Campaign"),
+        empty_label=_("All campaigns"),
     )
     skill = forms.ModelChoiceField(
-        queryset=Skill.objects.order_by("name"), required=False, empty_label="All skills"
+        queryset=Skill.objects.order_by("name"),
+        required=False,
+        empty_label=_("All skills"),
+        label=_("Skill"),
     )
-    agent = forms.ChoiceField(required=False)
+    agent = forms.ChoiceField(required=False, label=_("Agent"))
     start = forms.DateField(
         required=False,
         input_formats=ISO_DATE,
-        help_text="First promised day (YYYY-MM-DD).",
+        help_text=_("First promised day (YYYY-MM-DD)."),
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
     end = forms.DateField(
         required=False,
         input_formats=ISO_DATE,
-        help_text="Last promised day (YYYY-MM-DD), included.",
+        help_text=_("Last promised day (YYYY-MM-DD), included."),
         widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
 
@@ -48,7 +53,7 @@ class ReportFilterForm(forms.Form):
         agent = self.fields["agent"]
         assert isinstance(agent, forms.ChoiceField)
         agent.choices = [
-            ("", "All agents"),
+            ("", _("All agents")),
             *((key, f"{name} ({key})" if name else key) for key, name in agent_choices()),
         ]
 
@@ -60,7 +65,9 @@ class ReportFilterForm(forms.Form):
         start = data["start"] = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             raise forms.ValidationError(
-                f"The start day ({start}) is after the end day ({end}).", code="invalid_range"
+                _("The start day (%(start)s) is after the end day (%(end)s).")
+                % {"start": start, "end": end},
+                code="invalid_range",
             )
         return data
 

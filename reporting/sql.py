@@ -17,6 +17,8 @@ skill's zone (computed with zoneinfo when stored) and the views add that offset.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from callbacks.models import PENDING, EventKind, Kind, Source, Status
 from callbacks.recall.rounds import ROUNDS_EXHAUSTED_PERSONAL
 from scheduling.models import GlobalRules
@@ -100,9 +102,13 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _names(column: str, choices: Sequence[tuple[str, str]]) -> str:
-    """A CASE giving each code's human name, from the code's own choices."""
-    whens = " ".join(f"WHEN {_literal(code)} THEN {_literal(name)}" for code, name in choices)
+def _names(column: str, choices: Sequence[tuple[str, object]]) -> str:
+    """A CASE giving each code's human name, from the code's own choices (in English: the
+    view is data, whatever language the process that installs it runs in)."""
+    with translation.override("en"):
+        whens = " ".join(
+            f"WHEN {_literal(code)} THEN {_literal(str(name))}" for code, name in choices
+        )
     return f"CASE {column} {whens} END"
 
 

@@ -18,6 +18,8 @@ from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import Status
 from scheduling.display import short_day
@@ -29,7 +31,7 @@ from .selectors import DayMeasures, Measures, ReportTotals
 from .templatetags.reporting_format import duration, percent
 
 PERMISSION = "reporting.view_dashboard"
-TITLE = "Callback reports"
+TITLE = _("Callback reports")
 DASHBOARD_DAYS = 30
 
 # Outcome stacks, bottom-up; together they are every requested callback.
@@ -39,18 +41,18 @@ OUTCOMES = [
     charts.Series("expired", Status.EXPIRED.label),
     charts.Series("cancelled", Status.CANCELLED.label),
     charts.Series("rescheduled", Status.RESCHEDULED.label),
-    charts.Series("satisfied", "Satisfied (called in)"),
-    charts.Series("pending", "Pending"),
+    charts.Series("satisfied", _("Satisfied (called in)")),
+    charts.Series("pending", _("Pending")),
 ]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Tile:
     key: str
-    label: str
+    label: str | Promise
     value: str  # the last 30 days
     today: str
-    note: str  # what the value is made of, e.g. "4 of 7 judged"
+    note: str | Promise  # what the value is made of, e.g. "4 of 7 judged"
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -143,7 +145,7 @@ def _url(name: str, query: dict[str, str]) -> str:
 
 
 def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
-    def tile(key: str, label: str, show: Callable[[ReportTotals], str], note: str) -> Tile:
+    def tile(key: str, label: Any, show: Callable[[ReportTotals], str], note: Any) -> Tile:
         return Tile(key=key, label=label, value=show(month), today=show(today), note=note)
 
     def count(name: str) -> Callable[[ReportTotals], str]:
@@ -151,42 +153,47 @@ def _tiles(month: ReportTotals, today: ReportTotals) -> list[Tile]:
 
     m = month.measures
     return [
-        tile("requested", "Requested", count("requested"), "callbacks promised for these days"),
-        tile("completed", "Completed", count("completed"), "reached an agent or the script"),
-        tile("failed", "Failed", count("failed"), "dialed, never answered"),
-        tile("expired", "Expired", count("expired"), "too late to dial"),
-        tile("cancelled", "Cancelled", count("cancelled"), "withdrawn before the call"),
-        tile("satisfied", "Satisfied", count("satisfied"), "the customer called in first"),
+        tile(
+            "requested", _("Requested"), count("requested"), _("callbacks promised for these days")
+        ),
+        tile("completed", _("Completed"), count("completed"), _("reached an agent or the script")),
+        tile("failed", _("Failed"), count("failed"), _("dialed, never answered")),
+        tile("expired", _("Expired"), count("expired"), _("too late to dial")),
+        tile("cancelled", _("Cancelled"), count("cancelled"), _("withdrawn before the call")),
+        tile("satisfied", _("Satisfied"), count("satisfied"), _("the customer called in first")),
         tile(
             "on_time_rate",
-            "On-time rate",
+            _("On-time rate"),
             lambda t: percent(t.measures.on_time_rate),
-            f"{m.on_time} of {m.judged} judged",
+            _("%(on_time)d of %(judged)d judged") % {"on_time": m.on_time, "judged": m.judged},
         ),
-        tile("late", "Broken promises", count("late"), "not dialed on time"),
+        tile("late", _("Broken promises"), count("late"), _("not dialed on time")),
         tile(
             "first_attempt_reach_rate",
-            "First-attempt reach rate",
+            _("First-attempt reach rate"),
             lambda t: percent(t.measures.first_attempt_reach_rate),
-            f"{m.reached_first_attempt} of {m.dialed} dialed",
+            _("%(reached)d of %(dialed)d dialed")
+            % {"reached": m.reached_first_attempt, "dialed": m.dialed},
         ),
         tile(
             "avg_minutes_to_contact",
-            "Avg time booking → contact",
+            _("Avg time booking → contact"),
             lambda t: duration(t.measures.avg_minutes_to_contact),
-            "from booking to the answered call, the wait for the promised time included",
+            _("from booking to the answered call, the wait for the promised time included"),
         ),
         tile(
             "recalled",
-            "Needed more rounds",
+            _("Needed more rounds"),
             count("recalled"),
-            f"{m.rounds} rounds, {m.attempts} dial attempts in all",
+            _("%(rounds)d rounds, %(attempts)d dial attempts in all")
+            % {"rounds": m.rounds, "attempts": m.attempts},
         ),
         tile(
             "personal_fell_back",
-            "Personal fell back to skill",
+            _("Personal fell back to skill"),
             lambda t: str(t.personal_fell_back),
-            f"{percent(month.personal_fell_back_rate)} of {month.personal} personal",
+            _("%(rate)s of %(personal)d personal")
+            % {"rate": percent(month.personal_fell_back_rate), "personal": month.personal},
         ),
     ]
 
@@ -196,7 +203,10 @@ def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, A
     dates = [d.day for d in days]
     outcomes = [[getattr(d.measures, s.key) for s in OUTCOMES] for d in days]
     busiest = max(days, key=lambda d: d.measures.requested)
-    span = f"{dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
+    span = _("%(first)s to %(last)s") % {
+        "first": f"{dates[0]:%Y-%m-%d}",
+        "last": f"{dates[-1]:%Y-%m-%d}",
+    }
     m = totals.measures
     return {
         "outcome_chart": charts.stacked_bars(
@@ -204,28 +214,40 @@ def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, A
             [{s.key: n for s, n in zip(OUTCOMES, counts, strict=True)} for counts in outcomes],
             OUTCOMES,
         ),
-        "outcome_label": f"Callbacks per promised day by outcome, {span}",
+        "outcome_label": _("Callbacks per promised day by outcome, %(span)s") % {"span": span},
         "outcome_desc": (
-            f"Stacked bars, one per day: {', '.join(s.label.lower() for s in OUTCOMES)}. "
-            f"{m.requested} callbacks in all"
+            _("Stacked bars, one per day: %(outcomes)s.")
+            % {"outcomes": ", ".join(str(s.label).lower() for s in OUTCOMES)}
+            + " "
             + (
-                f"; the most on {short_day(busiest.day)} ({busiest.measures.requested})."
+                _("%(count)d callbacks in all; the most on %(day)s (%(most)d).")
+                % {
+                    "count": m.requested,
+                    "day": short_day(busiest.day),
+                    "most": busiest.measures.requested,
+                }
                 if busiest.measures.requested
-                else "."
+                else _("%(count)d callbacks in all.") % {"count": m.requested}
             )
-            + " The table below the chart gives every number."
+            + " "
+            + _("The table below the chart gives every number.")
         ),
         "rate_chart": charts.rate_line(
             dates,
             [d.measures.on_time_rate for d in days],
             [f"{short_day(d.day)}: {_on_time_text(d.measures)}" for d in days],
         ),
-        "rate_label": f"On-time rate per promised day, {span}",
+        "rate_label": _("On-time rate per promised day, %(span)s") % {"span": span},
         "rate_desc": (
-            "A line of the share of judged callbacks first dialed on time, one point per "
-            "day; days with nothing judged have no point. "
-            f"All {len(days)} days: {_on_time_text(m)}. "
-            "The table below the chart gives every number."
+            _(
+                "A line of the share of judged callbacks first dialed on time, one point per "
+                "day; days with nothing judged have no point."
+            )
+            + " "
+            + _("All %(days)d days: %(on_time)s.")
+            % {"days": len(days), "on_time": _on_time_text(m)}
+            + " "
+            + _("The table below the chart gives every number.")
         ),
         "day_rows": [
             {"day": d.day, "outcomes": counts, "measures": d.measures}
@@ -235,4 +257,8 @@ def _chart_context(days: list[DayMeasures], totals: ReportTotals) -> dict[str, A
 
 
 def _on_time_text(m: Measures) -> str:
-    return f"{percent(m.on_time_rate)} on time ({m.on_time} of {m.judged} judged)"
+    return _("%(rate)s on time (%(on_time)d of %(judged)d judged)") % {
+        "rate": percent(m.on_time_rate),
+        "on_time": m.on_time,
+        "judged": m.judged,
+    }

@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ops.directory import DirectoryChoicesAdmin
@@ -40,7 +41,7 @@ from .models import (
     SpecialDay,
 )
 
-DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_ABBREVIATIONS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 DASH = "\N{EN DASH}"
 
 # Times of day in a zone of their own (the skill's or the customer's): the admin's clock
@@ -69,7 +70,7 @@ def weekly_summary(periods) -> list[str]:
             continue
         first, last = DAY_ABBREVIATIONS[days[0]], DAY_ABBREVIATIONS[days[-1]]
         parts.append(f"{first if first == last else f'{first}{DASH}{last}'} {spans}")
-    return parts or ["Closed every day"]
+    return parts or [str(_("Closed every day"))]
 
 
 class EditedOnParentAdmin(SimpleHistoryAdmin):
@@ -109,11 +110,11 @@ class HolidayCalendarAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(custom_count=Count("custom_holidays"))
 
-    @admin.display(description="custom holidays", ordering="custom_count")
+    @admin.display(description=_("custom holidays"), ordering="custom_count")
     def custom_holiday_count(self, calendar: HolidayCalendar) -> int:
         return getattr(calendar, "custom_count", 0)  # annotated in get_queryset
 
-    @admin.display(description="holidays")
+    @admin.display(description=_("holidays"))
     def preview(self, calendar: HolidayCalendar) -> str:
         url = reverse(
             "admin:scheduling_holidaycalendar_preview",
@@ -156,8 +157,8 @@ class OpeningPeriodInline(admin.TabularInline):
     ordering = ("weekday", "opens")
     formfield_overrides = TIME_OF_DAY
     extra = 1
-    verbose_name = "weekly opening period"
-    verbose_name_plural = (
+    verbose_name = _("weekly opening period")
+    verbose_name_plural = _(
         "weekly opening periods (several per day allowed; closes 00:00 = end of the day)"
     )
 
@@ -168,7 +169,7 @@ class SpecialDayInline(admin.TabularInline):
     ordering = ("date",)
     formfield_overrides = TIME_OF_DAY
     extra = 0
-    verbose_name_plural = "special days (override the weekly hours and holidays on a date)"
+    verbose_name_plural = _("special days (override the weekly hours and holidays on a date)")
 
 
 @admin.register(BusinessHours)
@@ -184,7 +185,7 @@ class BusinessHoursAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("periods", "skills")
 
-    @admin.display(description="weekly hours")
+    @admin.display(description=_("weekly hours"))
     def weekly_hours(self, hours: BusinessHours) -> str:
         # A line may break between runs of days, never inside one.
         return format_html_join(
@@ -193,7 +194,7 @@ class BusinessHoursAdmin(SimpleHistoryAdmin):
             ((run,) for run in weekly_summary(hours.periods.all())),
         )
 
-    @admin.display(description="used by skills")
+    @admin.display(description=_("used by skills"))
     def skills_using(self, hours: BusinessHours) -> str | None:
         return ", ".join(skill.name for skill in hours.skills.all()) or None
 
@@ -232,11 +233,11 @@ class SkillAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
     readonly_fields = ()
     list_select_related = ("business_hours",)
 
-    @admin.display(description="UCCX skill ID", ordering="uccx_skill_id")
+    @admin.display(description=_("UCCX skill ID"), ordering="uccx_skill_id")
     def skill_id(self, skill: Skill):
         return skill.uccx_skill_id
 
-    @admin.display(description="UCCX CSQ ID", ordering="uccx_csq_id")
+    @admin.display(description=_("UCCX CSQ ID"), ordering="uccx_csq_id")
     def csq_id(self, skill: Skill):
         return skill.uccx_csq_id
 
@@ -271,40 +272,46 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
     list_select_related = False
     fieldsets = (
         (
-            "Callback hours",
+            _("Callback hours"),
             {
-                "description": "When a callback may start, read in each skill's own time "
-                "zone. A skill's business hours narrow this further.",
+                "description": _(
+                    "When a callback may start, read in each skill's own time "
+                    "zone. A skill's business hours narrow this further."
+                ),
                 "fields": ("earliest_time", "latest_time", "closing_buffer_minutes"),
             },
         ),
         (
-            "Booking",
+            _("Booking"),
             {
-                "description": "How soon, how far ahead and how often a callback may be booked.",
+                "description": _("How soon, how far ahead and how often a callback may be booked."),
                 "fields": ("min_lead_minutes", "max_days_ahead", "max_pending_per_number"),
             },
         ),
         (
-            "Slots",
+            _("Slots"),
             {
-                "description": "Each day is cut into slots; a skill takes at most this many "
-                "callbacks per slot, so its agents are not flooded at once.",
+                "description": _(
+                    "Each day is cut into slots; a skill takes at most this many "
+                    "callbacks per slot, so its agents are not flooded at once."
+                ),
                 "fields": ("slot_minutes", "slot_capacity"),
             },
         ),
         (
-            "Customer's local calling window",
+            _("Customer's local calling window"),
             {
-                "description": "Read in the customer's own time zone, which comes from their "
-                "phone number (e.g. a +1 212 number is called on New York time).",
+                "description": _(
+                    "Read in the customer's own time zone, which comes from their "
+                    "phone number (e.g. a +1 212 number is called on New York time)."
+                ),
                 "fields": ("customer_earliest_time", "customer_latest_time"),
             },
         ),
         (
-            "Phone numbers",
+            _("Phone numbers"),
             {
-                "description": "Which customer numbers may be called back at all.",
+                "description": _("Which customer numbers may be called back at all."),
                 "fields": (
                     "default_region",
                     "allowed_regions",
@@ -314,30 +321,36 @@ class GlobalRulesAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            "Dialer and purge",
+            _("Dialer and purge"),
             {
-                "description": "How callbacks reach the UCCX dialer and leave it again. "
-                "When the dialing lists are purged (daily at 02:30 by default) and how often "
-                "the scheduler exports and polls are set under Periodic tasks.",
+                "description": _(
+                    "How callbacks reach the UCCX dialer and leave it again. "
+                    "When the dialing lists are purged (daily at 02:30 by default) and how often "
+                    "the scheduler exports and polls are set under Periodic tasks."
+                ),
                 "fields": ("expiry_minutes",),
             },
         ),
         (
-            "Customer called in first",
+            _("Customer called in first"),
             {
-                "description": "The IVR (POST /api/v1/ivr/called-in) or an administrator "
-                "(Callbacks → action) reports that a call from a number reached an agent: "
-                "that number's pending callbacks booked within the window are closed as "
-                "satisfied (not dialed; reported apart from cancellations). A callback "
-                "being sent to UCCX at that moment, or already on a call, is left alone.",
+                "description": _(
+                    "The IVR (POST /api/v1/ivr/called-in) or an administrator "
+                    "(Callbacks → action) reports that a call from a number reached an agent: "
+                    "that number's pending callbacks booked within the window are closed as "
+                    "satisfied (not dialed; reported apart from cancellations). A callback "
+                    "being sent to UCCX at that moment, or already on a call, is left alone."
+                ),
                 "fields": ("called_in_closes_callbacks", "called_in_window_hours"),
             },
         ),
         (
-            "Reports and retention",
+            _("Reports and retention"),
             {
-                "description": "When a callback counts as on time in the reports, and how "
-                "long finished callbacks stay in the database for them.",
+                "description": _(
+                    "When a callback counts as on time in the reports, and how "
+                    "long finished callbacks stay in the database for them."
+                ),
                 "fields": ("on_time_minutes", "retention_days"),
             },
         ),

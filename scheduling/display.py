@@ -11,6 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 
 DAY_MINUTES = 24 * 60
 
@@ -31,7 +32,7 @@ def hhmm(minutes: int) -> str:
 
 
 def _weekday_time(local: dt.datetime) -> str:
-    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+    return f"{WEEKDAYS_ABBR[local.weekday()]} {local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 def local_short(moment: dt.datetime, zone: ZoneInfo) -> str:
@@ -68,12 +69,12 @@ def admin_time(moment: dt.datetime | None) -> str:
 
 def day_label(day: dt.date) -> str:
     """'Monday 2026-11-23'."""
-    return f"{day:%A} {day.isoformat()}"
+    return f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
 
 
 def short_day(day: dt.date) -> str:
     """'Mon 2026-11-23'."""
-    return f"{day:%a %Y-%m-%d}"
+    return f"{WEEKDAYS_ABBR[day.weekday()]} {day:%Y-%m-%d}"
 
 
 def spans(periods) -> str:

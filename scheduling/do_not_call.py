@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ops.spreadsheet import safe_text, unsafe_text
 
@@ -57,12 +58,17 @@ def normalise(kind: str, raw: str, default_region: str | None = None) -> str:
             digits = "+" + digits[2:]
         body = digits[1:]
         if not digits.startswith("+") or not body.isascii() or not body.isdigit():
-            raise EntryError("value", f"'{raw}' is no prefix: write + and digits, e.g. +48700.")
+            raise EntryError(
+                "value",
+                _("'%(raw)s' is no prefix: write + and digits, e.g. +48700.") % {"raw": raw},
+            )
         if len(body) > MAX_PREFIX_DIGITS:
-            raise EntryError("value", f"'{raw}' is longer than any phone number.")
+            raise EntryError(
+                "value", _("'%(raw)s' is longer than any phone number.") % {"raw": raw}
+            )
         return digits
     if kind != DoNotCallKind.NUMBER:
-        raise EntryError("kind", f"'{kind}' is neither 'number' nor 'prefix'.")
+        raise EntryError("kind", _("'%(kind)s' is neither 'number' nor 'prefix'.") % {"kind": kind})
     region = default_region or GlobalRules.load().default_region
     try:
         return parse_phone(text, PhonePolicy(default_region=region.upper())).e164
@@ -112,12 +118,17 @@ def entry_for(e164: str, *, at: dt.datetime) -> DoNotCallEntry | None:
 
 
 def violation_for(entry: DoNotCallEntry, e164: str) -> Violation:
-    until = f" until {entry.ends_on:%Y-%m-%d}" if entry.ends_on else ""
-    matched = "" if entry.kind == DoNotCallKind.NUMBER else f" (numbers starting {entry.value})"
+    until = _(" until %(day)s") % {"day": f"{entry.ends_on:%Y-%m-%d}"} if entry.ends_on else ""
+    matched = (
+        ""
+        if entry.kind == DoNotCallKind.NUMBER
+        else _(" (numbers starting %(prefix)s)") % {"prefix": entry.value}
+    )
     return Violation(
         "phone_number",
         ViolationCode.DO_NOT_CALL,
-        f"{e164} is on the do-not-call list{matched}{until}: {entry.reason}",
+        _("%(number)s is on the do-not-call list%(matched)s%(until)s: %(reason)s")
+        % {"number": e164, "matched": matched, "until": until, "reason": entry.reason},
     )
 
 
@@ -145,7 +156,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.field}: {self.message}"
+        return _("Line %(line)d: %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +188,9 @@ def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise EntryError("ends_on", f"'{text}' is not a date like 2027-01-31.") from None
+        raise EntryError(
+            "ends_on", _("'%(text)s' is not a date like 2027-01-31.") % {"text": text}
+        ) from None
 
 
 def read_csv(content: str, *, default_region: str | None = None) -> ImportResult:
@@ -185,7 +202,12 @@ def read_csv(content: str, *, default_region: str | None = None) -> ImportResult
     missing = [name for name in ("value", "reason") if name not in header]
     if missing:
         result.errors.append(
-            RowError(1, "header", f"The first line must name the columns {', '.join(CSV_COLUMNS)}.")
+            RowError(
+                1,
+                "header",
+                _("The first line must name the columns %(columns)s.")
+                % {"columns": ", ".join(CSV_COLUMNS)},
+            )
         )
         return result
     reader.fieldnames = header
@@ -200,16 +222,21 @@ def read_csv(content: str, *, default_region: str | None = None) -> ImportResult
             value = normalise(kind, row.get("value", ""), region)
             reason = row.get("reason", "")
             if not reason:
-                raise EntryError("reason", "Give the reason the number may not be called.")
+                raise EntryError("reason", _("Give the reason the number may not be called."))
             if len(reason) > MAX_REASON:
-                raise EntryError("reason", "At most 200 characters.")
+                raise EntryError("reason", _("At most 200 characters."))
             ends_on = _date(row.get("ends_on", ""))
         except EntryError as error:
             result.errors.append(RowError(line, error.field, error.message))
             continue
         if value in seen:
             result.errors.append(
-                RowError(line, "value", f"{value} is already on line {seen[value]}.")
+                RowError(
+                    line,
+                    "value",
+                    _("%(value)s is already on line %(line)d.")
+                    % {"value": value, "line": seen[value]},
+                )
             )
             continue
         seen[value] = line

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .do_not_call import EntryError, export_csv, import_csv, normalise
@@ -32,24 +34,26 @@ class DoNotCallEntryForm(forms.ModelForm):
                 return data
             taken = DoNotCallEntry.objects.filter(value=data["value"]).exclude(pk=self.instance.pk)
             if taken.exists():
-                self.add_error("value", f"{data['value']} is already on the list.")
+                self.add_error(
+                    "value", gettext("%(value)s is already on the list.") % {"value": data["value"]}
+                )
         return data
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label=_("CSV file"))
     check_only = forms.BooleanField(
-        required=False, label="Check only: show the errors, save nothing"
+        required=False, label=_("Check only: show the errors, save nothing")
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 5 MB."))
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.") from None
+            raise forms.ValidationError(gettext("The file is not UTF-8 text.")) from None
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:
@@ -58,7 +62,7 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
     return response
 
 
-@admin.action(description="Export the selected entries as CSV")
+@admin.action(description=_("Export the selected entries as CSV"))
 def export_selected(modeladmin, request, queryset):
     return _csv_response(export_csv(queryset.order_by("value")), "do-not-call-selected.csv")
 
@@ -75,10 +79,12 @@ class DoNotCallEntryAdmin(SimpleHistoryAdmin):
         (
             None,
             {
-                "description": "Numbers and prefixes never to call back. A booking for a "
-                "listed number is refused (do_not_call); a callback booked before its "
-                "number was listed is cancelled when it is due, with this reason in its "
-                "timeline, and never sent to UCCX.",
+                "description": _(
+                    "Numbers and prefixes never to call back. A booking for a "
+                    "listed number is refused (do_not_call); a callback booked before its "
+                    "number was listed is cancelled when it is due, with this reason in its "
+                    "timeline, and never sent to UCCX."
+                ),
                 "fields": ("kind", "value", "reason", "ends_on", "created_at", "updated_at"),
             },
         ),
@@ -115,8 +121,16 @@ class DoNotCallEntryAdmin(SimpleHistoryAdmin):
             if result.saved:
                 self.message_user(
                     request,
-                    f"Imported {len(result.rows)} entries: {result.created} new, "
-                    f"{result.updated} updated.",
+                    ngettext(
+                        "Imported %(count)d entry: %(created)d new, %(updated)d updated.",
+                        "Imported %(count)d entries: %(created)d new, %(updated)d updated.",
+                        len(result.rows),
+                    )
+                    % {
+                        "count": len(result.rows),
+                        "created": result.created,
+                        "updated": result.updated,
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -125,7 +139,7 @@ class DoNotCallEntryAdmin(SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Import the do-not-call list",
+            "title": gettext("Import the do-not-call list"),
             "form": form,
             "result": result,
             "default_region": GlobalRules.load().default_region,

@@ -31,9 +31,11 @@ def _country_choices() -> list[tuple[str, str]]:
 class HolidayCalendarForm(forms.ModelForm):
     country = forms.ChoiceField(
         required=False,
-        choices=lambda: [("", "None: only the custom holidays below"), *_country_choices()],
-        help_text="The country whose public holidays apply. Choose none to use only the "
-        "custom holidays below.",
+        choices=lambda: [("", _("None: only the custom holidays below")), *_country_choices()],
+        help_text=_(
+            "The country whose public holidays apply. Choose none to use only the "
+            "custom holidays below."
+        ),
     )
 
     class Meta:
@@ -55,7 +57,7 @@ class OpeningPeriodFormSet(BaseInlineFormSet):
             if self._should_delete_form(form) or not form.is_valid():  # type: ignore[attr-defined]
                 continue
             data = form.cleaned_data
-            periods.append((Weekday(data["weekday"]).label, data["opens"], data["closes"]))
+            periods.append((str(Weekday(data["weekday"]).label), data["opens"], data["closes"]))
         check_no_overlap(periods)
 
 
@@ -63,30 +65,30 @@ class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
         fields = ("name", "enabled", "business_hours", "uccx_skill_id", "uccx_csq_id")
-        labels = {"uccx_skill_id": "UCCX skill ID", "uccx_csq_id": "UCCX CSQ ID"}
+        labels = {"uccx_skill_id": _("UCCX skill ID"), "uccx_csq_id": _("UCCX CSQ ID")}
 
 
 # Field names read like code; these read like the rules an administrator sets.
 GLOBAL_RULES_LABELS = {
-    "earliest_time": "Earliest callback time",
-    "latest_time": "Latest callback time",
-    "closing_buffer_minutes": "Stop before closing (minutes)",
-    "min_lead_minutes": "Minimum notice (minutes)",
-    "max_days_ahead": "Book at most (days ahead)",
-    "max_pending_per_number": "Waiting callbacks per phone number",
-    "slot_minutes": "Slot length (minutes)",
-    "slot_capacity": "Callbacks per slot and skill",
-    "customer_earliest_time": "Customer's earliest time",
-    "customer_latest_time": "Customer's latest time",
-    "default_region": "Default country",
-    "allowed_regions": "Allowed countries",
-    "allowed_number_types": "Allowed number types",
-    "blocked_prefixes": "Blocked prefixes",
-    "expiry_minutes": "Give up after (minutes late)",
-    "on_time_minutes": "On time within (± minutes)",
-    "retention_days": "Keep finished callbacks (days)",
-    "called_in_closes_callbacks": "Customer called in: close their callbacks",
-    "called_in_window_hours": "... booked within (hours before the call)",
+    "earliest_time": _("Earliest callback time"),
+    "latest_time": _("Latest callback time"),
+    "closing_buffer_minutes": _("Stop before closing (minutes)"),
+    "min_lead_minutes": _("Minimum notice (minutes)"),
+    "max_days_ahead": _("Book at most (days ahead)"),
+    "max_pending_per_number": _("Waiting callbacks per phone number"),
+    "slot_minutes": _("Slot length (minutes)"),
+    "slot_capacity": _("Callbacks per slot and skill"),
+    "customer_earliest_time": _("Customer's earliest time"),
+    "customer_latest_time": _("Customer's latest time"),
+    "default_region": _("Default country"),
+    "allowed_regions": _("Allowed countries"),
+    "allowed_number_types": _("Allowed number types"),
+    "blocked_prefixes": _("Blocked prefixes"),
+    "expiry_minutes": _("Give up after (minutes late)"),
+    "on_time_minutes": _("On time within (± minutes)"),
+    "retention_days": _("Keep finished callbacks (days)"),
+    "called_in_closes_callbacks": _("Customer called in: close their callbacks"),
+    "called_in_window_hours": _("... booked within (hours before the call)"),
 }
 
 
@@ -190,32 +192,33 @@ class WallTimeField(forms.CharField):
 class CheckTimeForm(forms.Form):
     """Input of the "Check a time" page: a skill, a wall time in its zone, a phone."""
 
-    skill = forms.ChoiceField(label="Skill")
-    when = WallTimeField(label="Date and time")
+    skill = forms.ChoiceField(label=_("Skill"))
+    when = WallTimeField(label=_("Date and time"))
     phone = forms.CharField(
-        label="Customer phone",
+        label=_("Customer phone"),
         required=False,
         max_length=40,
-        help_text="Optional. Also checks the number and the customer's own calling hours.",
+        help_text=_("Optional. Also checks the number and the customer's own calling hours."),
     )
 
     def __init__(self, *args, skills: list[Skill], **kwargs):
         super().__init__(*args, **kwargs)
         self.zones = {skill.name: skill.business_hours.time_zone for skill in skills}
+        disabled = ", " + str(_("disabled"))
         cast(forms.ChoiceField, self.fields["skill"]).choices = [
             (
                 skill.name,
-                f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else ', disabled'})",
+                f"{skill.name} ({self.zones[skill.name]}{'' if skill.enabled else disabled})",
             )
             for skill in skills
         ]
         zone = self.zones.get(str(self.data.get("skill") or self.initial.get("skill") or ""))
-        self.fields["when"].help_text = (
-            f"Local wall-clock time in the skill's time zone: {zone}. {FORMAT_HINT}"
+        where = (
+            _("Local wall-clock time in the skill's time zone: %(zone)s.") % {"zone": zone}
             if zone
-            else "Local wall-clock time in the skill's time zone (shown next to each skill). "
-            f"{FORMAT_HINT}"
+            else _("Local wall-clock time in the skill's time zone (shown next to each skill).")
         )
+        self.fields["when"].help_text = f"{where} {FORMAT_HINT}"
 
     def clean_phone(self) -> str | None:
         return self.cleaned_data["phone"].strip() or None
@@ -226,6 +229,8 @@ PREVIEW_YEARS = (1950, 2100)
 
 class HolidayPreviewForm(forms.Form):
     calendar = forms.ModelChoiceField(
-        queryset=HolidayCalendar.objects.all(), empty_label=None, label="Calendar"
+        queryset=HolidayCalendar.objects.all(), empty_label=None, label=_("Calendar")
     )
-    year = forms.IntegerField(min_value=PREVIEW_YEARS[0], max_value=PREVIEW_YEARS[1], label="Year")
+    year = forms.IntegerField(
+        min_value=PREVIEW_YEARS[0], max_value=PREVIEW_YEARS[1], label=_("Year")
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from phonenumbers import timezone as phone_timezone
 
 from .codes import ViolationCode
@@ -68,15 +69,20 @@ def _parse(raw: str, default_region: str) -> PhoneNumber:
     try:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
-        raise PhoneError(ViolationCode.INVALID_PHONE, f"'{raw}' is not a phone number.") from None
+        raise PhoneError(
+            ViolationCode.INVALID_PHONE, _("'%(raw)s' is not a phone number.") % {"raw": raw}
+        ) from None
     # number_type() is UNKNOWN exactly when is_valid_number() is False: asking both
     # matched the number against its country's patterns twice (bench/export.py).
     kind = phonenumbers.number_type(number)
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         raise PhoneError(
             ViolationCode.INVALID_PHONE,
-            f"'{raw}' is not a valid phone number (numbers without a country code are "
-            f"read as {default_region} numbers).",
+            _(
+                "'%(raw)s' is not a valid phone number (numbers without a country code are "
+                "read as %(region)s numbers)."
+            )
+            % {"raw": raw, "region": default_region},
         )
     number_type = _TYPE_NAMES.get(kind, "unknown")
     zones: tuple[str, ...] = ()
@@ -101,27 +107,38 @@ def _type_allowed(number_type: str, allowed: frozenset[str]) -> bool:
 def parse_phone(raw: str, policy: PhonePolicy) -> PhoneNumber:
     """Parse and check a number against the policy; raises PhoneError with a code."""
     if not raw or not raw.strip():
-        raise PhoneError(ViolationCode.INVALID_PHONE, "Enter the customer's phone number.")
+        raise PhoneError(ViolationCode.INVALID_PHONE, _("Enter the customer's phone number."))
     number = _parse(raw, policy.default_region)
     if policy.allowed_regions and number.region not in policy.allowed_regions:
         allowed = ", ".join(sorted(policy.allowed_regions))
         raise PhoneError(
             ViolationCode.PHONE_NOT_ALLOWED,
-            f"{number.e164} is a {number.region or 'non-geographic'} number; callbacks may "
-            f"only be placed to numbers in {allowed}.",
+            _(
+                "%(number)s is a %(region)s number; callbacks may "
+                "only be placed to numbers in %(allowed)s."
+            )
+            % {
+                "number": number.e164,
+                "region": number.region or _("non-geographic"),
+                "allowed": allowed,
+            },
         )
     if policy.allowed_types and not _type_allowed(number.number_type, policy.allowed_types):
         allowed = ", ".join(sorted(policy.allowed_types))
         raise PhoneError(
             ViolationCode.PHONE_NOT_ALLOWED,
-            f"{number.e164} is a {number.number_type.replace('_', ' ')} number; allowed "
-            f"types: {allowed}.",
+            _("%(number)s is a %(type)s number; allowed types: %(allowed)s.")
+            % {
+                "number": number.e164,
+                "type": number.number_type.replace("_", " "),
+                "allowed": allowed,
+            },
         )
     for prefix in policy.blocked_prefixes:
         if number.e164.startswith(prefix):
             raise PhoneError(
                 ViolationCode.PHONE_NOT_ALLOWED,
-                f"Numbers starting {prefix} may not be called back.",
+                _("Numbers starting %(prefix)s may not be called back.") % {"prefix": prefix},
             )
     return number
 

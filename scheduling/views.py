@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import rules
 from .display import local_time_with_offset, utc_time
@@ -34,7 +36,7 @@ def check_time(request, model_admin):
     result = _check(form.cleaned_data) if form.is_bound and form.is_valid() else None
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": "Check a time",
+        "title": _("Check a time"),
         "opts": model_admin.opts,
         "form": form,
         "result": result,
@@ -87,7 +89,7 @@ def _check(data: dict) -> dict:
 def holiday_preview(request, model_admin, object_id: str):
     calendar = model_admin.get_object(request, unquote(object_id))
     if calendar is None:
-        raise Http404("No holiday calendar with that id.")
+        raise Http404(_("No holiday calendar with that id."))
     if not model_admin.has_view_permission(request, calendar):
         raise PermissionDenied
     this_year = timezone.localdate().year
@@ -105,7 +107,7 @@ def holiday_preview(request, model_admin, object_id: str):
             return HttpResponseRedirect(_preview_url(model_admin, chosen.pk, year))
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"Holidays of {calendar} in {year}",
+        "title": _("Holidays of %(calendar)s in %(year)d") % {"calendar": calendar, "year": year},
         "opts": model_admin.opts,
         "original": calendar,
         "form": form,
@@ -117,7 +119,7 @@ def holiday_preview(request, model_admin, object_id: str):
         if year < PREVIEW_YEARS[1]
         else "",
         "holidays": [
-            {"date": day, "weekday": f"{day:%A}", "name": name}
+            {"date": day, "weekday": date_format(day, "l"), "name": name}
             for day, name in rules.holidays_for(calendar, year)
         ],
         "business_hours": list(calendar.business_hours.all()),

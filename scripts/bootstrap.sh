@@ -8,7 +8,7 @@
 set -euo pipefail
 
 # The Debian packages the project needs. Add to this list, nothing else needs changing.
-APT_PACKAGES="gcc postgresql unixodbc unixodbc-dev libsqliteodbc odbc-postgresql redis-server chromium"
+APT_PACKAGES="gcc postgresql unixodbc unixodbc-dev libsqliteodbc odbc-postgresql redis-server chromium gettext"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from callbacks import services, states
 from callbacks.models import ApiScope, Callback, CallbackCampaign, EventKind, Status
@@ -85,6 +86,14 @@ def pytest_collection_modifyitems(config, items):
 _REQUEST_FIELDS = {"phone_number", "scheduled_at", "campaign", "skill", "agent_id"}
 _DETAIL_FIELDS = {"first_name", "last_name", "agent_name", "notes", "origin_account_number"}
 _SERVICE_FIELDS = {"source", "actor", "now"}
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request in Polish leaves Polish active in the test's thread (Django activates a
+    language per request and never resets it); the next test starts in English again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -3,68 +3,100 @@ and the UCCX directory live in ops (ops.models); callbacks in the callbacks app.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackCampaign
 from ops.models import DirectoryEntry, DirectoryKind, IntegrationStatus  # noqa: F401 (moved)
 
 
 class BatchKind(models.TextChoices):
-    EXPORT = "export", "Export of due callbacks"
-    PURGE = "purge", "Re-import after a purge"
+    EXPORT = "export", _("Export of due callbacks")
+    PURGE = "purge", _("Re-import after a purge")
 
 
 class BatchState(models.TextChoices):
-    SENDING = "sending", "Sending"
-    ACCEPTED = "accepted", "Accepted by UCCX"
-    REFUSED = "refused", "Not received by UCCX (callbacks back to scheduled)"
-    UNKNOWN = "unknown", "Outcome unknown (reconcile asks UCCX)"
-    RECONCILED = "reconciled", "Resolved by reconcile"
+    SENDING = "sending", _("Sending")
+    ACCEPTED = "accepted", _("Accepted by UCCX")
+    REFUSED = "refused", _("Not received by UCCX (callbacks back to scheduled)")
+    UNKNOWN = "unknown", _("Outcome unknown (reconcile asks UCCX)")
+    RECONCILED = "reconciled", _("Resolved by reconcile")
 
 
 class ImportState(models.TextChoices):
     """What UCCX's import status said of an accepted batch (the import is asynchronous)."""
 
-    PENDING = "pending", "Waiting for UCCX's import status"
-    SUCCEEDED = "succeeded", "Imported"
-    PARTIAL = "partial", "Fewer contacts imported than sent"
-    FAILED = "failed", "UCCX reported the import failed"
+    PENDING = "pending", _("Waiting for UCCX's import status")
+    SUCCEEDED = "succeeded", _("Imported")
+    PARTIAL = "partial", _("Fewer contacts imported than sent")
+    FAILED = "failed", _("UCCX reported the import failed")
 
 
 class ExportBatch(models.Model):
     """One add-contacts request to UCCX: what was sent, and what became of it."""
 
     campaign = models.ForeignKey(
-        CallbackCampaign, on_delete=models.PROTECT, related_name="export_batches"
+        CallbackCampaign,
+        on_delete=models.PROTECT,
+        related_name="export_batches",
+        verbose_name=_("campaign"),
     )
-    kind = models.CharField(max_length=10, choices=BatchKind.choices, default=BatchKind.EXPORT)
-    state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.SENDING)
-    contacts = models.PositiveIntegerField(default=0)
-    account_numbers = models.JSONField(default=list, help_text="Account numbers sent.")
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    location = models.CharField(max_length=300, blank=True, help_text="UCCX's import status URL.")
-    error = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=10, choices=BatchKind.choices, default=BatchKind.EXPORT, verbose_name=_("kind")
+    )
+    state = models.CharField(
+        max_length=10,
+        choices=BatchState.choices,
+        default=BatchState.SENDING,
+        verbose_name=_("state"),
+    )
+    contacts = models.PositiveIntegerField(default=0, verbose_name=_("contacts"))
+    account_numbers = models.JSONField(
+        default=list, help_text=_("Account numbers sent."), verbose_name=_("account numbers")
+    )
+    http_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("http status")
+    )
+    location = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("UCCX's import status URL."),
+        verbose_name=_("location"),
+    )
+    error = models.TextField(blank=True, verbose_name=_("error"))
     # UCCX imports after answering the POST; its import status tells how it went. A run
     # is this batch's when it started after the newest run seen just before the POST.
     imports_seen_before = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Start of the newest import UCCX reported just before this batch was sent.",
+        help_text=_("Start of the newest import UCCX reported just before this batch was sent."),
+        verbose_name=_("imports seen before"),
     )
     import_state = models.CharField(
-        max_length=10, choices=ImportState.choices, blank=True, help_text="UCCX's import status."
+        max_length=10,
+        choices=ImportState.choices,
+        blank=True,
+        help_text=_("UCCX's import status."),
+        verbose_name=_("import state"),
     )
-    import_started_at = models.DateTimeField(null=True, blank=True)
+    import_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("import started at")
+    )
     imported = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Contacts UCCX reports imported by this batch's run."
+        null=True,
+        blank=True,
+        help_text=_("Contacts UCCX reports imported by this batch's run."),
+        verbose_name=_("imported"),
     )
-    import_detail = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    import_detail = models.CharField(max_length=200, blank=True, verbose_name=_("import detail"))
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "UCCX import batch"
-        verbose_name_plural = "UCCX import batches"
+        verbose_name = _("UCCX import batch")
+        verbose_name_plural = _("UCCX import batches")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.contacts} contacts)"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ops import beat
 
 # name shown in the admin → (task, every N seconds | crontab "minute hour")
 DEFAULT_SCHEDULE: beat.Schedule = {
-    "Export due callbacks to UCCX": ("uccx_integration.export_due_callbacks", 60),
-    "Poll UCCX dialing results": ("uccx_integration.poll_dialer_results", 120),
-    "Reconcile unanswered exports": ("uccx_integration.reconcile_exports", 300),
-    "Sync the UCCX directory": ("uccx_integration.sync_uccx_directory", 3600),
-    "Purge UCCX dialing lists": ("uccx_integration.purge_dialing_lists", "30 2"),
+    gettext_noop("Export due callbacks to UCCX"): ("uccx_integration.export_due_callbacks", 60),
+    gettext_noop("Poll UCCX dialing results"): ("uccx_integration.poll_dialer_results", 120),
+    gettext_noop("Reconcile unanswered exports"): ("uccx_integration.reconcile_exports", 300),
+    gettext_noop("Sync the UCCX directory"): ("uccx_integration.sync_uccx_directory", 3600),
+    gettext_noop("Purge UCCX dialing lists"): ("uccx_integration.purge_dialing_lists", "30 2"),
 }
 
 

@@ -4,6 +4,8 @@ The actions and the reschedule page are in `pages`; they change callbacks only t
 `callbacks.services`.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scheduling.display import admin_time, local_short, local_time, utc_time
@@ -25,7 +28,7 @@ from .pages import skill_zone
 from .timeline import CallbackEventInline, attempts_known, first_dialed_known, with_first_lookup
 
 
-def _timestamp(name: str, label: str):
+def _timestamp(name: str, label: Any):
     """A display function showing one of a callback's timestamps like the timeline does."""
 
     @admin.display(description=label, ordering=name)
@@ -78,7 +81,7 @@ class CallbackAdmin(admin.ModelAdmin):
         "agent_id",
         "agent_name",
     )
-    search_help_text = (
+    search_help_text = _(
         "Account number, phone number in any format (e.g. 22 123 45 67), customer's first or "
         "last name, or agent."
     )
@@ -102,11 +105,11 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Customer",
+            _("Customer"),
             {"fields": ("first_name", "last_name", "phone_number", "dial_number", "notes")},
         ),
         (
-            "Dialing",
+            _("Dialing"),
             {
                 "fields": (
                     "attempts_display",
@@ -118,7 +121,7 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Origin",
+            _("Origin"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -134,7 +137,7 @@ class CallbackAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Timestamps",
+            _("Timestamps"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -168,9 +171,9 @@ class CallbackAdmin(admin.ModelAdmin):
 
     # -- list and change page ----------------------------------------------------
 
-    @admin.display(description="kind", ordering="agent_id")
+    @admin.display(description=_("kind"), ordering="agent_id")
     def kind_display(self, callback: Callback) -> str:
-        return "personal" if callback.kind == Kind.PERSONAL else "standard"
+        return gettext("personal") if callback.kind == Kind.PERSONAL else gettext("standard")
 
     @admin.display(description=_("customer"), ordering="last_name")
     def customer_and_phone(self, callback: Callback) -> str:
@@ -191,15 +194,15 @@ class CallbackAdmin(admin.ModelAdmin):
             local_short(callback.scheduled_at, zone),
         )
 
-    @admin.display(description="scheduled (skill's time)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled (skill's time)"), ordering="scheduled_at")
     def scheduled_local(self, callback: Callback) -> str:
         return local_time(callback.scheduled_at, skill_zone(callback))
 
-    @admin.display(description="scheduled (UTC)", ordering="scheduled_at")
+    @admin.display(description=_("scheduled (UTC)"), ordering="scheduled_at")
     def scheduled_utc(self, callback: Callback) -> str:
         return utc_time(callback.scheduled_at)
 
-    @admin.display(description="agent", ordering="agent_id")
+    @admin.display(description=_("agent"), ordering="agent_id")
     def agent(self, callback: Callback) -> str:
         if not callback.agent_id:
             return self.get_empty_value_display()
@@ -209,9 +212,9 @@ class CallbackAdmin(admin.ModelAdmin):
             else (callback.agent_id)
         )
 
-    created = _timestamp("created_at", "created")
-    held = _timestamp("held_at", "held for its logged-out agent")
-    exported = _timestamp("exported_at", "accepted by UCCX")
+    created = _timestamp("created_at", _("created"))
+    held = _timestamp("held_at", _("held for its logged-out agent"))
+    exported = _timestamp("exported_at", _("accepted by UCCX"))
 
     @admin.display(description=_("first dialed"), ordering="first_dialed_at")
     def first_dialed(self, callback: Callback) -> str:
@@ -226,16 +229,16 @@ class CallbackAdmin(admin.ModelAdmin):
     def attempts_display(self, callback: Callback) -> str:
         return attempts_known(callback)
 
-    connected = _timestamp("connected_at", "answered (in the IVR)")
-    delivered = _timestamp("delivered_at", "delivered to the agent")
-    finished = _timestamp("finished_at", "finished")
-    updated = _timestamp("updated_at", "last changed")
+    connected = _timestamp("connected_at", _("answered (in the IVR)"))
+    delivered = _timestamp("delivered_at", _("delivered to the agent"))
+    finished = _timestamp("finished_at", _("finished"))
+    updated = _timestamp("updated_at", _("last changed"))
 
-    @admin.display(description="rescheduled from")
+    @admin.display(description=_("rescheduled from"))
     def rescheduled_from_link(self, callback: Callback) -> str:
         return self._link(callback.rescheduled_from)
 
-    @admin.display(description="rescheduled to")
+    @admin.display(description=_("rescheduled to"))
     def rescheduled_to_link(self, callback: Callback) -> str:
         successor = (
             Callback.objects.select_related("skill__business_hours")
@@ -244,11 +247,11 @@ class CallbackAdmin(admin.ModelAdmin):
         )
         return self._link(successor)
 
-    @admin.display(description="round of")
+    @admin.display(description=_("round of"))
     def recall_of_link(self, callback: Callback) -> str:
         return self._link(callback.recall_of)
 
-    @admin.display(description="next round")
+    @admin.display(description=_("next round"))
     def recalled_by_link(self, callback: Callback) -> str:
         successor = (
             Callback.objects.select_related("skill__business_hours")
@@ -322,11 +325,11 @@ class CallbackAdmin(admin.ModelAdmin):
 
     # -- actions -----------------------------------------------------------------
 
-    @admin.action(description="Cancel selected callbacks", permissions=["manage"])
+    @admin.action(description=_("Cancel selected callbacks"), permissions=["manage"])
     def cancel_selected(self, request, queryset):
         return pages.cancel(request, self, queryset)
 
-    @admin.action(description="Re-validate selected callbacks", permissions=["view"])
+    @admin.action(description=_("Re-validate selected callbacks"), permissions=["view"])
     def revalidate_selected(self, request, queryset):
         """Does each waiting callback still meet today's rules? Reports; records nothing."""
         pages.revalidate(request, self, queryset)

@@ -2,12 +2,14 @@
 the IVR's POST /api/v1/ivr/called-in does (callbacks/called_in.py), now."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..called_in import callbacks_close_called_in
 
 
 @admin.action(
-    description="Customer called in and was helped: close their number's pending callbacks",
+    description=_("Customer called in and was helped: close their number's pending callbacks"),
     permissions=["manage"],
 )
 def called_in_selected(model_admin, request, queryset) -> None:
@@ -22,23 +24,33 @@ def called_in_selected(model_admin, request, queryset) -> None:
     if result is not None and not result.enabled:
         model_admin.message_user(
             request,
-            "Nothing closed: the global rules keep callbacks when the customer calls in "
-            "(Global rules → Customer called in first).",
+            gettext(
+                "Nothing closed: the global rules keep callbacks when the customer calls in "
+                "(Global rules → Customer called in first)."
+            ),
             messages.WARNING,
         )
         return
     if closed:
         model_admin.message_user(
             request,
-            f"Closed as satisfied ({len(closed)}): {', '.join(closed)}.",
+            gettext("Closed as satisfied (%(count)d): %(accounts)s.")
+            % {"count": len(closed), "accounts": ", ".join(closed)},
             messages.SUCCESS,
         )
     else:
         window = result.window_hours if result is not None else 0
         model_admin.message_user(
             request,
-            f"No callback of {', '.join(numbers)} was waiting that had been booked within "
-            f"the last {window} hours (only scheduled ones and those in the dialer are "
-            "closed).",
+            ngettext(
+                "No callback of %(numbers)s was waiting that had been booked within "
+                "the last %(hours)d hour (only scheduled ones and those in the dialer are "
+                "closed).",
+                "No callback of %(numbers)s was waiting that had been booked within "
+                "the last %(hours)d hours (only scheduled ones and those in the dialer are "
+                "closed).",
+                window,
+            )
+            % {"numbers": ", ".join(numbers), "hours": window},
             messages.INFO,
         )

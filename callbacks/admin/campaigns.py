@@ -4,6 +4,8 @@ import phonenumbers
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ops.directory import DirectoryChoicesAdmin
@@ -37,19 +39,23 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
     list_select_related = False
     fieldsets = (
         (
-            "UCCX campaign",
+            _("UCCX campaign"),
             {
-                "description": "The outbound IVR campaign in UCCX that dials these callbacks. "
-                "The ID field offers the campaigns UCCX knows (synced hourly); a number "
-                "typed by hand is accepted too.",
+                "description": _(
+                    "The outbound IVR campaign in UCCX that dials these callbacks. "
+                    "The ID field offers the campaigns UCCX knows (synced hourly); a number "
+                    "typed by hand is accepted too."
+                ),
                 "fields": ("name", "uccx_campaign_id", "presented_number"),
             },
         ),
         (
-            "Dial plan",
+            _("Dial plan"),
             {
-                "description": "How a customer's number (international format) becomes the "
-                "digits the UCCX dialer dials.",
+                "description": _(
+                    "How a customer's number (international format) becomes the "
+                    "digits the UCCX dialer dials."
+                ),
                 "fields": (
                     "home_region",
                     "outside_line_prefix",
@@ -60,9 +66,9 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
             },
         ),
         (
-            "IVR routing",
+            _("IVR routing"),
             {
-                "description": "What the callback IVR script is told when a customer answers.",
+                "description": _("What the callback IVR script is told when a customer answers."),
                 "fields": (
                     "external_script",
                     "unknown_action",
@@ -73,57 +79,63 @@ class CallbackCampaignAdmin(DirectoryChoicesAdmin, SimpleHistoryAdmin):
             },
         ),
         (
-            "Recall",
+            _("Recall"),
             {
-                "description": "What happens when a round ends without reaching an agent, "
-                "after the UCCX campaign's own dial attempts.",
+                "description": _(
+                    "What happens when a round ends without reaching an agent, "
+                    "after the UCCX campaign's own dial attempts."
+                ),
                 "fields": ("recall_policy_link",),
             },
         ),
         (
-            "Export",
+            _("Export"),
             {
-                "description": "How callbacks of this campaign are sent to UCCX.",
+                "description": _("How callbacks of this campaign are sent to UCCX."),
                 "fields": ("batch_size", "enabled"),
             },
         ),
     )
 
-    @admin.display(description="UCCX ID", ordering="uccx_campaign_id")
+    @admin.display(description=_("UCCX ID"), ordering="uccx_campaign_id")
     def campaign_id(self, campaign: CallbackCampaign) -> int:
         return campaign.uccx_campaign_id
 
-    @admin.display(description="example")
+    @admin.display(description=_("example"))
     def dial_plan_example(self, campaign: CallbackCampaign) -> str:
         # Read again: after a failed save the form has already copied the rejected input
         # onto `campaign`, and the example must show what UCCX will really dial.
         saved = CallbackCampaign.objects.filter(pk=campaign.pk).first() if campaign.pk else None
         if saved is None:
-            return "Shown once the campaign is saved."
+            return gettext("Shown once the campaign is saved.")
         lines = format_html_join(
             "",
-            "{} is dialed <code>{}</code><br>",
+            gettext("{} is dialed <code>{}</code><br>"),
             ((_readable(number), dial_string_for(number, saved)) for number in DIAL_PLAN_EXAMPLES),
         )
-        return format_html('{}<span class="quiet">With the saved settings.</span>', lines)
+        return format_html(
+            '{}<span class="quiet">{}</span>', lines, gettext("With the saved settings.")
+        )
 
-    @admin.display(description="recall policy")
+    @admin.display(description=_("recall policy"))
     def recall_policy_link(self, campaign: CallbackCampaign) -> str:
         policy = RecallPolicy.objects.filter(campaign_id=campaign.pk).first()
         if policy is not None:
             url = reverse("admin:callbacks_recallpolicy_change", args=[policy.pk])
             return format_html(
-                '<a href="{}">{}</a> (no answer: {}, at most {} rounds)',
+                gettext('<a href="{}">{}</a> (no answer: {}, at most {} rounds)'),
                 url,
                 policy,
-                policy.no_answer_after or "never again",
+                policy.no_answer_after or gettext("never again"),
                 policy.no_answer_rounds,
             )
         if not campaign.pk:
-            return "Shown once the campaign is saved."
+            return gettext("Shown once the campaign is saved.")
         url = reverse("admin:callbacks_recallpolicy_add")
         return format_html(
-            'None: one round, then failed. <a href="{}?campaign={}">Add a recall policy</a>',
+            gettext(
+                'None: one round, then failed. <a href="{}?campaign={}">Add a recall policy</a>'
+            ),
             url,
             campaign.pk,
         )

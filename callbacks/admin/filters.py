@@ -2,12 +2,13 @@
 
 from django.contrib import admin
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Callback, Kind
 
 
 class KindFilter(admin.SimpleListFilter):
-    title = "kind"
+    title = _("kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
@@ -24,7 +25,7 @@ class KindFilter(admin.SimpleListFilter):
 class AgentFilter(admin.SimpleListFilter):
     """Agents who have (had) personal callbacks, by Finesse login id."""
 
-    title = "agent"
+    title = _("agent")
     parameter_name = "agent"
 
     def lookups(self, request, model_admin):

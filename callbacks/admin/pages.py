@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scheduling.display import local_time, utc_time
 from scheduling.forms import WALL_TIME
@@ -32,10 +33,6 @@ from ..validation import callback_revalidate
 
 def skill_zone(callback: Callback) -> ZoneInfo:
     return ZoneInfo(callback.skill.business_hours.time_zone)
-
-
-def count_of(items, noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 # --- cancel ----------------------------------------------------------------------
@@ -59,13 +56,19 @@ def cancel(request, model_admin, queryset):
     if cancelled:
         model_admin.message_user(
             request,
-            f"Cancelled {count_of(cancelled, 'callback')}: {', '.join(cancelled)}.",
+            ngettext(
+                "Cancelled %(count)d callback: %(accounts)s.",
+                "Cancelled %(count)d callbacks: %(accounts)s.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled), "accounts": ", ".join(cancelled)},
             messages.SUCCESS,
         )
     if refused:
         model_admin.message_user(
             request,
-            f"Not cancelled ({len(refused)}): {' '.join(refused)}",
+            _("Not cancelled (%(count)d): %(reasons)s")
+            % {"count": len(refused), "reasons": " ".join(refused)},
             messages.ERROR,
         )
     return None
@@ -77,7 +80,7 @@ def _cancel_confirmation(request, model_admin, queryset, form):
         **model_admin.admin_site.each_context(request),
         "title": _("Cancel callback %(callback)s?") % {"callback": callbacks[0]}
         if len(callbacks) == 1
-        else "Cancel callbacks?",
+        else _("Cancel callbacks?"),
         "opts": model_admin.opts,
         "form": form,
         "rows": [
@@ -117,10 +120,14 @@ def revalidate(request, model_admin, queryset) -> None:
         model_admin.message_user(
             request,
             format_html(
-                "{} ({}) breaks {}:{}",
+                ngettext(
+                    "{} ({}) breaks {} rule:{}",
+                    "{} ({}) breaks {} rules:{}",
+                    len(verdict.violations),
+                ),
                 callback,
                 local_time(callback.scheduled_at, skill_zone(callback)),
-                count_of(verdict.violations, "rule"),
+                len(verdict.violations),
                 problems,
             ),
             messages.WARNING,
@@ -128,15 +135,22 @@ def revalidate(request, model_admin, queryset) -> None:
     if valid:
         model_admin.message_user(
             request,
-            f"{count_of(valid, 'callback')} still meet{'s' if len(valid) == 1 else ''} "
-            f"every rule: {', '.join(valid)}.",
+            ngettext(
+                "%(count)d callback still meets every rule: %(accounts)s.",
+                "%(count)d callbacks still meet every rule: %(accounts)s.",
+                len(valid),
+            )
+            % {"count": len(valid), "accounts": ", ".join(valid)},
             messages.SUCCESS,
         )
     if skipped:
         model_admin.message_user(
             request,
-            f"Not re-validated ({len(skipped)}): {', '.join(skipped)}. Only scheduled "
-            "callbacks are; the others are already with UCCX or finished.",
+            _(
+                "Not re-validated (%(count)d): %(accounts)s. Only scheduled "
+                "callbacks are; the others are already with UCCX or finished."
+            )
+            % {"count": len(skipped), "accounts": ", ".join(skipped)},
             messages.INFO,
         )
 
@@ -147,7 +161,7 @@ def revalidate(request, model_admin, queryset) -> None:
 def reschedule(request, model_admin, object_id: str):
     callback = model_admin.get_object(request, unquote(object_id))
     if callback is None:
-        raise Http404("No callback with that id.")
+        raise Http404(_("No callback with that id."))
     if not model_admin.has_manage_permission(request):
         raise PermissionDenied
     zone = skill_zone(callback)
@@ -172,8 +186,13 @@ def reschedule(request, model_admin, object_id: str):
             else:
                 model_admin.message_user(
                     request,
-                    f"{callback} was rescheduled; {new} takes over at "
-                    f"{local_time(new.scheduled_at, zone)} ({utc_time(new.scheduled_at)}).",
+                    _("%(old)s was rescheduled; %(new)s takes over at %(local)s (%(utc)s).")
+                    % {
+                        "old": callback,
+                        "new": new,
+                        "local": local_time(new.scheduled_at, zone),
+                        "utc": utc_time(new.scheduled_at),
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(model_admin.change_url(new))
@@ -185,7 +204,7 @@ def reschedule(request, model_admin, object_id: str):
         form = RescheduleForm(initial={"scheduled_at": start}, zone=zone.key)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"Reschedule {callback}",
+        "title": _("Reschedule %(callback)s") % {"callback": callback},
         "opts": model_admin.opts,
         "original": callback,
         "form": form,

@@ -3,12 +3,13 @@ the dialer could not complete gets another round (callbacks.recall). Changes are
 in the policy's history (django-simple-history, as for campaigns and rules)."""
 
 from django.contrib import admin
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..recall.models import RecallOutcome, RecallPolicy
 
-# The fieldset description is shown as HTML (Django's admin marks it safe): static text.
-HOW_ROUNDS_COMBINE = (
+HOW_ROUNDS_COMBINE = _(
     "<p><strong>Rounds and the UCCX campaign's own dial attempts.</strong> A round is one "
     "UCCX contact. Within it, the UCCX campaign makes its own dial attempts: at most its "
     "maximum dial attempts, busy and no answer retried after its retry delays (at most "
@@ -34,7 +35,7 @@ HOW_ROUNDS_COMBINE = (
 )
 
 
-def _outcome_fieldset(outcome: RecallOutcome) -> tuple[str, dict]:
+def _outcome_fieldset(outcome: RecallOutcome) -> tuple[str | Promise, dict]:
     return (
         outcome.label,
         {"fields": ((f"{outcome.value}_after", f"{outcome.value}_rounds"),)},
@@ -49,7 +50,7 @@ class RecallPolicyAdmin(SimpleHistoryAdmin):
         (None, {"description": HOW_ROUNDS_COMBINE, "fields": ("campaign",)}),
         *(_outcome_fieldset(outcome) for outcome in RecallOutcome),
         (
-            "Personal callbacks",
+            _("Personal callbacks"),
             {"fields": ("personal_to_standard_after_rounds",)},
         ),
     )

@@ -89,7 +89,7 @@ class CallbackEventInline(admin.TabularInline):
         if not event.from_status:
             return f"{ARROW} {to}"
         if event.from_status == event.to_status:
-            return f"{to} (unchanged)"
+            return _t("%(status)s (unchanged)") % {"status": to}
         return f"{event.get_from_status_display()} {ARROW} {to}"
 
     @admin.display(description=_("details"))

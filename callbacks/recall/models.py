@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 NEXT_DAY = "next day"
@@ -22,12 +24,12 @@ MAX_ROUNDS = 10
 class RecallOutcome(models.TextChoices):
     """Why a round ended without reaching an agent (the policy's outcome classes)."""
 
-    NO_ANSWER = "no_answer", "No answer"
-    BUSY = "busy", "Busy"
-    MACHINE = "machine", "Answering machine or fax"
-    INVALID_NUMBER = "invalid_number", "Invalid number"
-    IVR_HANGUP = "ivr_hangup", "Customer hung up in the IVR"
-    ABANDONED = "abandoned", "Abandoned before reaching an agent"
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    MACHINE = "machine", _("Answering machine or fax")
+    INVALID_NUMBER = "invalid_number", _("Invalid number")
+    IVR_HANGUP = "ivr_hangup", _("Customer hung up in the IVR")
+    ABANDONED = "abandoned", _("Abandoned before reaching an agent")
 
 
 # A round's last result (CallResult names as callbacks store them, and the IVR outcome
@@ -69,8 +71,11 @@ def parse_steps(text: str) -> list[Step]:
             steps.append(Step(minutes=int(part)))
         else:
             raise ValueError(
-                f"'{part}' is neither a number of minutes (1 to {MAX_DELAY_MINUTES}) nor "
-                f"'{NEXT_DAY}'. Example: 30, next day"
+                _(
+                    "'%(part)s' is neither a number of minutes (1 to %(max)d) nor "
+                    "'%(next_day)s'. Example: 30, next day"
+                )
+                % {"part": part, "max": MAX_DELAY_MINUTES, "next_day": NEXT_DAY}
             )
     return steps
 
@@ -91,22 +96,27 @@ class OutcomeRule:
 def _after(outcome: str, default: str) -> models.CharField:
     label = RecallOutcome(outcome).label
     return models.CharField(
-        f"{label}: try again after",
+        format_lazy(_("{outcome}: try again after"), outcome=label),
         max_length=100,
         blank=True,
         default=default,
-        help_text="Empty: never try again. Otherwise the wait before each new round, "
-        f"comma-separated: minutes after the round ended, or '{NEXT_DAY}' (the next day "
-        "at the promised time of day); the last one repeats. Example: 30, next day.",
+        help_text=format_lazy(
+            _(
+                "Empty: never try again. Otherwise the wait before each new round, "
+                "comma-separated: minutes after the round ended, or '{next_day}' (the next day "
+                "at the promised time of day); the last one repeats. Example: 30, next day."
+            ),
+            next_day=NEXT_DAY,
+        ),
     )
 
 
 def _rounds(outcome: str, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
-        f"{RecallOutcome(outcome).label}: rounds at most",
+        format_lazy(_("{outcome}: rounds at most"), outcome=RecallOutcome(outcome).label),
         default=default,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ROUNDS)],
-        help_text="Rounds in all, the first one included (1 = never try again).",
+        help_text=_("Rounds in all, the first one included (1 = never try again)."),
     )
 
 
@@ -117,7 +127,10 @@ class RecallPolicy(models.Model):
     """A campaign's recall policy. The field defaults are the suggested policy."""
 
     campaign = models.OneToOneField(
-        "callbacks.CallbackCampaign", on_delete=models.CASCADE, related_name="recall_policy"
+        "callbacks.CallbackCampaign",
+        on_delete=models.CASCADE,
+        related_name="recall_policy",
+        verbose_name=_("campaign"),
     )
     no_answer_after = _after(RO.NO_ANSWER, f"60, {NEXT_DAY}")
     no_answer_rounds = _rounds(RO.NO_ANSWER, 3)
@@ -132,21 +145,23 @@ class RecallPolicy(models.Model):
     abandoned_after = _after(RO.ABANDONED, "10")
     abandoned_rounds = _rounds(RO.ABANDONED, 2)
     personal_to_standard_after_rounds = models.PositiveSmallIntegerField(
-        "personal callbacks become standard after (failed rounds)",
+        _("personal callbacks become standard after (failed rounds)"),
         default=0,
         validators=[MaxValueValidator(MAX_ROUNDS)],
-        help_text="After this many failed rounds of a personal callback, the next round "
-        "is queued to the skill instead of the agent (0 = never). Shown in the timeline "
-        "and as 'fell back to skill' in the reports.",
+        help_text=_(
+            "After this many failed rounds of a personal callback, the next round "
+            "is queued to the skill instead of the agent (0 = never). Shown in the timeline "
+            "and as 'fell back to skill' in the reports."
+        ),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "recall policy"
-        verbose_name_plural = "recall policies"
+        verbose_name = _("recall policy")
+        verbose_name_plural = _("recall policies")
 
     def __str__(self) -> str:
-        return f"Recall policy of {self.campaign}"
+        return _("Recall policy of %(campaign)s") % {"campaign": self.campaign}
 
     def rule(self, outcome: str) -> OutcomeRule:
         after = getattr(self, f"{outcome}_after")

@@ -9,6 +9,8 @@ from functools import cache
 import holidays as holidays_lib
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..display import clock
@@ -28,13 +30,13 @@ def supported_countries() -> dict[str, list[str]]:
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 def minutes_of(value: dt.time, *, closing: bool = False) -> int:
@@ -51,11 +53,14 @@ def check_period(opens: dt.time | None, closes: dt.time | None) -> None:
     00:00-02:00. A closing time of 00:00 means midnight at the end of the day.
     """
     if opens is None or closes is None:
-        raise ValidationError("Enter both an opening and a closing time.")
+        raise ValidationError(_("Enter both an opening and a closing time."))
     if minutes_of(closes, closing=True) <= minutes_of(opens):
         raise ValidationError(
-            f"Closes ({clock(closes)}) must be after opens ({clock(opens)}). For hours past "
-            "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
+            _(
+                "Closes (%(closes)s) must be after opens (%(opens)s). For hours past "
+                "midnight add two periods, e.g. 22:00-00:00 and 00:00-02:00 on the next day."
+            )
+            % {"closes": clock(closes), "opens": clock(opens)}
         )
 
 
@@ -66,9 +71,9 @@ def check_no_overlap(periods: list[tuple[str, dt.time, dt.time]]) -> None:
         by_label.setdefault(label, []).append((minutes_of(opens), minutes_of(closes, closing=True)))
     for label, spans in by_label.items():
         spans.sort()
-        for (_, end), (start, _) in itertools.pairwise(spans):
+        for (_start, end), (start, _end) in itertools.pairwise(spans):
             if start < end:
-                raise ValidationError(f"Opening periods on {label} overlap.")
+                raise ValidationError(_("Opening periods on %(day)s overlap.") % {"day": label})
 
 
 class HolidayCalendar(models.Model):
@@ -78,22 +83,30 @@ class HolidayCalendar(models.Model):
     Corpus Christi) are right every year without anyone typing them in.
     """
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="Two-letter country code whose public holidays apply, e.g. PL or US. "
-        "Leave empty to use only the custom holidays below.",
+        help_text=_(
+            "Two-letter country code whose public holidays apply, e.g. PL or US. "
+            "Leave empty to use only the custom holidays below."
+        ),
+        verbose_name=_("country"),
     )
     subdivision = models.CharField(
         max_length=10,
         blank=True,
-        help_text="Optional state or province code for regional holidays, e.g. NY for "
-        "New York in the US. Leave empty for national holidays only.",
+        help_text=_(
+            "Optional state or province code for regional holidays, e.g. NY for "
+            "New York in the US. Leave empty for national holidays only."
+        ),
+        verbose_name=_("subdivision"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("holiday calendar")
+        verbose_name_plural = _("holiday calendars")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -104,17 +117,23 @@ class HolidayCalendar(models.Model):
         self.subdivision = self.subdivision.upper().strip()
         if not self.country:
             if self.subdivision:
-                raise ValidationError({"subdivision": "A subdivision needs a country."})
+                raise ValidationError({"subdivision": _("A subdivision needs a country.")})
             return
         countries = supported_countries()
         if self.country not in countries:
             raise ValidationError(
-                {"country": f"{self.country} is not a country the holidays library knows."}
+                {
+                    "country": _("%(country)s is not a country the holidays library knows.")
+                    % {"country": self.country}
+                }
             )
         if self.subdivision and self.subdivision not in countries[self.country]:
-            known = ", ".join(countries[self.country]) or "none"
+            known = ", ".join(countries[self.country]) or _("none")
             raise ValidationError(
-                {"subdivision": f"Unknown subdivision for {self.country}. Known: {known}."}
+                {
+                    "subdivision": _("Unknown subdivision for %(country)s. Known: %(known)s.")
+                    % {"country": self.country, "known": known}
+                }
             )
 
 
@@ -122,33 +141,51 @@ class CustomHoliday(models.Model):
     """A company-specific closed day: once on a date, or on that day every year."""
 
     calendar = models.ForeignKey(
-        HolidayCalendar, on_delete=models.CASCADE, related_name="custom_holidays"
+        HolidayCalendar,
+        on_delete=models.CASCADE,
+        related_name="custom_holidays",
+        verbose_name=_("calendar"),
     )
-    date = models.DateField(help_text="For a yearly holiday only the day and month count.")
-    name = models.CharField(max_length=100, help_text="Shown to agents, e.g. Christmas Eve.")
+    date = models.DateField(
+        help_text=_("For a yearly holiday only the day and month count."), verbose_name=_("date")
+    )
+    name = models.CharField(
+        max_length=100, help_text=_("Shown to agents, e.g. Christmas Eve."), verbose_name=_("name")
+    )
     every_year = models.BooleanField(
-        default=False, help_text="Repeat on this day and month every year."
+        default=False,
+        help_text=_("Repeat on this day and month every year."),
+        verbose_name=_("every year"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("custom holiday")
+        verbose_name_plural = _("custom holidays")
         ordering = ["date"]
 
     def __str__(self) -> str:
-        when = f"{self.date:%d %b} every year" if self.every_year else self.date.isoformat()
+        when = (
+            _("%(day)s every year") % {"day": dateformat.format(self.date, "d M")}
+            if self.every_year
+            else self.date.isoformat()
+        )
         return f"{self.name} ({when})"
 
 
 class BusinessHours(models.Model):
     """When a skill is open: weekly periods in one time zone, special days, holidays."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
     time_zone = models.CharField(
         max_length=64,
         choices=time_zone_choices,
         default="Europe/Warsaw",
-        help_text="The contact center's time zone for these hours. Times an agent enters "
-        "without a zone are read in it; daylight-saving changes are handled.",
+        help_text=_(
+            "The contact center's time zone for these hours. Times an agent enters "
+            "without a zone are read in it; daylight-saving changes are handled."
+        ),
+        verbose_name=_("time zone"),
     )
     holiday_calendar = models.ForeignKey(
         HolidayCalendar,
@@ -156,13 +193,15 @@ class BusinessHours(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="business_hours",
-        help_text="Days on this calendar are closed, unless a special day below opens them.",
+        help_text=_("Days on this calendar are closed, unless a special day below opens them."),
+        verbose_name=_("holiday calendar"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("business hours")
         ordering = ["name"]
-        verbose_name_plural = "business hours"
+        verbose_name_plural = _("business hours")
 
     def __str__(self) -> str:
         return self.name
@@ -172,14 +211,22 @@ class OpeningPeriod(models.Model):
     """One weekly opening period; a day may have several (e.g. 08:00-12:00, 13:00-20:00)."""
 
     business_hours = models.ForeignKey(
-        BusinessHours, on_delete=models.CASCADE, related_name="periods"
+        BusinessHours,
+        on_delete=models.CASCADE,
+        related_name="periods",
+        verbose_name=_("business hours"),
     )
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens = models.TimeField(help_text="Local time, e.g. 08:00.")
-    closes = models.TimeField(help_text="Local time; 00:00 means midnight at the end of the day.")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, verbose_name=_("weekday"))
+    opens = models.TimeField(help_text=_("Local time, e.g. 08:00."), verbose_name=_("opens"))
+    closes = models.TimeField(
+        help_text=_("Local time; 00:00 means midnight at the end of the day."),
+        verbose_name=_("closes"),
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
         ordering = ["weekday", "opens"]
 
     def __str__(self) -> str:
@@ -193,20 +240,32 @@ class SpecialDay(models.Model):
     """One date with other hours than usual, or closed; it overrides holidays too."""
 
     business_hours = models.ForeignKey(
-        BusinessHours, on_delete=models.CASCADE, related_name="special_days"
+        BusinessHours,
+        on_delete=models.CASCADE,
+        related_name="special_days",
+        verbose_name=_("business hours"),
     )
-    date = models.DateField()
-    name = models.CharField(max_length=100, blank=True, help_text="Why, e.g. Stocktaking.")
+    date = models.DateField(verbose_name=_("date"))
+    name = models.CharField(
+        max_length=100, blank=True, help_text=_("Why, e.g. Stocktaking."), verbose_name=_("name")
+    )
     closed = models.BooleanField(
-        default=False, help_text="Closed all day. Otherwise open only between the times below."
+        default=False,
+        help_text=_("Closed all day. Otherwise open only between the times below."),
+        verbose_name=_("closed"),
     )
-    opens = models.TimeField(null=True, blank=True)
+    opens = models.TimeField(null=True, blank=True, verbose_name=_("opens"))
     closes = models.TimeField(
-        null=True, blank=True, help_text="00:00 means midnight at the end of the day."
+        null=True,
+        blank=True,
+        help_text=_("00:00 means midnight at the end of the day."),
+        verbose_name=_("closes"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("special day")
+        verbose_name_plural = _("special days")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(
@@ -227,7 +286,8 @@ class SpecialDay(models.Model):
             check_period(self.opens, self.closes)
         except ValidationError as error:
             raise ValidationError(
-                f"{error.messages[0]} Or tick 'closed' for a day with no hours."
+                _("%(error)s Or tick 'closed' for a day with no hours.")
+                % {"error": error.messages[0]}
             ) from None
 
 
@@ -237,26 +297,38 @@ class Skill(models.Model):
     name = models.CharField(
         max_length=100,
         unique=True,
-        help_text="Exactly as the callback IVR script uses it to queue the call.",
+        help_text=_("Exactly as the callback IVR script uses it to queue the call."),
+        verbose_name=_("name"),
     )
     uccx_skill_id = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Optional: the skill's id in UCCX."
+        null=True,
+        blank=True,
+        help_text=_("Optional: the skill's id in UCCX."),
+        verbose_name=_("uccx skill id"),
     )
     uccx_csq_id = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Optional: the id of the CSQ serving this skill."
+        null=True,
+        blank=True,
+        help_text=_("Optional: the id of the CSQ serving this skill."),
+        verbose_name=_("uccx csq id"),
     )
     business_hours = models.ForeignKey(
         BusinessHours,
         on_delete=models.PROTECT,
         related_name="skills",
-        help_text="Callbacks for this skill are only placed while these hours are open.",
+        help_text=_("Callbacks for this skill are only placed while these hours are open."),
+        verbose_name=_("business hours"),
     )
     enabled = models.BooleanField(
-        default=True, help_text="A disabled skill takes no new callbacks."
+        default=True,
+        help_text=_("A disabled skill takes no new callbacks."),
+        verbose_name=_("enabled"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -4,6 +4,8 @@ one instant that `free_slots` asks too."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..display import clock, day_label, hhmm, in_zone, spans, wall_time
 from ..phones import PhoneError, PhoneNumber, parse_phone
@@ -33,14 +35,25 @@ def _check_instant(
     found: list[Violation] = []
     minute = local.hour * 60 + local.minute
     if when < now:
-        found.append(Violation("scheduled_at", Code.IN_PAST, f"{in_zone(local)} is in the past."))
+        found.append(
+            Violation(
+                "scheduled_at",
+                Code.IN_PAST,
+                _("%(when)s is in the past.") % {"when": in_zone(local)},
+            )
+        )
     elif when < now + config.min_lead:
         lead = int(config.min_lead.total_seconds() // 60)
         found.append(
             Violation(
                 "scheduled_at",
                 Code.TOO_SOON,
-                f"{in_zone(local)} is too soon: a callback needs at least {lead} minutes' notice.",
+                ngettext(
+                    "%(when)s is too soon: a callback needs at least %(lead)d minute's notice.",
+                    "%(when)s is too soon: a callback needs at least %(lead)d minutes' notice.",
+                    lead,
+                )
+                % {"when": in_zone(local), "lead": lead},
             )
         )
     if (local.date() - today).days > config.max_days_ahead:
@@ -49,8 +62,14 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.TOO_FAR_AHEAD,
-                f"{in_zone(local)} is too far ahead: callbacks can be booked up to "
-                f"{config.max_days_ahead} days ahead (until {last.isoformat()}).",
+                ngettext(
+                    "%(when)s is too far ahead: callbacks can be booked up to "
+                    "%(days)d day ahead (until %(last)s).",
+                    "%(when)s is too far ahead: callbacks can be booked up to "
+                    "%(days)d days ahead (until %(last)s).",
+                    config.max_days_ahead,
+                )
+                % {"when": in_zone(local), "days": config.max_days_ahead, "last": last.isoformat()},
             )
         )
     if not config.earliest <= minute < config.latest:
@@ -58,8 +77,12 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.OUTSIDE_GLOBAL_WINDOW,
-                f"{in_zone(local)} is outside the callback hours {hhmm(config.earliest)}-"
-                f"{hhmm(config.latest)}.",
+                _("%(when)s is outside the callback hours %(earliest)s-%(latest)s.")
+                % {
+                    "when": in_zone(local),
+                    "earliest": hhmm(config.earliest),
+                    "latest": hhmm(config.latest),
+                },
             )
         )
     if periods:
@@ -69,8 +92,13 @@ def _check_instant(
                 Violation(
                     "scheduled_at",
                     Code.SKILL_CLOSED,
-                    f"{skill.name} is closed at {in_zone(local)}; on "
-                    f"{day_label(local.date())} it is open {spans(periods)}.",
+                    _("%(skill)s is closed at %(when)s; on %(day)s it is open %(spans)s.")
+                    % {
+                        "skill": skill.name,
+                        "when": in_zone(local),
+                        "day": day_label(local.date()),
+                        "spans": spans(periods),
+                    },
                 )
             )
         elif closing - minute < config.closing_buffer and not (
@@ -83,8 +111,8 @@ def _check_instant(
                 Violation(
                     "scheduled_at",
                     Code.CLOSING_SOON,
-                    f"{skill.name} closes at {hhmm(closing)}; the last callback may start at "
-                    f"{last_start}.",
+                    _("%(skill)s closes at %(closing)s; the last callback may start at %(last)s.")
+                    % {"skill": skill.name, "closing": hhmm(closing), "last": last_start},
                 )
             )
     found.extend(_customer_hours(config, skill, when, phone))
@@ -93,8 +121,17 @@ def _check_instant(
             Violation(
                 "scheduled_at",
                 Code.SLOT_FULL,
-                f"The {config.slot_minutes}-minute slot at {in_zone(local)} already has "
-                f"{used} callbacks for {skill.name} (capacity {config.slot_capacity}).",
+                _(
+                    "The %(minutes)d-minute slot at %(when)s already has "
+                    "%(used)d callbacks for %(skill)s (capacity %(capacity)d)."
+                )
+                % {
+                    "minutes": config.slot_minutes,
+                    "when": in_zone(local),
+                    "used": used,
+                    "skill": skill.name,
+                    "capacity": config.slot_capacity,
+                },
             )
         )
     return found
@@ -111,15 +148,22 @@ def _customer_hours(
         there = when.astimezone(zone)
         minute = there.hour * 60 + there.minute
         if not config.customer_earliest <= minute < config.customer_latest:
-            outside.append(f"{clock(there)} in {zone.key}")
+            outside.append(_("%(time)s in %(zone)s") % {"time": clock(there), "zone": zone.key})
     if not outside:
         return []
     return [
         Violation(
             "scheduled_at",
             Code.OUTSIDE_CUSTOMER_HOURS,
-            f"That is {', '.join(outside)} for the customer; customers are called only "
-            f"{hhmm(config.customer_earliest)}-{hhmm(config.customer_latest)} their time.",
+            _(
+                "That is %(there)s for the customer; customers are called only "
+                "%(earliest)s-%(latest)s their time."
+            )
+            % {
+                "there": ", ".join(outside),
+                "earliest": hhmm(config.customer_earliest),
+                "latest": hhmm(config.customer_latest),
+            },
         )
     ]
 
@@ -163,11 +207,19 @@ def assess(
     result.skill = skill
     if skill is None:
         found.append(
-            Violation("skill", Code.UNKNOWN_SKILL, f"There is no skill named '{candidate.skill}'.")
+            Violation(
+                "skill",
+                Code.UNKNOWN_SKILL,
+                _("There is no skill named '%(skill)s'.") % {"skill": candidate.skill},
+            )
         )
     elif not skill.enabled:
         found.append(
-            Violation("skill", Code.SKILL_DISABLED, f"{skill.name} takes no callbacks now.")
+            Violation(
+                "skill",
+                Code.SKILL_DISABLED,
+                _("%(name)s takes no callbacks now.") % {"name": skill.name},
+            )
         )
 
     parsed = _parse_when(candidate.scheduled_at)
@@ -176,8 +228,11 @@ def assess(
             Violation(
                 "scheduled_at",
                 Code.INVALID_DATETIME,
-                f"'{candidate.scheduled_at}' is not a date and time; use e.g. "
-                "2026-11-23T10:30 or 2026-11-23T10:30+01:00.",
+                _(
+                    "'%(value)s' is not a date and time; use e.g. "
+                    "2026-11-23T10:30 or 2026-11-23T10:30+01:00."
+                )
+                % {"value": candidate.scheduled_at},
             )
         )
         return result
@@ -200,9 +255,12 @@ def assess(
                 Violation(
                     "scheduled_at",
                     Code.INVALID_DATETIME,
-                    f"{wall_time(parsed)} does not exist in {skill.zone.key}: the clocks "
-                    f"jump forward over it for daylight-saving time (the other rules read it as "
-                    f"{clock(local)}). Pick a later time.",
+                    _(
+                        "%(when)s does not exist in %(zone)s: the clocks jump forward over it "
+                        "for daylight-saving time (the other rules read it as %(read_as)s). "
+                        "Pick a later time."
+                    )
+                    % {"when": wall_time(parsed), "zone": skill.zone.key, "read_as": clock(local)},
                 )
             )
         else:

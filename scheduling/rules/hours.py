@@ -4,9 +4,23 @@ repeated hours)."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ..display import day_label
 from .config import UTC, Periods, SkillPlan
 from .violations import Code, Violation
+
+# "closed on Sundays": a weekday in the plural, each translated whole.
+EVERY_WEEKDAY = (
+    gettext_lazy("Mondays"),
+    gettext_lazy("Tuesdays"),
+    gettext_lazy("Wednesdays"),
+    gettext_lazy("Thursdays"),
+    gettext_lazy("Fridays"),
+    gettext_lazy("Saturdays"),
+    gettext_lazy("Sundays"),
+)
 
 
 def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | None]:
@@ -15,11 +29,15 @@ def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | N
     if special is not None:
         periods, name = special
         if not periods:
-            reason = f" ({name})" if name else ""
             return (), Violation(
                 "scheduled_at",
                 Code.SKILL_CLOSED,
-                f"{skill.name} is closed on {day_label(day)}{reason}.",
+                (
+                    _("%(skill)s is closed on %(day)s (%(reason)s).")
+                    if name
+                    else _("%(skill)s is closed on %(day)s.")
+                )
+                % {"skill": skill.name, "day": day_label(day), "reason": name},
             )
         return periods, None
     if skill.calendar is not None:
@@ -28,21 +46,23 @@ def _day_periods(skill: SkillPlan, day: dt.date) -> tuple[Periods, Violation | N
             return (), Violation(
                 "scheduled_at",
                 Code.HOLIDAY,
-                f"{day_label(day)} is a holiday ({holiday}); {skill.name} is closed.",
+                _("%(day)s is a holiday (%(holiday)s); %(skill)s is closed.")
+                % {"day": day_label(day), "holiday": holiday, "skill": skill.name},
             )
     periods = skill.weekly[day.weekday()]
     if not periods:
         return (), Violation(
             "scheduled_at",
             Code.SKILL_CLOSED,
-            f"{skill.name} is closed on {day:%A}s.",
+            _("%(skill)s is closed on %(weekdays)s.")
+            % {"skill": skill.name, "weekdays": EVERY_WEEKDAY[day.weekday()]},
         )
     return periods, None
 
 
 def _continues_after_midnight(skill: SkillPlan, day: dt.date) -> int:
     """Minutes the next day's first period adds when it opens at 00:00."""
-    periods, _ = _day_periods(skill, day + dt.timedelta(days=1))
+    periods, _closed = _day_periods(skill, day + dt.timedelta(days=1))
     return periods[0][1] if periods and periods[0][0] == 0 else 0
 
 

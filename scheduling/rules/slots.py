@@ -5,6 +5,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..phones import PhoneError, PhoneNumber, parse_phone
 from .calendars import FIRST_YEAR, LAST_YEAR, in_calendar
@@ -86,14 +88,25 @@ def _day_out_of_range(
 ) -> Violation | None:
     """Whole-day shortcuts of rules _check_instant would report for every slot."""
     if not plan.enabled:
-        return Violation("skill", Code.SKILL_DISABLED, f"{plan.name} takes no callbacks now.")
+        return Violation(
+            "skill",
+            Code.SKILL_DISABLED,
+            _("%(name)s takes no callbacks now.") % {"name": plan.name},
+        )
     if day < today:
-        return Violation("scheduled_at", Code.IN_PAST, f"{day.isoformat()} is in the past.")
+        return Violation(
+            "scheduled_at", Code.IN_PAST, _("%(when)s is in the past.") % {"when": day.isoformat()}
+        )
     if (day - today).days > config.max_days_ahead:
         return Violation(
             "scheduled_at",
             Code.TOO_FAR_AHEAD,
-            f"{day.isoformat()} is more than {config.max_days_ahead} days ahead.",
+            ngettext(
+                "%(day)s is more than %(days)d day ahead.",
+                "%(day)s is more than %(days)d days ahead.",
+                config.max_days_ahead,
+            )
+            % {"day": day.isoformat(), "days": config.max_days_ahead},
         )
     return None
 

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django_celery_beat.models import PeriodicTask
 
 from ops.beat import short_name, task_names
@@ -31,9 +31,43 @@ from scheduling.display import admin_time
 RUN_NOW_EXCLUDED = frozenset({"purge_dialing_lists"})
 
 
+# The counts the tasks record (RunSummary.add, callbacks' tasks), as the admin reads them
+# ("waiting_for_import" -> "waiting for import"), marked for the translation.
+COUNT_NAMES = (
+    gettext_noop("batches"),
+    gettext_noop("campaigns busy"),
+    gettext_noop("campaigns closed"),
+    gettext_noop("campaigns purged"),
+    gettext_noop("expired"),
+    gettext_noop("exported"),
+    gettext_noop("imports pending"),
+    gettext_noop("moved"),
+    gettext_noop("polled rows"),
+    gettext_noop("reimported"),
+    gettext_noop("returned"),
+    gettext_noop("undecided"),
+    gettext_noop("unknown"),
+    gettext_noop("unknown codes"),
+    gettext_noop("waiting for import"),
+    gettext_noop("callbacks"),
+    gettext_noop("events"),
+    gettext_noop("idempotency records"),
+    gettext_noop("campaign"),
+    gettext_noop("skill"),
+    gettext_noop("csq"),
+    gettext_noop("resource"),
+    gettext_noop("campaign removed"),
+    gettext_noop("skill removed"),
+    gettext_noop("csq removed"),
+    gettext_noop("resource removed"),
+)
+
+
 def counts_text(counts: dict[str, Any] | None, empty: str = "nothing to do") -> str:
     """{'exported': 3, 'returned': 0} -> 'exported 3'; the zeros say nothing."""
-    shown = [f"{name.replace('_', ' ')} {value}" for name, value in (counts or {}).items() if value]
+    shown = [
+        f"{_(name.replace('_', ' '))} {value}" for name, value in (counts or {}).items() if value
+    ]
     return ", ".join(shown) or empty
 
 
@@ -118,25 +152,32 @@ def agent_identity() -> dict[str, Any]:
     if settings.AGENT_AUTH == "key_only":
         return {
             "ok": False,
-            "text": "Agent identity: key-only mode (AGENT_AUTH=key_only) - weaker: anyone "
-            "with the gadget key can act for any agent.",
+            "text": _(
+                "Agent identity: key-only mode (AGENT_AUTH=key_only) - weaker: anyone "
+                "with the gadget key can act for any agent."
+            ),
         }
     if not settings.FINESSE_URL:
         return {
             "ok": False,
-            "text": "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
-            "personal callbacks cannot be booked from the gadget.",
+            "text": _(
+                "Agent identity: FINESSE_URL is not set - agents cannot sign in, "
+                "personal callbacks cannot be booked from the gadget."
+            ),
         }
     # The dial-time check of personal callbacks' agents (callbacks/dialing/agent_away.py).
     states = (
-        f"agent states read at dial time as {settings.FINESSE_USERNAME}"
+        _("agent states read at dial time as %(user)s") % {"user": settings.FINESSE_USERNAME}
         if settings.FINESSE_USERNAME
-        else "agent states not read at dial time (FINESSE_USERNAME is not set): personal "
-        "callbacks are dialed as booked"
+        else _(
+            "agent states not read at dial time (FINESSE_USERNAME is not set): personal "
+            "callbacks are dialed as booked"
+        )
     )
     return {
         "ok": True,
-        "text": f"Agent identity: verified with Finesse ({settings.FINESSE_URL}); {states}.",
+        "text": _("Agent identity: verified with Finesse (%(url)s); %(states)s.")
+        % {"url": settings.FINESSE_URL, "states": states},
     }
 
 
@@ -155,7 +196,7 @@ def _health_row(
         last_success=_with_age(success, now) if success else _("not yet"),
         # A failed run with no counts did nothing worth showing; its error says why.
         last_counts=(
-            counts_text(status.last_counts, empty="nothing to do" if health.ok else "")
+            counts_text(status.last_counts, empty=_("nothing to do") if health.ok else "")
             if status and status.runs
             else ""
         ),
@@ -174,7 +215,7 @@ def _health_row(
 
 
 def _with_age(moment: dt.datetime, now: dt.datetime) -> str:
-    return f"{admin_time(moment)} ({timesince(moment, now)} ago)"
+    return _("%(when)s (%(age)s ago)") % {"when": admin_time(moment), "age": timesince(moment, now)}
 
 
 def _periodic_tasks() -> dict[str, PeriodicTask]:

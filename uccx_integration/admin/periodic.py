@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
@@ -29,7 +30,12 @@ def next_run(periodic: PeriodicTask, now: dt.datetime | None = None) -> dt.datet
 
 
 class PlainPeriodicTaskAdmin(PeriodicTaskAdmin):
-    list_display = ("name", "enabled", "when", "last_run", "next_run", "total_run_count")
+    list_display = ("task_name", "enabled", "when", "last_run", "next_run", "total_run_count")
+
+    @admin.display(description=_("name"), ordering="name")
+    def task_name(self, periodic: PeriodicTask) -> str:
+        # Stored in English (gettext_noop in each app's schedule.py), shown translated.
+        return gettext(periodic.name)
 
     @admin.display(description=_("when"))
     def when(self, periodic: PeriodicTask) -> str:
@@ -51,6 +57,26 @@ class PlainPeriodicTaskAdmin(PeriodicTaskAdmin):
             actions["delete_selected"] = delete
         return actions
 
+
+# django-celery-beat's and django-axes' names in the sidebar: those libraries have no
+# Polish, so our catalogue (locale/pl) translates these msgids for them.
+LIBRARY_NAMES = (
+    gettext_noop("Periodic Tasks"),
+    gettext_noop("periodic task"),
+    gettext_noop("periodic tasks"),
+    gettext_noop("clocked"),
+    gettext_noop("crontabs"),
+    gettext_noop("intervals"),
+    gettext_noop("solar events"),
+    gettext_noop("access failures"),
+    gettext_noop("Enable selected tasks"),
+    gettext_noop("Disable selected tasks"),
+    gettext_noop("Toggle activity of selected tasks"),
+    gettext_noop("Run selected tasks"),
+    gettext_noop("Schedule"),
+    gettext_noop("Arguments"),
+    gettext_noop("Execution Options"),
+)
 
 admin.site.unregister(PeriodicTask)
 admin.site.register(PeriodicTask, PlainPeriodicTaskAdmin)

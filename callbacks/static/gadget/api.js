@@ -123,6 +123,8 @@
     this.credentials = options.credentials || null;
     this.session = null;
     this.sessionFailure = null; // the refused agent-session answer, if the last one was
+    // The gadget's language: the API answers its messages in it (English otherwise).
+    this.language = options.language || "";
   }
 
   /** The agent session: asked for once per agent (again after it expired). */
@@ -164,6 +166,9 @@
   Api.prototype.send = function (method, path, options, token) {
     options = options || {};
     var headers = { Accept: "application/json", Authorization: "Api-Key " + this.key };
+    if (this.language) {
+      headers["Accept-Language"] = this.language;
+    }
     if (token) {
       headers["X-Agent-Session"] = token;
     }

@@ -25,6 +25,7 @@
     var candidates = [CG.context.finesseLocale(finesse), prefs.containerLanguage].concat(navigatorLanguages());
     var lang = CG.i18n.pickLanguage(prefs.language, candidates);
     var gadget;
+    var translator = new CG.i18n.Translator(lang);
     var credentials = function () {
       return { agentId: gadget.agent.id, authorization: prefs.finesseAuthorization };
     };
@@ -33,9 +34,10 @@
         baseUrl: prefs.apiBaseUrl,
         key: prefs.apiKey,
         useProxy: prefs.useProxy,
-        credentials: credentials
+        credentials: credentials,
+        language: translator.lang
       }),
-      translator: new CG.i18n.Translator(lang)
+      translator: translator
     });
     CG.instance = gadget;
     if (doc.body) {
