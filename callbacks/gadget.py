@@ -17,6 +17,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from . import agents
 from .models import ApiKey, ApiScope
 
 LANGUAGES = ("auto", "en", "pl")
@@ -165,6 +166,9 @@ def preview(request):
         "apiKey": key,
         "language": _language(request.GET.get("lang")),
         "useProxy": True,
+        # The stand-in signs the agent in with Finesse (make run: the simulator's) unless
+        # the server trusts the key alone (docs/security.md, AGENT_AUTH=key_only).
+        "finesseSignIn": bool(settings.FINESSE_URL) and not agents.key_only(),
         "agent": {
             "id": request.GET.get("agent", "jkowalski")[:50],
             "firstName": request.GET.get("first", "Jan")[:50],

@@ -12,8 +12,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from playwright.sync_api import expect
 
+from ops import beat
 from tests.cast import load as load_cast
 from tests.gadget.conftest import ARTIFACTS, book, browser, next_free_slots, page  # noqa: F401
 
@@ -46,6 +48,11 @@ SIDEBAR = {
 def admin_page(page, live_server):  # noqa: F811 (the gadget tests' browser page)
     """A superuser signed in on the live server, the demo cast and one booked callback."""
     load_cast()
+    # The beat schedule as migrate writes it (a transactional test before this one may
+    # have flushed it), so the health box shows the tasks waiting for their first run.
+    beat.ensure_periodic_tasks(
+        beat.default_schedule(), PeriodicTask, IntervalSchedule, CrontabSchedule, settings.TIME_ZONE
+    )
     get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-boss-17")
     callback = book("+48226001717", next_free_slots()[0], first_name="Anna", last_name="Nowak")
     page.set_viewport_size({"width": WIDTH, "height": 900})

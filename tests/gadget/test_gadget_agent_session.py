@@ -90,3 +90,18 @@ def test_finesse_down_says_so_in_the_gadget(page, live_server, gadget_key, fines
         "Finesse did not answer, so your personal callbacks cannot be shown now. "
         "Try again in a minute."
     )
+
+
+def test_the_preview_signs_in_with_make_runs_finesse_stand_in(
+    page, live_server, gadget_key, finesse, callbacks
+):
+    """Under make run (FINESSE_URL at the simulator) the preview's agent is one the stand-in
+    knows: a real agent session, the agent's own callbacks listed, no key-only mode."""
+    jan = book("+48226000033", next_free_slots(count=3)[2], agent_id="jkowalski", first_name="Jan")
+
+    page.goto(f"{live_server.url}/gadget/preview/?key={gadget_key}&agent=jkowalski&lang=en")
+    page.locator("#cbg-when-days button").first.wait_for()
+    mine = page.locator("#cbg-mine-list li")
+    expect(mine).to_have_count(1)
+    expect(mine.first).to_contain_text(jan.account_number)
+    assert finesse.request_counts().get("GET /finesse/api/User/jkowalski") == 1

@@ -79,10 +79,15 @@ class FinesseUser:
         return (self.first_name[:1] + self.last_name).lower()
 
 
-TEAMS = {"1": "Default", "2": "Premium"}
+TEAMS = {"1": "Default", "2": "Premium", "3": "Demo"}
 # Demo users (README, make run): agent001/agent002 in team 1, agent003 in team 2,
-# super001 supervises team 1. Password of each: ciscocisco.
+# super001 supervises team 1; in team 3 the agents of the demo data and of the gadget
+# preview (callbacks/demo_history.py, seed_demo), so that the preview signs in as
+# jkowalski. Password of each: ciscocisco.
 DEFAULT_USERS = (
+    FinesseUser("jkowalski", "ciscocisco", "Jan", "Kowalski", "1101", "3", state="READY"),
+    FinesseUser("asmith", "ciscocisco", "Alice", "Smith", "1102", "3", state="READY"),
+    FinesseUser("mnowak", "ciscocisco", "Marta", "Nowak", "1103", "3", state="READY"),
     FinesseUser("agent001", "ciscocisco", "Anna", "Nowak", "1001", "1", state="READY"),
     FinesseUser("agent002", "ciscocisco", "Piotr", "Wiśniewski", "1002", "1"),
     FinesseUser("agent003", "ciscocisco", "Ewa", "Zielińska", "1003", "2", state="LOGOUT"),

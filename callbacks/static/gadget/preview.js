@@ -12,6 +12,16 @@
   var agent = config.agent;
   var EXTENSION = "1001";
 
+  // As finesse.js keeps it: base64(id:password), no scheme. The password is the make
+  // run Finesse stand-in's (uccx_integration/simulator/finesse.py), so the preview's
+  // agent gets a real agent session there. The desktop keeps it in sessionStorage, where
+  // the library (here the stand-in) copies it into the gadget's `authorization` pref.
+  var authorization = root.btoa(unescape(encodeURIComponent(agent.id + ":ciscocisco")));
+  root.sessionStorage.setItem("userFinesseAuth", authorization);
+  if (config.finesseSignIn) {
+    config.finesseAuthorization = authorization; // the page's stand-in for the pref
+  }
+
   // The stand-in as Finesse 11.0 and later: the library gives finesse.gadget.Config
   // (host, restHost and authorization are what ClientServices.init insists on).
   root.FinesseStandInOptions = {
@@ -21,7 +31,7 @@
       extension: EXTENSION,
       host: root.location.hostname,
       restHost: root.location.hostname,
-      authorization: root.btoa(unescape(encodeURIComponent(agent.id + ":preview"))),
+      authorization: authorization,
       locale: ""
     }
   };
