@@ -1,11 +1,12 @@
 """Issue 17: the admin in Polish, seen in a browser (Debian's Chromium via Playwright, as
 the gadget tests run it): the header's language switch worked with the keyboard, then
 screenshots of the admin index, a callback page and the reports dashboard saved as test
-artifacts under var/artifacts/ (printed at the end of the run) for a person to look at.
+artifacts under test-artifacts/admin/ (printed at the end of the run) for a person to look at.
 Each page is also checked by the machine: key Polish words there, no English left in the
 places we translated, and no axe-core violation (nor a check axe could not settle).
 """
 
+import os
 import pathlib
 
 import pytest
@@ -21,7 +22,11 @@ from tests.gadget.conftest import ARTIFACTS, book, browser, next_free_slots, pag
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS_DIR = pathlib.Path(settings.BASE_DIR) / "var" / "artifacts"
+# The admin screenshots' directory (tests/admin_ui/conftest.py): test-artifacts/admin/.
+ARTIFACTS_DIR = (
+    pathlib.Path(os.environ.get("CM_TEST_ARTIFACTS") or settings.BASE_DIR / "test-artifacts")
+    / "admin"
+)
 WIDTH = 1366  # the smallest laptop screen the admin is used on (issue 17, point 4)
 AXE = Axe()
 AXE_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
