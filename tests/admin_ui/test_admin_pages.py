@@ -10,20 +10,17 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from callbacks import ivr, states
 from callbacks.models import Callback, EventKind, Status
 from scheduling.models import BusinessHours, HolidayCalendar, SpecialDay
+from tests.accessibility import axe_without_violations, undecided
 from tests.gadget.conftest import book, next_free_slots
 
 from .conftest import VIEWPORT, save_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Axe()
-OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 
 
 # Django's navigation sidebar, unchanged: axe finds no violation in it, but leaves two of
@@ -35,15 +32,9 @@ STOCK_SIDEBAR = "#nav-sidebar"
 def assert_accessible(page, state: str) -> None:
     """No axe violation anywhere on the page, and nothing axe could not decide outside
     Django's own navigation sidebar."""
-    results = AXE.run(page, options=OPTIONS)
-    assert results.violations_count == 0, f"{state}:\n{results.generate_report()}"
-    undecided = [
-        (item["id"], node["target"], node["any"][0]["message"] if node["any"] else "")
-        for item in results.response["incomplete"]
-        for node in item["nodes"]
-        if not _in_stock_sidebar(page, node["target"])
-    ]
-    assert undecided == [], f"{state}: axe could not decide {undecided}"
+    results = axe_without_violations(page, state)
+    open_checks = undecided(results, keep=lambda target: not _in_stock_sidebar(page, target))
+    assert open_checks == [], f"{state}: axe could not decide {open_checks}"
 
 
 def _in_stock_sidebar(page, target: list[str]) -> bool:

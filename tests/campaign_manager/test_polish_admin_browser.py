@@ -6,30 +6,24 @@ Each page is also checked by the machine: key Polish words there, no English lef
 places we translated, and no axe-core violation (nor a check axe could not settle).
 """
 
-import os
 import pathlib
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from playwright.sync_api import expect
 
 from ops import beat
+from tests.accessibility import axe_without_violations, undecided
+from tests.admin_ui.conftest import ARTIFACTS_DIR as ARTIFACTS_ROOT
 from tests.cast import load as load_cast
 from tests.gadget.conftest import ARTIFACTS, book, browser, next_free_slots, page  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-# The admin screenshots' directory (tests/admin_ui/conftest.py): test-artifacts/admin/.
-ARTIFACTS_DIR = (
-    pathlib.Path(os.environ.get("CM_TEST_ARTIFACTS") or settings.BASE_DIR / "test-artifacts")
-    / "admin"
-)
+ARTIFACTS_DIR = ARTIFACTS_ROOT / "admin"  # beside the other admin screenshots
 WIDTH = 1366  # the smallest laptop screen the admin is used on (issue 17, point 4)
-AXE = Axe()
-AXE_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 # What the sidebar and the index call our models in Polish, and the English they replace.
 REPORT_OURS = ["#header", "#report-filters", ".report-tiles", ".report-columns", "#report-export"]
 INDEX_OURS = ["#header", "#uccx-health-module", "#tools-module"]
@@ -87,15 +81,9 @@ def assert_accessible(tab, what: str, ours: list[str], skip: str = "") -> None:
     # The whole page in the viewport: axe cannot settle contrast below the fold.
     height = tab.evaluate("document.documentElement.scrollHeight")
     tab.set_viewport_size({"width": WIDTH, "height": height})
-    results = AXE.run(tab, context={"exclude": [[skip]]} if skip else None, options=AXE_OPTIONS)
-    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
-    results = AXE.run(tab, context=ours, options=AXE_OPTIONS)
-    undecided = [
-        (item["id"], node["target"], node["any"][0]["message"] if node["any"] else "")
-        for item in results.response["incomplete"]
-        for node in item["nodes"]
-    ]
-    assert undecided == [], f"{what}: axe could not decide {undecided}"
+    axe_without_violations(tab, what, context={"exclude": [[skip]]} if skip else None)
+    open_checks = undecided(axe_without_violations(tab, what, context=ours))
+    assert open_checks == [], f"{what}: axe could not decide {open_checks}"
 
 
 def switch_to_polish_with_the_keyboard(tab) -> None:

@@ -10,31 +10,22 @@ test in test_gadget_browser.py covers operating it.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from scheduling.models import CustomHoliday, HolidayCalendar
+from tests.accessibility import axe_without_violations, undecided
 
 from .conftest import book, next_free_slots
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Axe()
-# All of what axe checks by default (WCAG 2.x A and AA, and its best practices).
-OPTIONS = {"resultTypes": ["violations", "incomplete"]}
-
 
 def assert_accessible(page, state: str) -> None:
-    results = AXE.run(page, options=OPTIONS)
-    assert results.violations_count == 0, f"{state}:\n{results.generate_report()}"
-    # "Incomplete" is what axe could not decide (e.g. contrast over a gradient): none
-    # either, so every check is settled by the machine, not left to a person.
-    undecided = [
-        (item["id"], node["target"], node["any"][0]["message"] if node["any"] else "")
-        for item in results.response["incomplete"]
-        for node in item["nodes"]
-    ]
-    assert undecided == [], f"{state}: axe could not decide {undecided}"
+    results = axe_without_violations(page, state)
+    # Nothing axe could not decide either, so every check is settled by the machine, not
+    # left to a person.
+    open_checks = undecided(results)
+    assert open_checks == [], f"{state}: axe could not decide {open_checks}"
 
 
 def test_it_has_no_axe_violations_on_the_empty_form(open_gadget):
