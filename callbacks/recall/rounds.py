@@ -138,6 +138,9 @@ def _book_next_round(
         and callback.round >= policy.personal_to_standard_after_rounds
     )
     agent_id = "" if fall_back else callback.agent_id
+    details = CustomerDetails.of(callback)
+    if fall_back:
+        details = replace(details, agent_name="")
     why = f"{RecallOutcome(outcome).label.lower()}: {step} after the round ended"
     if step.next_day:
         why = f"{RecallOutcome(outcome).label.lower()}: the next day at the promised time"
@@ -176,7 +179,7 @@ def _book_next_round(
         _create(
             request,
             verdict,
-            _details(callback, fall_back),
+            details,
             source=callback.source,
             actor=ACTOR,
             recall_of=callback,
@@ -221,16 +224,6 @@ def _codes_at(candidate: Candidate, config: RulesConfig, now: dt.datetime) -> li
     start is later, or that slot is full or was taken meanwhile)."""
     codes = [v.code for v in assess(candidate, config=config, now=now).violations]
     return codes or ["the next free slot"]
-
-
-def _details(callback: Callback, fall_back: bool) -> CustomerDetails:
-    return CustomerDetails(
-        first_name=callback.first_name,
-        last_name=callback.last_name,
-        agent_name="" if fall_back else callback.agent_name,
-        notes=callback.notes,
-        origin_account_number=callback.origin_account_number,
-    )
 
 
 def _move(callback: Callback, target: str, event: str, actor: str, details: dict[str, Any]) -> None:
