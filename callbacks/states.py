@@ -71,6 +71,11 @@ def can_transition(current: str, target: str) -> bool:
     return target in ALLOWED.get(current, frozenset())
 
 
+def sources_of(target: str) -> tuple[str, ...]:
+    """The states a callback may become `target` from, in ALLOWED's order."""
+    return tuple(current for current, targets in ALLOWED.items() if target in targets)
+
+
 def transition(
     callback: Callback,
     target: str,
