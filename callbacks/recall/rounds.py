@@ -38,7 +38,7 @@ from scheduling.do_not_call import barred_details, entry_for
 from scheduling.rules import Candidate, RulesConfig, assess, suggest
 
 from .. import states
-from ..models import Callback, EventKind, Status
+from ..models import Callback, EventKind, Outcome, Status
 from ..services import CustomerDetails, _create, _serialize_creations
 from ..validation import callback_validate, request_for
 from .models import OUTCOME_BY_RESULT, RecallOutcome, RecallPolicy, Step
@@ -235,8 +235,8 @@ def callback_ivr_hangup(*, callback: Callback, now: dt.datetime | None = None) -
     """The customer hung up in the IVR (the `customer_hangup` outcome): the round ended,
     failed or followed by the next round as the recall policy says. Refused like the
     transition to `failed` when the callback is not in the IVR or the dialer."""
-    outcome = "customer_hangup"
-    if callback.status not in (Status.IN_IVR, Status.IN_DIALER):
+    outcome = Outcome.CUSTOMER_HANGUP
+    if not states.can_transition(callback.status, Status.FAILED):
         raise states.TransitionRefused(callback, Status.FAILED)
     with transaction.atomic():
         Callback.objects.filter(pk=callback.pk).update(last_result=outcome)
