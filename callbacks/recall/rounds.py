@@ -72,13 +72,17 @@ def callbacks_end_rounds(
     }
     counts: dict[str, int] = {}
     plain: dict[str, list[int]] = {}
+    config: RulesConfig | None = None  # loaded once for the batch, when a round is booked
     for callback in callbacks:
         policy = policies.get(callback.campaign_id)
         outcome = outcome_of(callback.last_result)
         if policy is None or outcome is None:
             plain.setdefault(callback.status, []).append(callback.pk)
             continue
-        status = _end_round(callback, policy, outcome, actor, failed_event, details_by_id, now)
+        config = config or RulesConfig.load()
+        status = _end_round(
+            callback, policy, outcome, config, actor, failed_event, details_by_id, now
+        )
         counts[status] = counts.get(status, 0) + 1
     for source, ids in plain.items():  # no policy: one bulk transition, as before
         moved = states.transition_many(
@@ -97,6 +101,7 @@ def _end_round(
     callback: Callback,
     policy: RecallPolicy,
     outcome: str,
+    config: RulesConfig,
     actor: str,
     failed_event: str,
     details_by_id: dict[int, dict[str, Any]] | None,
@@ -118,7 +123,7 @@ def _end_round(
         )
         if fresh is None:
             return "unchanged"  # another worker moved it meanwhile
-        return _book_next_round(fresh, policy, outcome, step, actor, base, now)
+        return _book_next_round(fresh, policy, outcome, step, config, actor, base, now)
 
 
 def _book_next_round(
@@ -126,12 +131,13 @@ def _book_next_round(
     policy: RecallPolicy,
     outcome: str,
     step: Step,
+    config: RulesConfig,
     actor: str,
     base: dict[str, Any],
     now: dt.datetime,
 ) -> str:
     zone = ZoneInfo(callback.skill.business_hours.time_zone)
-    wanted = _wanted_time(callback, step, now)
+    wanted = _wanted_time(callback, step, now, zone)
     fall_back = bool(
         callback.agent_id
         and policy.personal_to_standard_after_rounds
@@ -144,7 +150,6 @@ def _book_next_round(
     why = f"{RecallOutcome(outcome).label.lower()}: {step} after the round ended"
     if step.next_day:
         why = f"{RecallOutcome(outcome).label.lower()}: the next day at the promised time"
-    config = RulesConfig.load()
     candidate = Candidate(callback.skill.name, wanted, callback.phone_number, callback.pk)
     refused: dict[str, None] = {}  # the codes that refused the offered slots, in order
     for slot in suggest(candidate, count=3, config=config, now=now):
@@ -205,14 +210,13 @@ def _barred(callback: Callback, at: dt.datetime, actor: str, base: dict[str, Any
     return Status.FAILED
 
 
-def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetime:
+def _wanted_time(callback: Callback, step: Step, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """When the policy wants the next round (UTC). "Next day" keeps the wall clock of the
     first round's promise in the skill's zone across a DST change; a wall time the
     change skips is read with the offset before it (zoneinfo, fold=0), one hour later on
     the clock, and the rules engine takes it from there."""
     if not step.next_day:
         return now + dt.timedelta(minutes=step.minutes)
-    zone = ZoneInfo(callback.skill.business_hours.time_zone)
     promised = (callback.first_round or callback).scheduled_at.astimezone(zone)
     day = now.astimezone(zone).date() + dt.timedelta(days=1)
     local = dt.datetime.combine(day, promised.time().replace(tzinfo=None), tzinfo=zone)
