@@ -7,7 +7,7 @@ in LOGOUT is away; then, per campaign (`when_agent_logged_out`):
 
 - `skill`: the callback is claimed and exported at once, marked `skill_reason =
   agent_logged_out`; the IVR's answer for its call says queue to the skill, with that
-  reason (callbacks/services.py `callback_route_for_ivr`). The decision stands for the
+  reason (callbacks/ivr.py `callback_route_for_ivr`). The decision stands for the
   callback, also if its export is retried.
 - `hold`: it is not claimed. It stays `scheduled`, `held_at` records when it was first
   held, and the next export run asks again; it is dialed as booked once the agent is back,
