@@ -23,7 +23,7 @@ from scheduling.models import GlobalRules
 from . import states
 from .models import Callback, EventKind, Status
 
-CLOSABLE = (Status.SCHEDULED, Status.IN_DIALER)
+CLOSABLE = states.sources_of(Status.SATISFIED)  # scheduled, in_dialer
 
 
 @dataclass(frozen=True, slots=True)

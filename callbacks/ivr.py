@@ -120,23 +120,18 @@ def callback_route_for_ivr(*, account_number: str, campaign_hint: str | None = N
         looked_up["personal_wait_seconds"] = wait
     elif callback.skill_reason:
         looked_up["reason"] = callback.skill_reason
-    if states.can_transition(callback.status, Status.IN_IVR):
-        try:
-            # Answered before the exporter recorded UCCX's acceptance: stamp it now.
-            exported: dict[str, Any] = (
-                {} if callback.exported_at else {"exported_at": timezone.now()}
-            )
-            states.transition(
-                callback,
-                Status.IN_IVR,
-                event=EventKind.IVR_LOOKUP,
-                actor="ivr",
-                details=looked_up,
-                **exported,
-            )
-        except states.TransitionRefused:
-            states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details=looked_up)
-    else:
+    # Answered before the exporter recorded UCCX's acceptance: stamp it now.
+    exported: dict[str, Any] = {} if callback.exported_at else {"exported_at": timezone.now()}
+    try:
+        states.transition(
+            callback,
+            Status.IN_IVR,
+            event=EventKind.IVR_LOOKUP,
+            actor="ivr",
+            details=looked_up,
+            **exported,
+        )
+    except states.TransitionRefused:  # not from its state (or moved meanwhile): noted only
         states.record_event(callback, EventKind.IVR_LOOKUP, actor="ivr", details=looked_up)
     return Route(
         found=True,

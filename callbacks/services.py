@@ -45,6 +45,17 @@ class CustomerDetails:
     notes: str = ""
     origin_account_number: str = ""
 
+    @classmethod
+    def of(cls, callback: Callback) -> "CustomerDetails":
+        """The details a stored callback carries (for the callback that takes over)."""
+        return cls(
+            first_name=callback.first_name,
+            last_name=callback.last_name,
+            agent_name=callback.agent_name,
+            notes=callback.notes,
+            origin_account_number=callback.origin_account_number,
+        )
+
 
 def _serialize_creations() -> None:
     # Slot capacity and duplicate checks read other callbacks; locking the single
@@ -182,13 +193,7 @@ def callback_reschedule(
     if not states.can_transition(callback.status, Status.RESCHEDULED):
         raise states.TransitionRefused(callback, Status.RESCHEDULED)
     request = request_for(callback, scheduled_at)
-    details = CustomerDetails(
-        first_name=callback.first_name,
-        last_name=callback.last_name,
-        agent_name=callback.agent_name,
-        notes=callback.notes,
-        origin_account_number=callback.origin_account_number,
-    )
+    details = CustomerDetails.of(callback)
     with transaction.atomic():
         _serialize_creations()
         verdict = callback_validate(request=request, now=now, exclude_id=callback.pk)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import bulk
 from .bulk import IN_CHUNK
-from .models import Callback, CallbackEvent, EventKind, Status
+from .models import TERMINAL, Callback, CallbackEvent, EventKind, Status
 
 S = Status
 ALLOWED: dict[str, frozenset[str]] = {
@@ -41,13 +41,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 TIMESTAMP_ON_ENTRY: dict[str, str] = {
     S.IN_DIALER: "exported_at",
     S.IN_IVR: "connected_at",
-    S.COMPLETED: "finished_at",
-    S.FAILED: "finished_at",
-    S.CANCELLED: "finished_at",
-    S.RESCHEDULED: "finished_at",
-    S.EXPIRED: "finished_at",
-    S.RECALLED: "finished_at",
-    S.SATISFIED: "finished_at",
+    **dict.fromkeys(TERMINAL, "finished_at"),  # every final state (docs/architecture.md §6)
 }
 
 
@@ -69,6 +63,11 @@ class TransitionRefused(Exception):
 
 def can_transition(current: str, target: str) -> bool:
     return target in ALLOWED.get(current, frozenset())
+
+
+def sources_of(target: str) -> tuple[str, ...]:
+    """The states a callback may become `target` from, in ALLOWED's order."""
+    return tuple(current for current, targets in ALLOWED.items() if target in targets)
 
 
 def transition(

@@ -7,7 +7,7 @@ in LOGOUT is away; then, per campaign (`when_agent_logged_out`):
 
 - `skill`: the callback is claimed and exported at once, marked `skill_reason =
   agent_logged_out`; the IVR's answer for its call says queue to the skill, with that
-  reason (callbacks/services.py `callback_route_for_ivr`). The decision stands for the
+  reason (callbacks/ivr.py `callback_route_for_ivr`). The decision stands for the
   callback, also if its export is retried.
 - `hold`: it is not claimed. It stays `scheduled`, `held_at` records when it was first
   held, and the next export run asks again; it is dialed as booked once the agent is back,
@@ -124,19 +124,23 @@ def hold_away(
     return due.exclude(agent_id__in=away, skill_reason="")
 
 
+# What route_away reads of each callback about to be claimed (the claim's own query).
+ROUTING_FIELDS = ("agent_id", "skill_reason", "held_at")
+
+
 def route_away(
-    ids: list[int], *, campaign: CallbackCampaign, presence: Presence
+    claimed: list[tuple[int, str, str, dt.datetime | None]],
+    *,
+    campaign: CallbackCampaign,
+    presence: Presence,
 ) -> dict[int, dict[str, Any]]:
-    """Of the callbacks about to be claimed: mark those of logged-out agents for the skill
-    (a routing campaign), with an event each. Returns the export event's details by id:
-    the reason, or why a personal callback is dialed as booked."""
-    if not presence.checked or not ids:
+    """Of the callbacks about to be claimed, (id, *ROUTING_FIELDS) each: mark those of
+    logged-out agents for the skill (a routing campaign), with an event each. Returns the
+    export event's details by id: the reason, or why a personal callback is dialed as
+    booked."""
+    if not presence.checked:
         return {}
-    rows = list(
-        Callback.objects.filter(pk__in=ids)
-        .exclude(agent_id="")
-        .values_list("pk", "agent_id", "skill_reason", "held_at")
-    )
+    rows = [row for row in claimed if row[1]]  # personal callbacks
     away = presence.logged_out()
     routed = [
         (pk, agent)

@@ -21,7 +21,7 @@ from scheduling.rules import Candidate, RulesConfig, Violation, assess, suggest
 from .. import states
 from ..models import Callback, CallbackCampaign, EventKind, Status
 from ..services import CallbackRejected, callback_reschedule
-from .agent_away import Presence, hold_away, presence_for, route_away
+from .agent_away import ROUTING_FIELDS, Presence, hold_away, presence_for, route_away
 from .do_not_call import callbacks_cancel_do_not_call
 
 ACTOR = "scheduler"
@@ -111,13 +111,16 @@ def callbacks_claim_due(
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         while True:
-            rows = list(due.values_list("pk", "phone_number")[:limit])
+            rows = list(due.values_list("pk", "phone_number", *ROUTING_FIELDS)[:limit])
             # A number listed since its booking: cancelled here, never claimed.
-            barred = callbacks_cancel_do_not_call(rows, now=timezone.now())
-            ids = [pk for pk, _ in rows if pk not in barred]
-            if ids or not barred:
+            barred = callbacks_cancel_do_not_call(
+                [(pk, phone) for pk, phone, *_ in rows], now=timezone.now()
+            )
+            kept = [(pk, *routing) for pk, _, *routing in rows if pk not in barred]
+            if kept or not barred:
                 break
-        notes = route_away(ids, campaign=campaign, presence=presence) if presence else {}
+        ids = [pk for pk, *_ in kept]
+        notes = route_away(kept, campaign=campaign, presence=presence) if presence else {}
         claimed = states.transition_many(
             ids,
             Status.SCHEDULED,

@@ -109,7 +109,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
     attempt_events: list[tuple[Callback, dict[str, Any]]] = []
     attempt_times: dict[int, list[dt.datetime]] = {}
     completed: dict[str, list[int]] = {}
-    failed: set[int] = set()
+    ended: list[Callback] = []  # closed without an agent: the round ended
     for callback in callbacks:
         seen = by_account[callback.account_number or ""]
         new = _new_attempts(seen.attempts, callback.dialer_attempts)
@@ -136,7 +136,7 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
             if seen.agent_connected or took_over:
                 completed.setdefault(callback.status, []).append(callback.pk)
             else:
-                failed.add(callback.pk)
+                ended.append(callback)
     if changed:
         _save_dialing_progress(changed)
     if attempt_events:
@@ -157,9 +157,8 @@ def callbacks_apply_dialer_observations(observations: list[DialerObservation]) -
                 details={"detail": "the dialer connected the customer"},
             )
         )
-    if failed:
+    if ended:
         # The round ended without an agent: failed, or its next round (recall policy).
-        ended = [c for c in callbacks if c.pk in failed]
         ends = callbacks_end_rounds(
             ended,
             actor="dialer",

@@ -38,7 +38,7 @@ from scheduling.do_not_call import barred_details, entry_for
 from scheduling.rules import Candidate, RulesConfig, assess, suggest
 
 from .. import states
-from ..models import Callback, EventKind, Status
+from ..models import Callback, EventKind, Outcome, Status
 from ..services import CustomerDetails, _create, _serialize_creations
 from ..validation import callback_validate, request_for
 from .models import OUTCOME_BY_RESULT, RecallOutcome, RecallPolicy, Step
@@ -72,13 +72,17 @@ def callbacks_end_rounds(
     }
     counts: dict[str, int] = {}
     plain: dict[str, list[int]] = {}
+    config: RulesConfig | None = None  # loaded once for the batch, when a round is booked
     for callback in callbacks:
         policy = policies.get(callback.campaign_id)
         outcome = outcome_of(callback.last_result)
         if policy is None or outcome is None:
             plain.setdefault(callback.status, []).append(callback.pk)
             continue
-        status = _end_round(callback, policy, outcome, actor, failed_event, details_by_id, now)
+        config = config or RulesConfig.load()
+        status = _end_round(
+            callback, policy, outcome, config, actor, failed_event, details_by_id, now
+        )
         counts[status] = counts.get(status, 0) + 1
     for source, ids in plain.items():  # no policy: one bulk transition, as before
         moved = states.transition_many(
@@ -97,6 +101,7 @@ def _end_round(
     callback: Callback,
     policy: RecallPolicy,
     outcome: str,
+    config: RulesConfig,
     actor: str,
     failed_event: str,
     details_by_id: dict[int, dict[str, Any]] | None,
@@ -118,7 +123,7 @@ def _end_round(
         )
         if fresh is None:
             return "unchanged"  # another worker moved it meanwhile
-        return _book_next_round(fresh, policy, outcome, step, actor, base, now)
+        return _book_next_round(fresh, policy, outcome, step, config, actor, base, now)
 
 
 def _book_next_round(
@@ -126,22 +131,25 @@ def _book_next_round(
     policy: RecallPolicy,
     outcome: str,
     step: Step,
+    config: RulesConfig,
     actor: str,
     base: dict[str, Any],
     now: dt.datetime,
 ) -> str:
     zone = ZoneInfo(callback.skill.business_hours.time_zone)
-    wanted = _wanted_time(callback, step, now)
+    wanted = _wanted_time(callback, step, now, zone)
     fall_back = bool(
         callback.agent_id
         and policy.personal_to_standard_after_rounds
         and callback.round >= policy.personal_to_standard_after_rounds
     )
     agent_id = "" if fall_back else callback.agent_id
+    details = CustomerDetails.of(callback)
+    if fall_back:
+        details = replace(details, agent_name="")
     why = f"{RecallOutcome(outcome).label.lower()}: {step} after the round ended"
     if step.next_day:
         why = f"{RecallOutcome(outcome).label.lower()}: the next day at the promised time"
-    config = RulesConfig.load()
     candidate = Candidate(callback.skill.name, wanted, callback.phone_number, callback.pk)
     refused: dict[str, None] = {}  # the codes that refused the offered slots, in order
     for slot in suggest(candidate, count=3, config=config, now=now):
@@ -176,7 +184,7 @@ def _book_next_round(
         _create(
             request,
             verdict,
-            _details(callback, fall_back),
+            details,
             source=callback.source,
             actor=ACTOR,
             recall_of=callback,
@@ -202,14 +210,13 @@ def _barred(callback: Callback, at: dt.datetime, actor: str, base: dict[str, Any
     return Status.FAILED
 
 
-def _wanted_time(callback: Callback, step: Step, now: dt.datetime) -> dt.datetime:
+def _wanted_time(callback: Callback, step: Step, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """When the policy wants the next round (UTC). "Next day" keeps the wall clock of the
     first round's promise in the skill's zone across a DST change; a wall time the
     change skips is read with the offset before it (zoneinfo, fold=0), one hour later on
     the clock, and the rules engine takes it from there."""
     if not step.next_day:
         return now + dt.timedelta(minutes=step.minutes)
-    zone = ZoneInfo(callback.skill.business_hours.time_zone)
     promised = (callback.first_round or callback).scheduled_at.astimezone(zone)
     day = now.astimezone(zone).date() + dt.timedelta(days=1)
     local = dt.datetime.combine(day, promised.time().replace(tzinfo=None), tzinfo=zone)
@@ -223,16 +230,6 @@ def _codes_at(candidate: Candidate, config: RulesConfig, now: dt.datetime) -> li
     return codes or ["the next free slot"]
 
 
-def _details(callback: Callback, fall_back: bool) -> CustomerDetails:
-    return CustomerDetails(
-        first_name=callback.first_name,
-        last_name=callback.last_name,
-        agent_name="" if fall_back else callback.agent_name,
-        notes=callback.notes,
-        origin_account_number=callback.origin_account_number,
-    )
-
-
 def _move(callback: Callback, target: str, event: str, actor: str, details: dict[str, Any]) -> None:
     with suppress(states.TransitionRefused):  # another worker moved it: its move stands
         states.transition(callback, target, event=event, actor=actor, details=details)
@@ -242,8 +239,8 @@ def callback_ivr_hangup(*, callback: Callback, now: dt.datetime | None = None) -
     """The customer hung up in the IVR (the `customer_hangup` outcome): the round ended,
     failed or followed by the next round as the recall policy says. Refused like the
     transition to `failed` when the callback is not in the IVR or the dialer."""
-    outcome = "customer_hangup"
-    if callback.status not in (Status.IN_IVR, Status.IN_DIALER):
+    outcome = Outcome.CUSTOMER_HANGUP
+    if not states.can_transition(callback.status, Status.FAILED):
         raise states.TransitionRefused(callback, Status.FAILED)
     with transaction.atomic():
         Callback.objects.filter(pk=callback.pk).update(last_result=outcome)
