@@ -130,6 +130,18 @@ def _get(path: str, authorization: str) -> requests.Response:
     return response
 
 
+def _get_user(agent_id: str, authorization: str) -> FinesseUser:
+    """GET User/{agent_id} with this Authorization header, parsed; an answer that is not
+    XML counts as unreachable."""
+    response = _get(f"User/{quote(agent_id, safe='')}", authorization)
+    try:
+        return parse_user(response.content)
+    except ElementTree.ParseError:
+        raise FinesseUnreachable(
+            "finesse_unreachable", "Finesse answered something that is not a User document."
+        ) from None
+
+
 def authorization_header(value: str) -> str:
     """The Authorization header for the gadget's `authorization` pref. finesse.js 10.6.1
     keeps the bare base64(id:password) there (ClientServices.init decodes it with
@@ -145,13 +157,7 @@ def authorization_header(value: str) -> str:
 def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
     """The agent as Finesse knows them, with the agents of the teams they supervise."""
     authorization = authorization_header(authorization)
-    response = _get(f"User/{quote(agent_id, safe='')}", authorization)
-    try:
-        user = parse_user(response.content)
-    except ElementTree.ParseError:
-        raise FinesseUnreachable(
-            "finesse_unreachable", "Finesse answered something that is not a User document."
-        ) from None
+    user = _get_user(agent_id, authorization)
     if user.login_id != agent_id:
         raise FinesseError("finesse_user_unknown", "Finesse answered for another agent id.")
     if not user.is_supervisor:
@@ -175,13 +181,4 @@ def fetch_state(agent_id: str) -> str:
     """The agent's state as Finesse tells the Campaign Manager's service account (an
     administrator, which may GET any User). Raises FinesseError / FinesseUnreachable."""
     pair = f"{settings.FINESSE_USERNAME}:{settings.FINESSE_PASSWORD}".encode()
-    response = _get(
-        f"User/{quote(agent_id, safe='')}", "Basic " + base64.b64encode(pair).decode("ascii")
-    )
-    try:
-        user = parse_user(response.content)
-    except ElementTree.ParseError:
-        raise FinesseUnreachable(
-            "finesse_unreachable", "Finesse answered something that is not a User document."
-        ) from None
-    return user.state
+    return _get_user(agent_id, "Basic " + base64.b64encode(pair).decode("ascii")).state
