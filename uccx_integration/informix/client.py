@@ -178,12 +178,14 @@ class InformixClient:
         return [_call_detail(row) for row in rows]
 
     def dial_times(self, dialing_list_ids: Sequence[int]) -> dict[int, list[datetime]]:
-        """When each of these contacts was dialed: the start of its first call leg
-        (ContactCallDetail, `sessionseqnum` 0) per attempt, oldest first, by dialinglistid.
+        """When each of these contacts was dialed: the start of its dial leg
+        (ContactCallDetail, `sessionseqnum` m.DIAL_LEG_SEQ_NUM) per attempt, oldest first,
+        by dialinglistid.
 
-        Unconfirmed (docs/uccx.md "ContactCallDetail"): that each dial attempt writes one
-        leg with sequence 0 whose `startdatetime` is the dial. A contact without such rows
-        is absent; the poll then stamps its attempts with the contact's lastupdatetime.
+        Unconfirmed (docs/uccx.md "ContactCallDetail"; m.DIAL_LEG_SEQ_NUM is the one
+        setting): that each dial attempt writes one such leg whose `startdatetime` is the
+        dial. A contact without such rows is absent; the poll then stamps its attempts
+        with the contact's lastupdatetime.
         """
         ids = [int(dialing_list_id) for dialing_list_id in dialing_list_ids]
         found: dict[int, list[datetime]] = {}
@@ -192,10 +194,10 @@ class InformixClient:
             sql = (
                 f"SELECT {m.DIALING_LIST_ID}, {m.START_DATETIME} "
                 f"FROM {m.CONTACT_CALL_DETAIL.name} "
-                f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) AND {m.SESSION_SEQ_NUM} = 0 "
+                f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) AND {m.SESSION_SEQ_NUM} = ? "
                 f"ORDER BY {m.DIALING_LIST_ID}, {m.START_DATETIME}, {m.SESSION_ID}"
             )
-            for list_id, started in self._fetch(sql, tuple(chunk)):
+            for list_id, started in self._fetch(sql, (*chunk, m.DIAL_LEG_SEQ_NUM)):
                 moment = _utc(started)
                 if moment is not None:
                     found.setdefault(int(list_id), []).append(moment)
