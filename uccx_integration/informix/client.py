@@ -31,6 +31,7 @@ from .results import (
     UnknownCode,
     _agent_connection,
     _call_detail,
+    _chunks,
     _code,
     _db_time,
     _dialing_row,
@@ -140,8 +141,7 @@ class InformixClient:
         fetched: list[list[DialingRow]] = []
         for table in m.DIALING_TABLES:
             found: list[DialingRow] = []
-            for start in range(0, len(account_numbers), 500):
-                chunk = list(account_numbers[start : start + 500])
+            for chunk in _chunks(account_numbers):
                 sql = (
                     f"SELECT {', '.join(DIALING_COLUMNS)} FROM {table.name} "
                     f"WHERE {m.CAMPAIGN_ID} = ? AND {m.ACCOUNT_NUMBER} IN ({_marks(chunk)}) "
@@ -189,8 +189,7 @@ class InformixClient:
         """
         ids = [int(dialing_list_id) for dialing_list_id in dialing_list_ids]
         found: dict[int, list[datetime]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunks(ids):
             sql = (
                 f"SELECT {m.DIALING_LIST_ID}, {m.START_DATETIME} "
                 f"FROM {m.CONTACT_CALL_DETAIL.name} "
@@ -217,9 +216,7 @@ class InformixClient:
             m.END_DATETIME,
         )
         found: list[AgentConnection] = []
-        # Chunks keep the IN list under driver parameter limits (SQLite: 999 before 3.32).
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunks(ids):
             sql = (
                 f"SELECT {', '.join(columns)} FROM {m.AGENT_CONNECTION_DETAIL.name} "
                 f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) "
