@@ -14,8 +14,9 @@ Shapes follow Cisco's documentation (docs/gadget.md "Finesse's User API" names t
 - "Team" (`GET /finesse/api/Team/{id}`): `<Team>` with `users/User` summaries (`loginId`,
   `state`, ...).
 - CiscoDevNet/finesse-sample-code: NonGadgetPythonSample's `finesse.py` reads the same
-  `roles/role`, `state` and `teamId`; finesse.js 10.6.1 reads `teams.Team`
-  (getSupervisedTeams) and names the same states (User.States).
+  `roles/role`, `state` and `teamId`; finesse.js 10.6.1 (WorkflowScreenPopSampleGadget-
+  Finesse-10.6.1-v1.0.zip, FinesseJavaScriptLibrary-10.6.1/finesse-10.6.1.js) reads
+  `teams.Team` (getSupervisedTeams) and names the same states (User.States).
 Credentials: HTTP Basic base64(id:password), or `Bearer <token>` with SSO. Anything else
 than 200/401/403/404 — or no answer — counts as unreachable (403 is not documented for
 these GETs; it is read as a refusal, like 401).
