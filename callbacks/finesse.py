@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import requests
@@ -60,7 +60,7 @@ class FinesseUser:
     roles: tuple[str, ...] = ()
     team_id: str = ""
     supervised_teams: tuple[str, ...] = ()
-    supervised_agents: tuple[str, ...] = field(default=())
+    supervised_agents: tuple[str, ...] = ()
 
     @property
     def is_supervisor(self) -> bool:
@@ -73,7 +73,7 @@ class FinesseUser:
 
 def _text(element, path: str) -> str:
     found = element.find(path)
-    return (found.text or "").strip() if found is not None and found.text else ""
+    return (found.text or "").strip() if found is not None else ""
 
 
 def parse_user(xml: bytes | str) -> FinesseUser:
@@ -171,7 +171,7 @@ def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
         except ElementTree.ParseError:
             logger.warning("finesse: team %s: not a Team document", team)
     agents.discard(agent_id)
-    return FinesseUser(**{**user.__dict__, "supervised_agents": tuple(sorted(agents))})
+    return replace(user, supervised_agents=tuple(sorted(agents)))
 
 
 def service_account_configured() -> bool:
