@@ -14,8 +14,9 @@ Shapes follow Cisco's documentation (docs/gadget.md "Finesse's User API" names t
 - "Team" (`GET /finesse/api/Team/{id}`): `<Team>` with `users/User` summaries (`loginId`,
   `state`, ...).
 - CiscoDevNet/finesse-sample-code: NonGadgetPythonSample's `finesse.py` reads the same
-  `roles/role`, `state` and `teamId`; finesse.js 10.6.1 reads `teams.Team`
-  (getSupervisedTeams) and names the same states (User.States).
+  `roles/role`, `state` and `teamId`; finesse.js 10.6.1 (WorkflowScreenPopSampleGadget-
+  Finesse-10.6.1-v1.0.zip, FinesseJavaScriptLibrary-10.6.1/finesse-10.6.1.js) reads
+  `teams.Team` (getSupervisedTeams) and names the same states (User.States).
 Credentials: HTTP Basic base64(id:password), or `Bearer <token>` with SSO. Anything else
 than 200/401/403/404 — or no answer — counts as unreachable (403 is not documented for
 these GETs; it is read as a refusal, like 401).
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import requests
@@ -59,7 +60,7 @@ class FinesseUser:
     roles: tuple[str, ...] = ()
     team_id: str = ""
     supervised_teams: tuple[str, ...] = ()
-    supervised_agents: tuple[str, ...] = field(default=())
+    supervised_agents: tuple[str, ...] = ()
 
     @property
     def is_supervisor(self) -> bool:
@@ -72,7 +73,7 @@ class FinesseUser:
 
 def _text(element, path: str) -> str:
     found = element.find(path)
-    return (found.text or "").strip() if found is not None and found.text else ""
+    return (found.text or "").strip() if found is not None else ""
 
 
 def parse_user(xml: bytes | str) -> FinesseUser:
@@ -130,6 +131,18 @@ def _get(path: str, authorization: str) -> requests.Response:
     return response
 
 
+def _get_user(agent_id: str, authorization: str) -> FinesseUser:
+    """GET User/{agent_id} with this Authorization header, parsed; an answer that is not
+    XML counts as unreachable."""
+    response = _get(f"User/{quote(agent_id, safe='')}", authorization)
+    try:
+        return parse_user(response.content)
+    except ElementTree.ParseError:
+        raise FinesseUnreachable(
+            "finesse_unreachable", "Finesse answered something that is not a User document."
+        ) from None
+
+
 def authorization_header(value: str) -> str:
     """The Authorization header for the gadget's `authorization` pref. finesse.js 10.6.1
     keeps the bare base64(id:password) there (ClientServices.init decodes it with
@@ -145,13 +158,7 @@ def authorization_header(value: str) -> str:
 def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
     """The agent as Finesse knows them, with the agents of the teams they supervise."""
     authorization = authorization_header(authorization)
-    response = _get(f"User/{quote(agent_id, safe='')}", authorization)
-    try:
-        user = parse_user(response.content)
-    except ElementTree.ParseError:
-        raise FinesseUnreachable(
-            "finesse_unreachable", "Finesse answered something that is not a User document."
-        ) from None
+    user = _get_user(agent_id, authorization)
     if user.login_id != agent_id:
         raise FinesseError("finesse_user_unknown", "Finesse answered for another agent id.")
     if not user.is_supervisor:
@@ -164,7 +171,7 @@ def fetch_user(agent_id: str, authorization: str) -> FinesseUser:
         except ElementTree.ParseError:
             logger.warning("finesse: team %s: not a Team document", team)
     agents.discard(agent_id)
-    return FinesseUser(**{**user.__dict__, "supervised_agents": tuple(sorted(agents))})
+    return replace(user, supervised_agents=tuple(sorted(agents)))
 
 
 def service_account_configured() -> bool:
@@ -175,13 +182,4 @@ def fetch_state(agent_id: str) -> str:
     """The agent's state as Finesse tells the Campaign Manager's service account (an
     administrator, which may GET any User). Raises FinesseError / FinesseUnreachable."""
     pair = f"{settings.FINESSE_USERNAME}:{settings.FINESSE_PASSWORD}".encode()
-    response = _get(
-        f"User/{quote(agent_id, safe='')}", "Basic " + base64.b64encode(pair).decode("ascii")
-    )
-    try:
-        user = parse_user(response.content)
-    except ElementTree.ParseError:
-        raise FinesseUnreachable(
-            "finesse_unreachable", "Finesse answered something that is not a User document."
-        ) from None
-    return user.state
+    return _get_user(agent_id, "Basic " + base64.b64encode(pair).decode("ascii")).state

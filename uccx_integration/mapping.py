@@ -139,6 +139,10 @@ DESTINATION_DN = "destinationdn"
 START_DATETIME = "startdatetime"
 END_DATETIME = "enddatetime"
 RESOURCE_ID = "resourceid"
+# The sessionseqnum of the leg a dial attempt writes, whose startdatetime is the dial
+# (InformixClient.dial_times). Unconfirmed (docs/uccx.md "ContactCallDetail"): no Cisco
+# source found says each attempt writes one such leg; change it here if db_cra differs.
+DIAL_LEG_SEQ_NUM = 0
 
 CONTACT_CALL_DETAIL = Table(
     "ContactCallDetail",

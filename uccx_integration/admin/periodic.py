@@ -15,8 +15,7 @@ from django_celery_beat.models import PeriodicTask
 
 from ops.schedule_text import schedule_in_words
 from ops.tracking import due_after
-
-from .health import admin_time
+from scheduling.display import admin_time
 
 
 def next_run(periodic: PeriodicTask, now: dt.datetime | None = None) -> dt.datetime | None:

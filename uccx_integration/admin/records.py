@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from ops.models import DirectoryEntry, IntegrationStatus
 from ops.queue import TASK_LABELS, queue_task, task_label
 from ops.tracking import task_health
+from scheduling.display import admin_time
 
 from ..models import BatchState, ExportBatch
-from .health import RUN_NOW_EXCLUDED, admin_time, counts_text, health_mark, may_run_tasks
+from .health import RUN_NOW_EXCLUDED, counts_text, health_mark, may_run_tasks
 
 # --- read-only records ---------------------------------------------------------------
 

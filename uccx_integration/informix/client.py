@@ -31,6 +31,7 @@ from .results import (
     UnknownCode,
     _agent_connection,
     _call_detail,
+    _chunks,
     _code,
     _db_time,
     _dialing_row,
@@ -140,8 +141,7 @@ class InformixClient:
         fetched: list[list[DialingRow]] = []
         for table in m.DIALING_TABLES:
             found: list[DialingRow] = []
-            for start in range(0, len(account_numbers), 500):
-                chunk = list(account_numbers[start : start + 500])
+            for chunk in _chunks(account_numbers):
                 sql = (
                     f"SELECT {', '.join(DIALING_COLUMNS)} FROM {table.name} "
                     f"WHERE {m.CAMPAIGN_ID} = ? AND {m.ACCOUNT_NUMBER} IN ({_marks(chunk)}) "
@@ -178,24 +178,25 @@ class InformixClient:
         return [_call_detail(row) for row in rows]
 
     def dial_times(self, dialing_list_ids: Sequence[int]) -> dict[int, list[datetime]]:
-        """When each of these contacts was dialed: the start of its first call leg
-        (ContactCallDetail, `sessionseqnum` 0) per attempt, oldest first, by dialinglistid.
+        """When each of these contacts was dialed: the start of its dial leg
+        (ContactCallDetail, `sessionseqnum` m.DIAL_LEG_SEQ_NUM) per attempt, oldest first,
+        by dialinglistid.
 
-        Unconfirmed (docs/uccx.md "ContactCallDetail"): that each dial attempt writes one
-        leg with sequence 0 whose `startdatetime` is the dial. A contact without such rows
-        is absent; the poll then stamps its attempts with the contact's lastupdatetime.
+        Unconfirmed (docs/uccx.md "ContactCallDetail"; m.DIAL_LEG_SEQ_NUM is the one
+        setting): that each dial attempt writes one such leg whose `startdatetime` is the
+        dial. A contact without such rows is absent; the poll then stamps its attempts
+        with the contact's lastupdatetime.
         """
         ids = [int(dialing_list_id) for dialing_list_id in dialing_list_ids]
         found: dict[int, list[datetime]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunks(ids):
             sql = (
                 f"SELECT {m.DIALING_LIST_ID}, {m.START_DATETIME} "
                 f"FROM {m.CONTACT_CALL_DETAIL.name} "
-                f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) AND {m.SESSION_SEQ_NUM} = 0 "
+                f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) AND {m.SESSION_SEQ_NUM} = ? "
                 f"ORDER BY {m.DIALING_LIST_ID}, {m.START_DATETIME}, {m.SESSION_ID}"
             )
-            for list_id, started in self._fetch(sql, tuple(chunk)):
+            for list_id, started in self._fetch(sql, (*chunk, m.DIAL_LEG_SEQ_NUM)):
                 moment = _utc(started)
                 if moment is not None:
                     found.setdefault(int(list_id), []).append(moment)
@@ -215,9 +216,7 @@ class InformixClient:
             m.END_DATETIME,
         )
         found: list[AgentConnection] = []
-        # Chunks keep the IN list under driver parameter limits (SQLite: 999 before 3.32).
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _chunks(ids):
             sql = (
                 f"SELECT {', '.join(columns)} FROM {m.AGENT_CONNECTION_DETAIL.name} "
                 f"WHERE {m.DIALING_LIST_ID} IN ({_marks(chunk)}) "

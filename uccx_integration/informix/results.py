@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from uccx_integration import mapping as m
 from uccx_integration.mapping import CallResult, CallStatus
 
 from .connection import _Code
+
+T = TypeVar("T")
 
 
 # --- typed results -----------------------------------------------------------------------
@@ -213,3 +215,10 @@ def _db_time(moment: datetime) -> str:
 
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def _chunks(values: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`: an IN list under driver parameter limits
+    (SQLite: 999 before 3.32)."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])

@@ -49,8 +49,8 @@ def poll_dialer_results(
     batch: int = 1000,
 ) -> RunSummary:
     """Status flow A-C (docs/architecture.md §7): read the callback campaigns'
-    DialingList rows from db_cra in batches and apply attempts, results and closures; a
-    query or two per batch."""
+    DialingList rows from db_cra in batches and apply attempts, results and closures;
+    per batch the rows, their dial times and (for closed rows) their agent connections."""
     informix = informix or InformixClient.from_env()
     campaigns = list(campaigns if campaigns is not None else CallbackCampaign.objects.all())
     summary = RunSummary()

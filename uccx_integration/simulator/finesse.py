@@ -14,7 +14,7 @@ Sources (docs/gadget.md "Finesse's User API"), read for every shape below:
   (STATES; also finesse.js 10.6.1's User.States).
 - "Team" (GET /finesse/api/Team/{id}): `<Team>` with uri, id, name and users/User
   summaries (uri, loginId, firstName, lastName, dialogs, extension, pendingState, state,
-  stateChangeTime). Team API errors: 401, 404, 500.
+  stateChangeTime). "Team API Errors": 401 Authorization Failure, 404 Not Found, 500.
 - "API Errors": `<ApiErrors><ApiError><ErrorType>…<ErrorMessage>…`.
 CiscoDevNet/finesse-sample-code's NonGadgetPythonSample (finesse.py, class User) reads
 the same User document: roles/role, state, teamId, teamName.
@@ -22,7 +22,9 @@ the same User document: roles/role, state, teamId, teamName.
 Unconfirmed (no source found): whether a supervisor may GET their team's agents' User
 objects (the Get User page names agents and administrators only: here they may not,
 SUPERVISOR_READS_TEAM_USERS), what a user who supervises no team gets from Team (here
-401, TEAM_REFUSED_STATUS), and SSO tokens (here `Bearer sso-<loginId>`, FINESSE_SSO_PREFIX).
+401, TEAM_REFUSED_STATUS), SSO tokens (here `Bearer sso-<loginId>`, FINESSE_SSO_PREFIX),
+and what a method other than GET gets (the Campaign Manager only GETs; here 405,
+OTHER_METHOD_STATUS).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 FINESSE_SSO_PREFIX = "sso-"  # unconfirmed: stands in for a real SSO token check
 SUPERVISOR_READS_TEAM_USERS = False  # unconfirmed: see the module docstring
 TEAM_REFUSED_STATUS = 401  # unconfirmed: a non-supervisor reading a Team
+OTHER_METHOD_STATUS = 405  # unconfirmed: the stand-in answers GET only
 STATES = (
     "LOGOUT",
     "NOT_READY",
@@ -175,7 +178,7 @@ class FinesseDirectory:
         if caller is None:
             return 401, _api_error("Authorization Failure", "Invalid credentials")
         if method != "GET":
-            return 405, _api_error("Method Not Allowed", method)
+            return OTHER_METHOD_STATUS, _api_error("Method Not Allowed", method)
         if match := _USER.fullmatch(path):
             user = self.users.get(match["id"])
             if user is None:
@@ -190,7 +193,9 @@ class FinesseDirectory:
             if team not in TEAMS:
                 return 404, _api_error("Not Found", f"Team {team}")
             if not caller.administrator and team not in caller.supervises:
-                return TEAM_REFUSED_STATUS, _api_error("Unauthorized", "Not this team's supervisor")
+                return TEAM_REFUSED_STATUS, _api_error(
+                    "Authorization Failure", "Not this team's supervisor"
+                )
             return 200, tostring(self.team_xml(team), encoding="utf-8")
         return 404, _api_error("Not Found", path)
 

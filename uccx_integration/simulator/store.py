@@ -206,7 +206,7 @@ class Store:
                     m.CONTACT_CALL_DETAIL,
                     {
                         m.SESSION_ID: session_id,
-                        m.SESSION_SEQ_NUM: 0,
+                        m.SESSION_SEQ_NUM: m.DIAL_LEG_SEQ_NUM,
                         m.NODE_ID: 1,
                         m.PROFILE_ID: 1,
                         m.ACCOUNT_NUMBER: contact[m.ACCOUNT_NUMBER],

@@ -3,7 +3,9 @@
  * preview page and the browser tests: `window.finesse` with what the gadget uses,
  * as strict as the real library where a gadget can get it wrong. Never Cisco's code:
  * written from the documentation and the behaviour of finesse.js 10.6.1 (the public
- * copy in CiscoDevNet/finesse-sample-code, FinesseJavaScriptLibrary), named per part.
+ * copy in CiscoDevNet/finesse-sample-code: its FinesseJavaScriptLibrary folder stops at
+ * 10.5.1; 10.6.1 is in WorkflowScreenPopSampleGadget-Finesse-10.6.1-v1.0.zip,
+ * FinesseJavaScriptLibrary-10.6.1/finesse-10.6.1.js), named per part.
  *
  * Options (window.FinesseStandInOptions, set before this file loads):
  *   agent: {id, firstName, lastName, extension, password};

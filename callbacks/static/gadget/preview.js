@@ -59,7 +59,14 @@
     return { mediaAddress: address, mediaAddressType: agentPhone ? "AGENT_DEVICE" : "", state: "ACTIVE" };
   }
 
-  /** The call of each button, as Finesse reports it (see finesse-standin.js). */
+  /**
+   * The call of each button, as Finesse reports it (see finesse-standin.js). Sources:
+   * callType OUTBOUND and ACD_IN, BAStatus PROGRESSIVE_OUTBOUND and mediaAddressType
+   * AGENT_DEVICE are named with theirs in customer.js; BADialedListID is in the CCX
+   * developer guide's outbound call flow ("The Outbound Subsystem Picks an Agent to
+   * Place a Call to a Customer Contact"); the customer's leg with an empty
+   * mediaAddressType is unconfirmed (party()).
+   */
   function specOf(kind, number) {
     var id = "preview-" + (serial += 1);
     if (kind === "outbound") {
