@@ -143,6 +143,10 @@ def _get_user(agent_id: str, authorization: str) -> FinesseUser:
         ) from None
 
 
+# The schemes the credentials may already carry (case-insensitive, RFC 9110 §11.1).
+SCHEMES = ("basic", "bearer")
+
+
 def authorization_header(value: str) -> str:
     """The Authorization header for the gadget's `authorization` pref. finesse.js 10.6.1
     keeps the bare base64(id:password) there (ClientServices.init decodes it with
@@ -150,7 +154,7 @@ def authorization_header(value: str) -> str:
     One with "Basic " or "Bearer " (SSO; what the pref holds then is unconfirmed) is
     sent as it is."""
     value = value.strip()
-    if value.partition(" ")[0].lower() in ("basic", "bearer"):
+    if value.partition(" ")[0].lower() in SCHEMES:
         return value
     return f"Basic {value}"
 

@@ -33,9 +33,10 @@ class FinesseDown(exceptions.APIException):
 
 
 # What an HTTP Authorization header may carry (visible ASCII, RFC 9110 token68 and
-# friends): anything else could not be sent on to Finesse and is the caller's mistake.
+# friends), with a scheme finesse.authorization_header keeps: anything else could not be
+# sent on to Finesse and is the caller's mistake.
 HEADER_VALUE = RegexValidator(
-    r"^((Basic|Bearer) )?[\x21-\x7e]+$",
+    rf"^(?i:({'|'.join(finesse.SCHEMES)}) )?[\x21-\x7e]+$",
     message="Give the Finesse authorization pref: base64 of id:password, 'Basic …' or "
     "'Bearer <token>'.",
     code="invalid",
