@@ -241,6 +241,17 @@ def test_it_shows_the_integration_status_read_only(staff_client, now):
     assert "InformixError: login failed" in pages
 
 
+def test_a_first_run_under_way_is_waiting_on_the_status_page_as_on_the_index(staff_client, now):
+    # Started, not finished yet: no success or failure to judge, as on the admin index.
+    PeriodicTask.objects.update(date_changed=now)
+    IntegrationStatus.objects.create(task="purge_dialing_lists", last_started_at=now)
+
+    page = text_of(staff_client.get(reverse("admin:uccx_integration_integrationstatus_changelist")))
+
+    assert "Waiting" in page and "Needs attention" not in page
+    assert 'class="uccx-ok"' not in page
+
+
 def test_it_shows_import_batches_read_only_with_what_their_state_means(staff_client, campaign):
     batch = ExportBatch.objects.create(
         campaign=campaign,

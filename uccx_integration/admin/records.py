@@ -120,7 +120,7 @@ class IntegrationStatusAdmin(MovedToOpsAdmin):
     @admin.display(description=_("OK?"))
     def healthy(self, status: IntegrationStatus) -> str:
         health = getattr(status, "health", None)
-        return health_mark(health.ok) if health else "not a scheduled task"
+        return health_mark(health.ok, health.waiting) if health else gettext("not a scheduled task")
 
     @admin.display(description=_("why"))
     def health_summary(self, status: IntegrationStatus) -> str:
