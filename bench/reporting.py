@@ -93,7 +93,7 @@ INSERT INTO callbacks_callback (
     agent_id, agent_name, status, attempts, dialer_attempts, last_result, source,
     created_by, notes, origin_account_number, rescheduled_from_id,
     created_at, updated_at, exported_at, first_dialed_at, connected_at, delivered_at,
-    finished_at)
+    finished_at, round, skill_reason)
 WITH drawn AS (
     SELECT id,
         %(first_day)s::date + ((id - 1) * %(days)s / %(callbacks)s)::int AS day,
@@ -216,7 +216,8 @@ SELECT r.id, 'CB' || lpad(r.id::text, 10, '0'), '+48' || (500000000 + r.id),
     '', '', NULL,
     r.booked,
     COALESCE(r.finished, r.connected, r.dialed_at, r.exported, r.booked),
-    r.exported, r.dialed_at, r.connected, r.delivered, r.finished
+    r.exported, r.dialed_at, r.connected, r.delivered, r.finished,
+    1, ''
 FROM rows r
 """
 

@@ -36,6 +36,9 @@ class Dialect:
     _add_minutes: Callable[[str, str], str]
     _json_text: Callable[[str, str], str]
     _round: Callable[[str, int], str]
+    # LEFT JOIN of a correlated one-row SELECT (LATERAL, OUTER APPLY), or None: SQLite
+    # has neither, and joins the same SELECT grouped by its key instead.
+    _each_row: Callable[[str, str], str] | None
 
     def seconds(self, start: str, end: str) -> str:
         """Whole seconds from start to end (an integer; negative when end is earlier)."""
@@ -49,6 +52,15 @@ class Dialect:
 
     def round(self, expression: str, places: int) -> str:
         return self._round(expression, places)
+
+    def join_aggregate(self, select: str, table: str, key: str, value: str, alias: str) -> str:
+        """LEFT JOIN `alias`: the aggregates `select` over the rows of `table` whose `key`
+        equals the outer row's `value`, read per outer row by index where the database
+        can (a missing match: COUNT 0 there, NULL in the grouped join; COALESCE both)."""
+        if self._each_row is None:
+            grouped = f"SELECT {key}, {select} FROM {table} WHERE {key} IS NOT NULL GROUP BY {key}"
+            return f"LEFT JOIN ({grouped}) {alias} ON {alias}.{key.split('.')[-1]} = {value}"
+        return self._each_row(f"SELECT {select} FROM {table} WHERE {key} = {value}", alias)
 
     def create_view(self, name: str, select: str) -> str:
         return f"CREATE VIEW {name} AS\n{select}"
@@ -65,6 +77,7 @@ DIALECTS = {
         _add_minutes=lambda t, m: f"(({t}) AT TIME ZONE 'UTC' + ({m}) * INTERVAL '1 minute')",
         _json_text=lambda c, k: f"({c} ->> '{k}')",
         _round=lambda e, p: f"ROUND(CAST({e} AS NUMERIC), {p})",
+        _each_row=lambda select, alias: f"LEFT JOIN LATERAL ({select}) {alias} ON TRUE",
     ),
     # Microsoft SQL Server 2016 or later (mssql-django): datetime2 columns hold UTC.
     "microsoft": Dialect(
@@ -76,6 +89,7 @@ DIALECTS = {
         _add_minutes=lambda t, m: f"DATEADD(minute, {m}, {t})",
         _json_text=lambda c, k: f"JSON_VALUE({c}, '$.{k}')",
         _round=lambda e, p: f"ROUND({e}, {p})",
+        _each_row=lambda select, alias: f"OUTER APPLY ({select}) {alias}",
     ),
     # Django stores SQLite datetimes as UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
     "sqlite": Dialect(
@@ -85,6 +99,7 @@ DIALECTS = {
         _add_minutes=lambda t, m: f"datetime({t}, printf('%+d minutes', {m}))",
         _json_text=lambda c, k: f"json_extract({c}, '$.{k}')",
         _round=lambda e, p: f"ROUND({e}, {p})",
+        _each_row=None,
     ),
 }
 
@@ -135,6 +150,19 @@ def _rules() -> str:
     )
 
 
+def _later_rounds(d: Dialect, root: str) -> str:
+    """Joined as `lr`, per promise (its first round's id, `root`): the recall rounds after
+    the first, how many, their dial attempts, how many the policy gave to the skill, and
+    the status of the one still not `recalled` (the promise's final status)."""
+    recalled = _literal(Status.RECALLED)
+    select = (
+        "COUNT(*) AS rounds, SUM(x.attempts) AS attempts, "
+        "SUM(CASE WHEN x.agent_id = '' THEN 1 ELSE 0 END) AS to_skill, "
+        f"MAX(CASE WHEN x.status <> {recalled} THEN x.status END) AS final_status"
+    )
+    return d.join_aggregate(select, "callbacks_callback x", "x.first_round_id", root, "lr")
+
+
 def callback_report(d: Dialect) -> str:
     # The first sign of a dial: the poll's first attempt, or the IVR lookup of the
     # answered call when that came first (it cannot precede the dial).
@@ -168,19 +196,16 @@ def callback_report(d: Dialect) -> str:
     )
     # Recall rounds (callbacks.recall): a promise is its first round and the rounds that
     # followed it (first_round_id), each a callback of its own. Only the last round of a
-    # promise is not `recalled`, so its status is the promise's final status.
+    # promise is not `recalled`, so its status is the promise's final status. The later
+    # rounds are read once, per promise, by the join `lr` (_later_rounds).
     root = "COALESCE(c.first_round_id, c.id)"
     recalled = _literal(Status.RECALLED)
-    later = f"FROM callbacks_callback x WHERE x.first_round_id = {root}"
     final_status = (
-        f"CASE WHEN c.status <> {recalled} THEN c.status ELSE COALESCE("
-        f"(SELECT MAX(x.status) {later} AND x.status <> {recalled}), c.status) END"
+        f"CASE WHEN c.status <> {recalled} THEN c.status "
+        "ELSE COALESCE(lr.final_status, c.status) END"
     )
     # A personal promise whose later round the policy gave to the skill.
-    rounds_fell_back = (
-        f"(SELECT COUNT(*) {later} AND x.agent_id = '') > 0 "
-        "AND COALESCE(fr.agent_id, c.agent_id) <> ''"
-    )
+    rounds_fell_back = "lr.to_skill > 0 AND COALESCE(fr.agent_id, c.agent_id) <> ''"
     # The wait for the agent the fallen-back call had (the campaign's setting the IVR
     # script was given, recorded with its queued_skill outcome); same index as fell_back.
     wait = (
@@ -238,9 +263,8 @@ def callback_report(d: Dialect) -> str:
     c.round,
     {root} AS first_round_callback_id,
     c.recall_of_id AS recall_of_callback_id,
-    1 + (SELECT COUNT(*) {later}) AS rounds,
-    COALESCE(fr.attempts, c.attempts)
-        + COALESCE((SELECT SUM(x.attempts) {later}), 0) AS attempts_all_rounds,
+    1 + COALESCE(lr.rounds, 0) AS rounds,
+    COALESCE(fr.attempts, c.attempts) + COALESCE(lr.attempts, 0) AS attempts_all_rounds,
     {final_status} AS final_status_code,
     CASE WHEN {rounds_fell_back} THEN {_literal(ROUNDS_EXHAUSTED_PERSONAL)}
         WHEN {routed} THEN c.skill_reason END AS fell_back_reason,
@@ -252,6 +276,7 @@ JOIN callbacks_callbackcampaign cc ON cc.id = c.campaign_id
 JOIN scheduling_skill s ON s.id = c.skill_id
 LEFT JOIN callbacks_callback p ON p.id = c.rescheduled_from_id
 LEFT JOIN callbacks_callback fr ON fr.id = c.first_round_id
+{_later_rounds(d, root)}
 CROSS JOIN {_rules()}"""
 
 

@@ -39,17 +39,14 @@ def _public_holidays_in(
     country: str, subdivision: str, year: int, language: str
 ) -> dict[dt.date, str]:
     found = holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year)
-    if language in getattr(found, "supported_languages", ()):
+    supported = getattr(found, "supported_languages", ())
+    chosen = next((name for name in (language, "en_US") if name in supported), None)
+    if chosen is not None:
         found = holidays_lib.country_holidays(
-            country, subdiv=subdivision or None, years=year, language=language
+            country, subdiv=subdivision or None, years=year, language=chosen
         )
-    elif "en_US" in getattr(found, "supported_languages", ()):
-        found = holidays_lib.country_holidays(
-            country, subdiv=subdivision or None, years=year, language="en_US"
-        )
-        language = "en_US"
     names = dict(found.items())
-    if language == "en_US":
+    if chosen == "en_US":
         names = {day: ENGLISH_NAMES.get((country, name), name) for day, name in names.items()}
     return names
 
