@@ -8,10 +8,12 @@ Machine formats (the API's ISO 8601, CSV exports, form input formats) are not he
 """
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 
 DAY_MINUTES = 24 * 60
 
@@ -80,3 +82,30 @@ def short_day(day: dt.date) -> str:
 def spans(periods) -> str:
     """'08:00-12:00, 13:00-24:00' for ((480, 720), (780, 1440)): minutes since midnight."""
     return ", ".join(f"{hhmm(a)}-{hhmm(b)}" for a, b in periods)
+
+
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def missing_day(text: str) -> str | None:
+    """Why a well-formed YYYY-MM-DD names no day of the calendar ("2027-02-29 does not
+    exist: that month has no day 29."), or None: the day exists, or the text is not in
+    that form (a wrong format, which the field reports in its own words)."""
+    match = ISO_DAY.fullmatch(text.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return _("%(day)s does not exist: there is no month %(month)d.") % {
+            "day": match.group(0),
+            "month": month,
+        }
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        if year >= 1:
+            return _("%(day)s does not exist: that month has no day %(number)d.") % {
+                "day": match.group(0),
+                "number": day,
+            }
+    return None

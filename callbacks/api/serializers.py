@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from rest_framework import serializers
 
 from scheduling.codes import ViolationCode
+from scheduling.display import missing_day
 from scheduling.rules import in_calendar
 
 from ..models import Callback, CallbackEvent, Outcome, Status
@@ -150,29 +151,14 @@ class OutcomeInput(serializers.Serializer):
     )
 
 
-ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 class CalendarDate(serializers.DateField):
     """A date in YYYY-MM-DD; a well-formed day the calendar lacks (2027-02-29) is named
     as such, not as a wrong format."""
 
     def to_internal_value(self, value):
-        match = ISO_DAY.fullmatch(value.strip()) if isinstance(value, str) else None
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            try:
-                dt.date(year, month, day)
-            except ValueError:
-                if 1 <= month <= 12 and year >= 1:
-                    raise serializers.ValidationError(
-                        f"{value.strip()} does not exist: that month has no day {day}.",
-                        code="invalid",
-                    ) from None
-                raise serializers.ValidationError(
-                    f"{value.strip()} does not exist: there is no month {month}.",
-                    code="invalid",
-                ) from None
+        reason = missing_day(value) if isinstance(value, str) else None
+        if reason:
+            raise serializers.ValidationError(reason, code="invalid")
         return super().to_internal_value(value)
 
 
