@@ -7,7 +7,7 @@ They only collect input; the rules and every change of a callback belong to
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.forms import FORMAT_HINT, WallTimeField
+from scheduling.forms import WallTimeField, wall_time_help
 
 from .models import CallbackCampaign
 
@@ -46,9 +46,7 @@ class RescheduleForm(forms.Form):
 
     def __init__(self, *args, zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "scheduled_at"
-        ].help_text = f"Local wall-clock time in the skill's time zone: {zone}. {FORMAT_HINT}"
+        self.fields["scheduled_at"].help_text = wall_time_help(zone)
 
 
 class CancelForm(forms.Form):

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from holidays.registry import COUNTRIES
 
+from .display import missing_day
 from .models import GlobalRules, HolidayCalendar, Skill, Weekday, check_no_overlap
 from .models import supported_countries as supported_holiday_countries
 
@@ -108,6 +109,42 @@ DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 TIME_PATTERN = r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?"
 
 
+class IsoDateInput(forms.TextInput):
+    """A day as a text input, `YYYY-MM-DD` whatever the browser's locale (an
+    <input type="date"> shows "11/04/2026" in an en-US browser)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "placeholder": "YYYY-MM-DD",
+                "pattern": DATE_PATTERN,
+                "inputmode": "numeric",
+                "size": 10,
+                "maxlength": 10,
+                "autocomplete": "off",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        return value.isoformat() if isinstance(value, dt.date) else super().format_value(value)
+
+
+class IsoDateField(forms.DateField):
+    """A day typed as YYYY-MM-DD; a well-formed day the calendar lacks (2027-02-29) is
+    named as such, not as a wrong format."""
+
+    widget = IsoDateInput
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter the day as YYYY-MM-DD, e.g. 2026-11-23.")}
+
+    def to_python(self, value):
+        reason = missing_day(value) if isinstance(value, str) else None
+        if reason:
+            raise forms.ValidationError(reason, code="invalid")
+        return super().to_python(value)
+
+
 class WallTimeWidget(forms.MultiWidget):
     """A date and a time as two text inputs, `YYYY-MM-DD` and `HH:MM`, ISO and 24-hour
     whatever the browser's locale (an <input type="datetime-local"> shows
@@ -115,18 +152,7 @@ class WallTimeWidget(forms.MultiWidget):
     a single `<name>` (a suggested slot's link) is read as well."""
 
     def __init__(self, attrs=None):
-        date = forms.TextInput(
-            attrs={
-                "placeholder": "YYYY-MM-DD",
-                "pattern": DATE_PATTERN,
-                "inputmode": "numeric",
-                "size": 10,
-                "maxlength": 10,
-                "autocomplete": "off",
-                "aria-label": _("Date (YYYY-MM-DD)"),
-                "class": "wall-date",
-            }
-        )
+        date = IsoDateInput(attrs={"aria-label": _("Date (YYYY-MM-DD)"), "class": "wall-date"})
         time = forms.TextInput(
             attrs={
                 "placeholder": "HH:MM",
@@ -163,6 +189,16 @@ class WallTimeWidget(forms.MultiWidget):
 FORMAT_HINT = _("Date as YYYY-MM-DD, time as HH:MM (24-hour).")
 
 
+def wall_time_help(zone: str | None) -> str:
+    """The help text of a wall time read in the skill's `zone` (None: not chosen yet)."""
+    where = (
+        _("Local wall-clock time in the skill's time zone: %(zone)s.") % {"zone": zone}
+        if zone
+        else _("Local wall-clock time in the skill's time zone (shown next to each skill).")
+    )
+    return f"{where} {FORMAT_HINT}"
+
+
 class WallTimeField(forms.CharField):
     """A date and time as a wall clock shows it: a NAIVE datetime.
 
@@ -181,6 +217,9 @@ class WallTimeField(forms.CharField):
                 return dt.datetime.strptime(text, pattern)
             except ValueError:
                 continue
+        reason = missing_day(re.split(r"[T ]", text, maxsplit=1)[0])
+        if reason:
+            raise forms.ValidationError(reason)
         raise forms.ValidationError(
             _(
                 "Enter the date as YYYY-MM-DD and the time as HH:MM (24-hour), "
@@ -213,12 +252,7 @@ class CheckTimeForm(forms.Form):
             for skill in skills
         ]
         zone = self.zones.get(str(self.data.get("skill") or self.initial.get("skill") or ""))
-        where = (
-            _("Local wall-clock time in the skill's time zone: %(zone)s.") % {"zone": zone}
-            if zone
-            else _("Local wall-clock time in the skill's time zone (shown next to each skill).")
-        )
-        self.fields["when"].help_text = f"{where} {FORMAT_HINT}"
+        self.fields["when"].help_text = wall_time_help(zone)
 
     def clean_phone(self) -> str | None:
         return self.cleaned_data["phone"].strip() or None
