@@ -7,12 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callbacks.models import CallbackCampaign
+from scheduling.forms import IsoDateField
 from scheduling.models import Skill
 
 from .selectors import ReportFilter, agent_choices
 
-ISO_DATE = ["%Y-%m-%d"]
 DEFAULT_DAYS = 30  # without a start: the 30 days up to the end (default today)
+FILTERS = ("campaign", "skill", "agent")  # what the dashboard and the export share
 
 
 class ReportFilterForm(forms.Form):
@@ -34,17 +35,15 @@ class ReportFilterForm(forms.Form):
         label=_("Skill"),
     )
     agent = forms.ChoiceField(required=False, label=_("Agent"))
-    start = forms.DateField(
+    start = IsoDateField(
         required=False,
-        input_formats=ISO_DATE,
+        label=_("First day"),
         help_text=_("First promised day (YYYY-MM-DD)."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
-    end = forms.DateField(
+    end = IsoDateField(
         required=False,
-        input_formats=ISO_DATE,
+        label=_("Last day"),
         help_text=_("Last promised day (YYYY-MM-DD), included."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE[0]),
     )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
@@ -86,9 +85,5 @@ class ReportFilterForm(forms.Form):
     def query(self) -> dict[str, str]:
         """The valid form's campaign, skill and agent as GET parameters (those set)."""
         data = self.cleaned_data
-        values = {
-            "campaign": data["campaign"].pk if data.get("campaign") else None,
-            "skill": data["skill"].pk if data.get("skill") else None,
-            "agent": data.get("agent") or None,
-        }
-        return {name: str(value) for name, value in values.items() if value is not None}
+        values = {name: getattr(data.get(name), "pk", data.get(name)) for name in FILTERS}
+        return {name: str(value) for name, value in values.items() if value}

@@ -26,7 +26,7 @@ from scheduling.display import short_day
 from scheduling.models import GlobalRules
 
 from . import charts, export, selectors
-from .forms import ReportFilterForm
+from .forms import FILTERS, ReportFilterForm
 from .selectors import DayMeasures, Measures, ReportTotals
 from .templatetags.reporting_format import duration, percent
 
@@ -55,7 +55,13 @@ class Tile:
     note: str | Promise  # what the value is made of, e.g. "4 of 7 judged"
 
 
+# The export form's inputs: id="report-csv-start" and id="report-csv-end".
+CSV_FORM_IDS = "report-csv-%s"
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard; with bad filters (its own, or the export form's: callbacks_csv
+    shows them here) 400 with the reasons in words and the export form as typed."""
     _require_permission(request)
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     form = ReportFilterForm(request.GET, today=today)
@@ -69,6 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "outcomes": OUTCOMES,
     }
     if not form.is_valid():
+        context |= {
+            "query": {name: request.GET[name] for name in FILTERS if request.GET.get(name)},
+            "csv_form": ReportFilterForm(request.GET, today=today, auto_id=CSV_FORM_IDS),
+        }
         return TemplateResponse(request, "reporting/dashboard.html", context, status=400)
     chosen = form.report_filter()
     month = dataclasses.replace(
@@ -90,18 +100,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "skills": selectors.broken_promises_by_skill(filter=month),
         "query": query,
         "csv_url": _url("reporting:callbacks_csv", query),
-        "csv_start": chosen.start,
-        "csv_end": chosen.end,
+        "csv_form": ReportFilterForm(
+            initial={"start": chosen.start, "end": chosen.end}, today=today, auto_id=CSV_FORM_IDS
+        ),
     }
     return TemplateResponse(request, "reporting/dashboard.html", context)
 
 
 def callbacks_csv(request: HttpRequest) -> HttpResponseBase:
-    """cm_callback_report rows as CSV, streamed; 400 with the reasons for bad filters."""
+    """cm_callback_report rows as CSV, streamed. Bad filters: 400 with the reasons, as
+    JSON for a program, or as the dashboard for a browser (the export form sent them)."""
     _require_permission(request)
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     form = ReportFilterForm(request.GET, today=today)
     if not form.is_valid():
+        if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+            return dashboard(request)
         return _invalid_filter(form)
     chosen = form.report_filter()
     rows = (

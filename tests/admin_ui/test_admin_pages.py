@@ -1,7 +1,7 @@
 """The admin pages issue 17 changed, in headless Chromium at 1366x768 (en-US locale):
 the callbacks list fits without sideways scrolling, the callback page starts with its
-timeline and offers Cancel, the tool pages' date and time inputs are ISO and 24-hour,
-and axe-core finds nothing on any of them. Each test saves a screenshot
+timeline and offers Cancel, the tool pages' and the reports' date and time inputs are ISO
+and 24-hour, and axe-core finds nothing on any of them. Each test saves a screenshot
 (test-artifacts/admin/, listed at the end of the run) for a person to look at.
 """
 
@@ -29,20 +29,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 STOCK_SIDEBAR = "#nav-sidebar"
 
 
-def assert_accessible(page, state: str) -> None:
+def assert_accessible(page, state: str, undecidable: str = STOCK_SIDEBAR) -> None:
     """No axe violation anywhere on the page, and nothing axe could not decide outside
-    Django's own navigation sidebar."""
+    `undecidable` (CSS selectors; by default Django's own navigation sidebar)."""
+    # The whole page in the viewport: axe cannot settle contrast below the fold.
+    page.set_viewport_size(
+        {**VIEWPORT, "height": page.evaluate("document.documentElement.scrollHeight")}
+    )
     results = axe_without_violations(page, state)
-    open_checks = undecided(results, keep=lambda target: not _in_stock_sidebar(page, target))
+    page.set_viewport_size(VIEWPORT)
+    open_checks = undecided(results, keep=lambda target: not _inside(page, target, undecidable))
     assert open_checks == [], f"{state}: axe could not decide {open_checks}"
 
 
-def _in_stock_sidebar(page, target: list[str]) -> bool:
+def _inside(page, target: list[str], selectors: str) -> bool:
     # axe's target: a selector unique in the document (more than one inside iframes).
     return len(target) == 1 and page.evaluate(
-        "([selector, sidebar]) => !!document.querySelector(selector)?.closest(sidebar)",
-        [target[0], STOCK_SIDEBAR],
+        "([selector, within]) => !!document.querySelector(selector)?.closest(within)",
+        [target[0], selectors],
     )
+
+
+# The reports' charts are SVG images (role=img, named and described): axe cannot judge
+# the contrast of their text, so only its violations count there.
+REPORT_CHARTS = f"{STOCK_SIDEBAR}, svg[role=img]"
 
 
 def _walk(callback: Callback, *targets: str, **fields) -> Callback:
@@ -234,3 +244,34 @@ def test_the_admins_date_and_time_widgets_write_iso_and_24_hours(admin_page, lan
     expect(page.locator("input[value='14:30']")).to_have_count(1)
     save_screenshot(page, f"business-hours-{language}.png")
     assert " PM" not in page.locator("#content-main").inner_text()
+
+
+def test_the_reports_export_days_are_iso_and_name_a_missing_day(admin_page):
+    page = admin_page
+    page.goto(f"{page.base_url}/admin/reports/")
+    assert page.locator('input[type="date"]').count() == 0
+    start, end = page.locator("#report-csv-start"), page.locator("#report-csv-end")
+    assert start.get_attribute("type") == end.get_attribute("type") == "text"
+    today = dt.datetime.now(ZoneInfo("Europe/Warsaw")).date()
+    expect(end).to_have_value(today.isoformat())
+    expect(start).to_have_value((today - dt.timedelta(days=29)).isoformat())
+    save_screenshot(page, "reports.png")
+    assert_accessible(page, "reports dashboard", REPORT_CHARTS)
+
+    start.fill("2027-02-29")  # the form a person types, a day February 2027 lacks
+    end.fill("2027-03-05")
+    page.get_by_role("button", name="Download CSV for these days").click()
+
+    errors = page.locator("#report-filter-errors")
+    expect(errors).to_contain_text(
+        "First day: 2027-02-29 does not exist: that month has no day 29."
+    )
+    assert "start" not in errors.inner_text()
+    expect(page.locator("#report-csv-start")).to_have_value("2027-02-29")  # as typed, to mend
+    save_screenshot(page, "reports-missing-day.png")
+    assert_accessible(page, "reports dashboard, a missing export day", REPORT_CHARTS)
+
+    page.locator("#report-csv-start").fill("2027-02-28")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV for these days").click()
+    assert download.value.suggested_filename == "callback-report_2027-02-28_2027-03-05.csv"

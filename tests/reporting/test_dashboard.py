@@ -14,9 +14,11 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from reporting import charts, export
 from reporting.charts import Series
+from reporting.forms import ReportFilterForm
 
 from .dashboard_cast import FORMULA_NAME, IN_RANGE, NOW, Cast, build_cast
 
@@ -237,8 +239,24 @@ def test_it_links_the_csv_with_the_same_filters(reader, cast):
     html = response.content.decode()
     assert f'id="report-csv-link" href="{url}"' in html
     assert f'<input type="hidden" name="campaign" value="{cast.main.pk}">' in html
-    assert 'name="start" id="report-csv-start" value="2026-10-22"' in html
-    assert 'name="end" id="report-csv-end" value="2026-11-20"' in html
+    assert day_input(html, "report-csv-start") == {
+        "type": "text",
+        "name": "start",
+        "value": "2026-10-22",
+    }
+    assert day_input(html, "report-csv-end") == {
+        "type": "text",
+        "name": "end",
+        "value": "2026-11-20",
+    }
+
+
+def day_input(html: str, input_id: str) -> dict[str, str]:
+    """The type, name and value of the <input id=...>."""
+    tag = re.search(rf'<input [^>]*id="{input_id}"[^>]*>', html).group(0)
+    return {
+        name: re.search(rf' {name}="([^"]*)"', tag).group(1) for name in ("type", "name", "value")
+    }
 
 
 def test_it_includes_the_uccx_health_box(boss):
@@ -261,6 +279,22 @@ def test_it_answers_400_with_the_reason_for_bad_dashboard_filters(reader, query)
     assert response.status_code == 400
     assert "These filters cannot be applied" in response.content.decode()
     assert "tiles" not in response.context
+
+
+def test_it_names_bad_filters_in_words_not_field_names(reader):
+    response = reader.get(reverse(DASHBOARD), {"start": "2027-02-29", "agent": "nobody"})
+
+    assert response.status_code == 400
+    note = text_of(
+        re.search(r'id="report-filter-errors".*?</div>', response.content.decode(), re.S).group(0)
+    )
+    assert "Agent: Select a valid choice." in note
+    assert "First day: 2027-02-29 does not exist: that month has no day 29." in note
+    assert "start:" not in note and "agent:" not in note
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" :", ":")
 
 
 # --- the CSV export -----------------------------------------------------------------
@@ -382,6 +416,74 @@ def test_it_answers_400_with_the_reason_for_bad_csv_filters(reader, query, field
     errors = json.loads(response.content)["errors"]
     assert [(e["field"], e["code"]) for e in errors] == [(field, code)]
     assert errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("2027-02-29", "2027-02-29 does not exist: that month has no day 29."),
+        ("2026-13-01", "2026-13-01 does not exist: there is no month 13."),
+        ("2026-11-31", "2026-11-31 does not exist: that month has no day 31."),
+        ("20.11.2026", "Enter the day as YYYY-MM-DD, e.g. 2026-11-23."),
+    ],
+)
+def test_the_filter_form_names_a_day_the_calendar_lacks_or_a_wrong_format(db, day, says):
+    form = ReportFilterForm({"start": day}, today=dt.date(2026, 11, 20))
+
+    assert not form.is_valid()
+    assert [(e.code, e.message) for e in form.errors.as_data()["start"]] == [("invalid", says)]
+
+
+def test_the_filter_form_reads_iso_days_and_fills_the_30_days_up_to_today(db):
+    form = ReportFilterForm({"end": "2026-02-28"}, today=dt.date(2026, 11, 20))
+
+    assert form.is_valid(), form.errors
+    assert (form.report_filter().start, form.report_filter().end) == (
+        dt.date(2026, 1, 30),
+        dt.date(2026, 2, 28),
+    )
+
+
+def test_the_filter_form_speaks_polish(db):
+    with translation.override("pl"):
+        form = ReportFilterForm(
+            {"start": "2027-02-29", "end": "23.11.2026"}, today=dt.date(2026, 11, 20)
+        )
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+
+    assert errors == {
+        "start": ["2027-02-29 nie istnieje: ten miesiąc nie ma dnia 29."],
+        "end": ["Podaj dzień jako RRRR-MM-DD, np. 2026-11-23."],
+    }
+
+
+def test_a_browser_sent_bad_export_days_sees_the_dashboard_with_the_reason(reader, cast):
+    query = {"campaign": cast.main.pk, "start": "2027-02-29", "end": "2027-03-05"}
+    response = reader.get(
+        reverse(CSV), query, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "First day: 2027-02-29 does not exist: that month has no day 29." in text_of(html)
+    # The export form again, as typed, with the filters it carried.
+    assert day_input(html, "report-csv-start")["value"] == "2027-02-29"
+    assert day_input(html, "report-csv-end")["value"] == "2027-03-05"
+    assert f'<input type="hidden" name="campaign" value="{cast.main.pk}">' in html
+
+
+def test_a_program_sent_bad_export_days_gets_json(reader):
+    response = reader.get(reverse(CSV), {"start": "2027-02-29"}, HTTP_ACCEPT="*/*")
+
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["errors"] == [
+        {
+            "field": "start",
+            "code": "invalid",
+            "message": "2027-02-29 does not exist: that month has no day 29.",
+        }
+    ]
 
 
 # --- chart geometry -----------------------------------------------------------------
