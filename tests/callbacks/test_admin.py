@@ -532,6 +532,24 @@ def test_it_refuses_a_twelve_hour_time_in_words(staff_client, anna):
     assert not Callback.objects.filter(rescheduled_from=anna).exists()
 
 
+def test_it_names_a_day_the_calendar_lacks_not_a_wrong_format(staff_client, anna):
+    response = staff_client.post(
+        reschedule_url(anna), {"scheduled_at_date": "2027-02-29", "scheduled_at_time": "14:30"}
+    )
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "2027-02-29 does not exist: that month has no day 29." in page
+    assert "Enter the date as" not in page
+    assert not Callback.objects.filter(rescheduled_from=anna).exists()
+
+
+def test_the_reschedule_page_speaks_polish(staff_client, anna):
+    response = staff_client.get(reschedule_url(anna), HTTP_ACCEPT_LANGUAGE="pl")
+
+    assert "Czas lokalny w strefie czasowej kolejki: Europe/Warsaw." in text_of(response)
+
+
 def test_it_refuses_a_holiday_with_every_reason_and_suggestions(staff_client, anna, company_day):
     response = staff_client.post(reschedule_url(anna), {"scheduled_at": "2026-11-24T07:00"})
 
