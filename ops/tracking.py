@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from prometheus_client import Counter, Histogram
 
 from .beat import default_schedule, short_name
@@ -131,13 +132,23 @@ def task_health(now: dt.datetime | None = None) -> list[TaskHealth]:
                 TaskHealth(
                     task,
                     False,
-                    f"failed {status.consecutive_failures} times in a row: {status.last_error}",
+                    ngettext(
+                        "failed %(n)d time in a row: %(error)s",
+                        "failed %(n)d times in a row: %(error)s",
+                        status.consecutive_failures,
+                    )
+                    % {"n": status.consecutive_failures, "error": status.last_error},
                     status,
                 )
             )
         elif status.last_success_at is None or now - status.last_success_at > max_age:
             report.append(
-                TaskHealth(task, False, f"no success for more than {_minutes(max_age)}", status)
+                TaskHealth(
+                    task,
+                    False,
+                    _("no success for more than %(age)s") % {"age": _minutes(max_age)},
+                    status,
+                )
             )
         else:
             report.append(TaskHealth(task, True, "ok", status))

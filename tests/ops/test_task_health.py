@@ -12,8 +12,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
+from ops.models import IntegrationStatus
 from ops.tracking import MAX_AGE, task_health
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -86,3 +88,32 @@ def test_the_index_and_the_reports_show_no_red_on_a_fresh_start(db, demo, now, s
     assert '<span class="uccx-waiting">&#8987; Waiting</span>' in index
     assert "wait for their first run" in index
     assert "report-health-warning" not in reports
+
+
+def test_a_red_task_says_why_in_the_admins_language(db, now):
+    scheduled_at(now - dt.timedelta(hours=2))
+    IntegrationStatus.objects.create(
+        task="export_due_callbacks",
+        runs=1,
+        failures=1,
+        consecutive_failures=1,
+        last_failure_at=now,
+        last_error="UccxError: connection refused",
+    )
+    IntegrationStatus.objects.create(
+        task="poll_dialer_results", runs=1, last_success_at=now - dt.timedelta(hours=1)
+    )
+
+    with translation.override("en"):
+        english = by_task(now)
+    with translation.override("pl"):
+        polish = by_task(now)
+
+    assert english["export_due_callbacks"].summary == (
+        "failed 1 time in a row: UccxError: connection refused"
+    )
+    assert polish["export_due_callbacks"].summary == (
+        "nie powiodło się 1 raz z rzędu: UccxError: connection refused"
+    )
+    assert english["poll_dialer_results"].summary == "no success for more than 6 min"
+    assert polish["poll_dialer_results"].summary == "brak udanego uruchomienia od ponad 6 min"

@@ -72,7 +72,7 @@ def test_it_keeps_callbacks_waiting_while_uccx_is_down_and_exports_them_once_it_
     assert not ExportBatch.objects.exists()
     assert sleeps == [0.25, 0.5, 1.0]  # the campaign GET retried with back-off
     red = health_of("export_due_callbacks", BEFORE)
-    assert not red.ok and red.summary.startswith("failed 1 times in a row: ")
+    assert not red.ok and red.summary.startswith("failed 1 time in a row: ")
     assert "Connection refused" in red.summary
 
     with at(BEFORE + MINUTE):  # UCCX is back
