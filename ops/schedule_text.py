@@ -1,4 +1,4 @@
-"""Periodic tasks in words: "every 60 seconds", "every day at 02:30 Europe/Warsaw",
+"""Periodic tasks in words: "every minute", "every day at 02:30 Europe/Warsaw",
 for the admin's health box and its Periodic tasks list (instead of cron text)."""
 
 from __future__ import annotations
@@ -20,15 +20,24 @@ def schedule_in_words(periodic: Any) -> str:
     return when if periodic.enabled else _("%(when)s (disabled)") % {"when": when}
 
 
+# An interval in its largest whole unit: 300 seconds are "every 5 minutes".
+WHOLE_UNITS = (("days", 86400), ("hours", 3600), ("minutes", 60))
+
+
 def interval_in_words(interval: Any) -> str:
-    """'every 60 seconds' (django-celery-beat's words, in the admin's language)."""
+    """'every 5 minutes' for django-celery-beat's 300 seconds, in the admin's language."""
     every, period = interval.every, interval.period
+    if period == "seconds" and every > 0:
+        period, every = next(
+            ((unit, every // size) for unit, size in WHOLE_UNITS if every % size == 0),
+            (period, every),
+        )
     texts = {
-        "days": ngettext("every %(n)d day", "every %(n)d days", every),
-        "hours": ngettext("every %(n)d hour", "every %(n)d hours", every),
-        "minutes": ngettext("every %(n)d minute", "every %(n)d minutes", every),
-        "seconds": ngettext("every %(n)d second", "every %(n)d seconds", every),
-        "microseconds": ngettext("every %(n)d microsecond", "every %(n)d microseconds", every),
+        "days": ngettext("every day", "every %(n)d days", every),
+        "hours": ngettext("every hour", "every %(n)d hours", every),
+        "minutes": ngettext("every minute", "every %(n)d minutes", every),
+        "seconds": ngettext("every second", "every %(n)d seconds", every),
+        "microseconds": ngettext("every microsecond", "every %(n)d microseconds", every),
     }
     return texts[period] % {"n": every} if period in texts else str(interval)
 

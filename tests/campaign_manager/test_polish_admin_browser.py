@@ -107,8 +107,8 @@ def test_the_admin_in_polish_index_callback_and_reports(admin_page, live_server,
         assert polish in sidebar, f"{polish!r} missing on the Polish index"
         assert english not in sidebar, f"English {english!r} left on the Polish index"
     assert "Narzędzia" in sidebar and "Sprawdź termin" in sidebar
-    assert "Oczekuje" in sidebar and "co 60 sekund" in sidebar
-    assert "Export due callbacks" not in sidebar and "every 60 seconds" not in sidebar
+    assert "Oczekuje" in sidebar and "co minutę" in sidebar
+    assert "Export due callbacks" not in sidebar and "every minute" not in sidebar
     screenshot(tab, "admin-index-pl.png")
     assert_accessible(tab, "admin index, Polish", INDEX_OURS)
     tab.emulate_media(color_scheme="dark")  # Django's dark theme: the header's label too

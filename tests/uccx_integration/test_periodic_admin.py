@@ -8,7 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from django_celery_beat.models import PeriodicTask
+from django.utils import translation
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from ops.schedule_text import interval_in_words
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -48,3 +51,26 @@ def test_the_health_box_says_the_purge_schedule_in_words(browser, demo):
     page = browser.get(reverse("admin:index")).content.decode()
 
     assert "every day at 02:30 Europe/Warsaw" in page
+
+
+@pytest.mark.parametrize(
+    ("every", "period", "english", "polish"),
+    [
+        (60, "seconds", "every minute", "co minutę"),
+        (300, "seconds", "every 5 minutes", "co 5 minut"),
+        (120, "seconds", "every 2 minutes", "co 2 minuty"),
+        (3600, "seconds", "every hour", "co godzinę"),
+        (7200, "seconds", "every 2 hours", "co 2 godziny"),
+        (86400, "seconds", "every day", "codziennie"),
+        (90, "seconds", "every 90 seconds", "co 90 sekund"),
+        (1, "seconds", "every second", "co sekundę"),
+        (22, "minutes", "every 22 minutes", "co 22 minuty"),
+    ],
+)
+def test_an_interval_is_said_in_its_largest_whole_unit(every, period, english, polish):
+    interval = IntervalSchedule(every=every, period=period)
+
+    with translation.override("en"):
+        assert interval_in_words(interval) == english
+    with translation.override("pl"):
+        assert interval_in_words(interval) == polish
