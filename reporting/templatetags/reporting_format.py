@@ -1,6 +1,7 @@
 """How the dashboard writes rates and averages ("—" where there is nothing to measure)."""
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -10,13 +11,8 @@ NOTHING = "—"
 
 @register.filter
 def percent(rate: float | None) -> str:
-    """0.5714 -> "57.1%"."""
-    return NOTHING if rate is None else f"{rate * 100:.1f}%"
-
-
-@register.filter
-def decimal1(value: float | None) -> str:
-    return NOTHING if value is None else f"{value:.1f}"
+    """0.5714 -> "57.1%" ("57,1%" in Polish: the language's decimal separator)."""
+    return NOTHING if rate is None else f"{number_format(round(rate * 100, 1), 1)}%"
 
 
 @register.filter

@@ -19,6 +19,7 @@ from django.utils import translation
 from reporting import charts, export
 from reporting.charts import Series
 from reporting.forms import ReportFilterForm
+from reporting.templatetags.reporting_format import percent
 
 from .dashboard_cast import FORMULA_NAME, IN_RANGE, NOW, Cast, build_cast
 
@@ -535,3 +536,18 @@ def test_it_writes_the_booking_to_contact_average_in_hours_and_days(minutes, sho
     from reporting.templatetags.reporting_format import duration
 
     assert duration(minutes) == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "rate", "shown"),
+    [
+        ("en", 0.5714, "57.1%"),
+        ("pl", 0.5714, "57,1%"),
+        ("pl", 1.0, "100,0%"),
+        ("en", 2 / 3, "66.7%"),
+        ("pl", None, "—"),
+    ],
+)
+def test_it_writes_rates_with_the_languages_decimal_separator(language, rate, shown):
+    with translation.override(language):
+        assert percent(rate) == shown
