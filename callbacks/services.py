@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from scheduling.codes import ViolationCode
 from scheduling.models import GlobalRules
@@ -158,7 +159,12 @@ def callback_schedule_earliest(
             Violation(
                 "scheduled_at",
                 ViolationCode.SLOT_FULL,
-                f"No free slot for {request.skill} in the next {config.max_days_ahead} days.",
+                ngettext(
+                    "No free slot for %(skill)s in the next %(days)d day.",
+                    "No free slot for %(skill)s in the next %(days)d days.",
+                    config.max_days_ahead,
+                )
+                % {"skill": request.skill, "days": config.max_days_ahead},
             )
         ]
         raise CallbackRejected(violations)

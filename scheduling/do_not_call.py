@@ -16,6 +16,7 @@ number) saves nothing.
 """
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ from ops.spreadsheet import safe_text, unsafe_text
 from .codes import ViolationCode
 from .models import DoNotCallEntry, DoNotCallKind, GlobalRules
 from .phones import PhoneError, PhonePolicy, parse_phone
+from .rules import Assessment, Candidate, RulesConfig, Slot, suggest
 from .rules.violations import Violation
 
 CSV_COLUMNS = ("value", "kind", "reason", "ends_on")
@@ -79,6 +81,15 @@ def normalise(kind: str, raw: str, default_region: str | None = None) -> str:
 def local_day(moment: dt.datetime) -> dt.date:
     """The administrators' day of a moment: the day an entry's `ends_on` is read in."""
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def lifted_at(entry: DoNotCallEntry) -> dt.datetime | None:
+    """When the entry stops barring: midnight after its `ends_on` day in the
+    administrators' zone; None for an entry without an end."""
+    if entry.ends_on is None:
+        return None
+    day_after = entry.ends_on + dt.timedelta(days=1)
+    return dt.datetime.combine(day_after, dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def _prefixes(e164: str) -> list[str]:
@@ -142,10 +153,35 @@ def barred_details(entry: DoNotCallEntry) -> dict[str, str]:
     }
 
 
-def do_not_call_violations(e164: str, *, at: dt.datetime) -> list[Violation]:
-    """The booking check: `do_not_call` when an entry bars the number at `at`."""
-    entry = entry_for(e164, at=at)
-    return [] if entry is None else [violation_for(entry, e164)]
+def listing_of(assessment: Assessment, *, now: dt.datetime) -> DoNotCallEntry | None:
+    """The entry that bars the assessed number at its time (now, when the time is wrong)."""
+    if assessment.phone is None:
+        return None
+    return entry_for(assessment.phone.e164, at=assessment.scheduled_at or now)
+
+
+def suggest_once_lifted(
+    candidate: Candidate,
+    assessment: Assessment,
+    entry: DoNotCallEntry,
+    *,
+    count: int = 3,
+    config: RulesConfig,
+    now: dt.datetime | None,
+) -> list[Slot]:
+    """The next free slots for a listed number: none while an entry without an end bars
+    it; else from when the entry is lifted (or the requested time, if later), each slot
+    checked against the list again (another entry may bar it)."""
+    lifted = lifted_at(entry)
+    if lifted is None or assessment.phone is None:
+        return []
+    requested = assessment.scheduled_at
+    start = max(lifted, requested) if requested else lifted
+    slots = suggest(
+        dataclasses.replace(candidate, scheduled_at=start), count=count, config=config, now=now
+    )
+    e164 = assessment.phone.e164
+    return [s for s in slots if s.start >= lifted and entry_for(e164, at=s.start) is None]
 
 
 # --- CSV -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import do_not_call, rules
 from .display import local_time_with_offset, utc_time
 from .forms import PREVIEW_YEARS, WALL_TIME, CheckTimeForm, HolidayPreviewForm
 from .models import Skill
@@ -62,7 +62,15 @@ def _check(data: dict) -> dict:
         skill=data["skill"], scheduled_at=data["when"], phone_number=data["phone"]
     )
     assessment = rules.assess(candidate, config=config, now=now)
-    slots = rules.suggest(candidate, count=SUGGESTED_SLOTS, config=config, now=now)
+    listed = do_not_call.listing_of(assessment, now=now)
+    if listed is None:
+        slots = rules.suggest(candidate, count=SUGGESTED_SLOTS, config=config, now=now)
+    else:  # as booking would answer (callbacks/validation.py)
+        assert assessment.phone is not None
+        assessment.violations.append(do_not_call.violation_for(listed, assessment.phone.e164))
+        slots = do_not_call.suggest_once_lifted(
+            candidate, assessment, listed, count=SUGGESTED_SLOTS, config=config, now=now
+        )
     return {
         "assessment": assessment,
         "zone": assessment.skill.zone.key if assessment.skill else "",

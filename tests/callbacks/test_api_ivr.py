@@ -482,9 +482,14 @@ def test_it_says_no_slot_is_free_when_none_is(ivr):
     rules.save()
 
     response = ivr.post(IVR_CREATE, ivr_body(), format="json")
+    polish = ivr.post(IVR_CREATE, ivr_body(), format="json", HTTP_ACCEPT_LANGUAGE="pl")
 
     assert response.status_code == 400
     assert error_codes(response) == [("scheduled_at", "slot_full")]
+    assert response.json()["errors"][0]["message"] == "No free slot for Support in the next 0 days."
+    assert polish.json()["errors"][0]["message"] == (
+        "Brak wolnego terminu dla Support w najbliższych 0 dniach."
+    )
     assert not Callback.objects.exists()
 
 

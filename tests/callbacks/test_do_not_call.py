@@ -18,6 +18,7 @@ pytestmark = pytest.mark.usefixtures("frozen_now")
 
 NUMBER = "+48221234567"
 MONDAY_10_UTC = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 10:00 Warsaw
+MONDAY = "2026-11-23T10:00"
 
 
 def listed(value=NUMBER, kind=DoNotCallKind.NUMBER, ends_on=None, reason="asked not to be called"):
@@ -68,6 +69,42 @@ def test_a_number_entry_does_not_bar_other_numbers_of_its_prefix(make_callback):
     listed("+4822123456", DoNotCallKind.NUMBER)  # a number, not a prefix
 
     assert make_callback(phone_number=NUMBER).status == Status.SCHEDULED
+
+
+def suggested(response) -> list[str]:
+    return [slot["local"][:16] for slot in response.json()["suggestions"]]
+
+
+def test_it_suggests_no_slot_while_an_entry_without_an_end_bars_the_number(gadget):
+    listed()
+
+    # Saturday 15:00 is after Sales closes: the time is wrong too, yet no slot would do.
+    response = gadget.post(
+        "/api/v1/callbacks", body(scheduled_at="2026-11-21T15:00"), format="json"
+    )
+
+    assert ("scheduled_at", ViolationCode.SKILL_CLOSED) in error_codes(response)
+    assert response.json()["suggestions"] == []
+
+
+def test_it_suggests_the_first_slots_after_a_listing_ends(gadget):
+    listed(ends_on=dt.date(2026, 11, 24))  # to Tuesday, included (Warsaw)
+
+    response = gadget.post("/api/v1/callbacks", body(scheduled_at=MONDAY), format="json")
+
+    assert error_codes(response) == [("phone_number", ViolationCode.DO_NOT_CALL)]
+    assert suggested(response) == ["2026-11-25T08:00", "2026-11-25T08:15", "2026-11-25T08:30"]
+
+
+def test_a_suggestion_after_one_listing_ends_skips_another_that_bars_it(gadget):
+    listed(ends_on=dt.date(2026, 11, 24))
+    # A prefix entry to Wednesday: the number entry wins at booking, the prefix after it.
+    listed("+4822123", DoNotCallKind.PREFIX, ends_on=dt.date(2026, 11, 25))
+
+    response = gadget.post("/api/v1/callbacks", body(scheduled_at=MONDAY), format="json")
+
+    assert error_codes(response) == [("phone_number", ViolationCode.DO_NOT_CALL)]
+    assert all(day >= "2026-11-26" for day in suggested(response)), suggested(response)
 
 
 # --- at dial time --------------------------------------------------------------------

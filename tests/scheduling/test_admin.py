@@ -16,6 +16,7 @@ from scheduling.admin import weekly_summary
 from scheduling.models import (
     BusinessHours,
     CustomHoliday,
+    DoNotCallEntry,
     GlobalRules,
     HolidayCalendar,
     OpeningPeriod,
@@ -446,6 +447,21 @@ def test_it_checks_the_customers_own_calling_hours(staff_client):
     assert "America/New_York" in text_of(response)
     # A slot link keeps the phone, so re-checking it judges the same customer.
     assert "phone=%2B1+212+555+0100" in text_of(response)
+
+
+def test_it_reports_a_listed_number_as_booking_would_and_suggests_after_the_listing(
+    staff_client,
+):
+    DoNotCallEntry.objects.create(
+        value="+48221234567", kind="number", reason="asked", ends_on=dt.date(2026, 11, 24)
+    )
+
+    response = check(staff_client, skill="Sales", when="2026-11-23T10:00", phone="22 123 45 67")
+
+    result = response.context["result"]
+    assert [v.code for v in result["assessment"].violations] == ["do_not_call"]
+    assert "+48221234567 is on the do-not-call list until 2026-11-24: asked" in text_of(response)
+    assert result["slots"][0]["local"] == "Wed 2026-11-25 08:00 CET (UTC+01:00)"
 
 
 def test_it_reports_an_invalid_phone_number(staff_client):
