@@ -58,14 +58,16 @@ class CustomerDetails:
         )
 
 
-def _serialize_creations() -> None:
+def serialize_creations() -> None:
+    """Call inside the transaction that validates and stores a callback (here, and a
+    recall round in recall/rounds.py)."""
     # Slot capacity and duplicate checks read other callbacks; locking the single
     # GlobalRules row makes concurrent creations take turns on databases with row locks
     # (PostgreSQL, SQL Server). SQLite serialises writers by itself.
     GlobalRules.objects.select_for_update().filter(pk=GlobalRules.SINGLETON_ID).exists()
 
 
-def _create(
+def store_validated(
     request: CallbackRequest,
     verdict: Verdict,
     details: CustomerDetails,
@@ -76,7 +78,8 @@ def _create(
     recall_of: Callback | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Callback:
-    """Store a validated callback; `recall_of`: it is the next round of that one."""
+    """Store a callback whose verdict is valid, after serialize_creations() in the same
+    transaction; `recall_of`: it is the next round of that one."""
     campaign, booked = verdict.campaign, verdict.assessment
     # A valid verdict has resolved all of these.
     assert campaign and booked.phone and booked.scheduled_at and booked.skill
@@ -128,11 +131,11 @@ def callback_schedule(
 ) -> Callback:
     """Validate and store a new callback; raises CallbackRejected with all violations."""
     with transaction.atomic():
-        _serialize_creations()
+        serialize_creations()
         verdict = callback_validate(request=request, now=now)
         if not verdict.valid:
             raise CallbackRejected(verdict.violations, verdict.suggestions)
-        return _create(request, verdict, details, source=source, actor=actor)
+        return store_validated(request, verdict, details, source=source, actor=actor)
 
 
 def callback_schedule_earliest(
@@ -201,7 +204,7 @@ def callback_reschedule(
     request = request_for(callback, scheduled_at)
     details = CustomerDetails.of(callback)
     with transaction.atomic():
-        _serialize_creations()
+        serialize_creations()
         verdict = callback_validate(request=request, now=now, exclude_id=callback.pk)
         if not verdict.valid:
             raise CallbackRejected(verdict.violations, verdict.suggestions)
@@ -214,7 +217,7 @@ def callback_reschedule(
             actor=actor,
             details={"scheduled_at": new_time.isoformat(), **(reason or {})},
         )
-        new = _create(
+        new = store_validated(
             request, verdict, details, source=source, actor=actor, rescheduled_from=callback
         )
         return new

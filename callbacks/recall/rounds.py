@@ -39,7 +39,7 @@ from scheduling.rules import Candidate, RulesConfig, assess, suggest
 
 from .. import states
 from ..models import Callback, EventKind, Outcome, Status
-from ..services import CustomerDetails, _create, _serialize_creations
+from ..services import CustomerDetails, serialize_creations, store_validated
 from ..validation import callback_validate, request_for
 from .models import OUTCOME_BY_RESULT, RecallOutcome, RecallPolicy, Step
 
@@ -115,7 +115,7 @@ def _end_round(
         _move(callback, Status.FAILED, failed_event, actor, {**base, "detail": detail})
         return Status.FAILED
     with transaction.atomic():
-        _serialize_creations()
+        serialize_creations()
         fresh = (
             Callback.objects.select_related("campaign", "skill__business_hours", "first_round")
             .filter(pk=callback.pk, status=callback.status)
@@ -181,7 +181,7 @@ def _book_next_round(
             actor=actor,
             details={**base, "outcome": outcome, "next_round": callback.round + 1, **chosen},
         )
-        _create(
+        store_validated(
             request,
             verdict,
             details,
