@@ -118,8 +118,9 @@ EOF
 # It passes SIGTERM to each process (each in its own session too) and answers 143; a
 # stop that was asked for is a clean end, exit 0, so `make run` ends without
 # "make: *** Error 143". Any other end (a process died on its own) keeps its status.
+# scripts/supervise.py is honcho start, with 20 s rather than 5 before it kills a process.
 stop_asked=""
-setsid .venv/bin/honcho start --no-colour --procfile "$ROOT/Procfile" --app-root "$ROOT" &
+setsid .venv/bin/python scripts/supervise.py start --no-colour --procfile "$ROOT/Procfile" --app-root "$ROOT" &
 honcho=$!
 trap 'stop_asked=1; kill -TERM "$honcho" 2>/dev/null || true' INT TERM
 while :; do

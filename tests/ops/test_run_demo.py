@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN = 120  # seconds: migrate + seed_demo on a busy machine, then three processes
-STOPPED_WITHIN = 30  # honcho itself gives its processes 5 s before SIGKILL
+STOPPED_WITHIN = 30  # scripts/supervise.py gives the processes 20 s before SIGKILL
 
 pytestmark = pytest.mark.slow
 
