@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from scheduling.codes import ViolationCode
 from scheduling.display import local_short
-from scheduling.do_not_call import listing_of, suggest_once_lifted, violation_for
-from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess, suggest
+from scheduling.do_not_call import listing_of, suggest_allowed, violation_for
+from scheduling.rules import Assessment, Candidate, RulesConfig, Slot, Violation, assess
 
 from .models import PENDING, Callback, CallbackCampaign
 
@@ -129,24 +129,18 @@ def callback_validate(
     result = assess(candidate, config=config, now=now)
     campaign, violations = campaign_violations(request.campaign)
     violations = violations + result.violations
-    listed = None
+    listed = listing_of(result, now=now or timezone.now())
     if result.phone is not None:
         zone = result.skill.zone if result.skill is not None else ZoneInfo(settings.TIME_ZONE)
         violations += _duplicate_violations(
             result.phone.e164, config.max_pending_per_number, exclude_id, zone
         )
-        listed = listing_of(result, now=now or timezone.now())
         if listed is not None:
             violations.append(violation_for(listed, result.phone.e164))
     verdict = Verdict(result, campaign, violations)
     time_trouble = any(v.field == "scheduled_at" for v in violations)
     if with_suggestions and result.skill is not None and (time_trouble or listed is not None):
-        if listed is None:
-            verdict.suggestions = suggest(candidate, config=config, now=now)
-        else:
-            verdict.suggestions = suggest_once_lifted(
-                candidate, result, listed, config=config, now=now
-            )
+        verdict.suggestions = suggest_allowed(candidate, result, listed, config=config, now=now)
     return verdict
 
 

@@ -160,18 +160,21 @@ def listing_of(assessment: Assessment, *, now: dt.datetime) -> DoNotCallEntry | 
     return entry_for(assessment.phone.e164, at=assessment.scheduled_at or now)
 
 
-def suggest_once_lifted(
+def suggest_allowed(
     candidate: Candidate,
     assessment: Assessment,
-    entry: DoNotCallEntry,
+    entry: DoNotCallEntry | None,
     *,
     count: int = 3,
     config: RulesConfig,
     now: dt.datetime | None,
 ) -> list[Slot]:
-    """The next free slots for a listed number: none while an entry without an end bars
-    it; else from when the entry is lifted (or the requested time, if later), each slot
-    checked against the list again (another entry may bar it)."""
+    """The next free slots the do-not-call list allows, for a number `entry` bars (its
+    `listing_of`) or None: the engine's suggestions when nothing bars it; none while an
+    entry without an end does; else from when the entry is lifted (or the requested
+    time, if later), each slot checked against the list again (another entry may bar it)."""
+    if entry is None:
+        return suggest(candidate, count=count, config=config, now=now)
     lifted = lifted_at(entry)
     if lifted is None or assessment.phone is None:
         return []

@@ -62,15 +62,13 @@ def _check(data: dict) -> dict:
         skill=data["skill"], scheduled_at=data["when"], phone_number=data["phone"]
     )
     assessment = rules.assess(candidate, config=config, now=now)
+    # The do-not-call list as booking reads it (callbacks/validation.py).
     listed = do_not_call.listing_of(assessment, now=now)
-    if listed is None:
-        slots = rules.suggest(candidate, count=SUGGESTED_SLOTS, config=config, now=now)
-    else:  # as booking would answer (callbacks/validation.py)
-        assert assessment.phone is not None
+    if listed is not None and assessment.phone is not None:
         assessment.violations.append(do_not_call.violation_for(listed, assessment.phone.e164))
-        slots = do_not_call.suggest_once_lifted(
-            candidate, assessment, listed, count=SUGGESTED_SLOTS, config=config, now=now
-        )
+    slots = do_not_call.suggest_allowed(
+        candidate, assessment, listed, count=SUGGESTED_SLOTS, config=config, now=now
+    )
     return {
         "assessment": assessment,
         "zone": assessment.skill.zone.key if assessment.skill else "",
