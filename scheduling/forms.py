@@ -126,9 +126,6 @@ class IsoDateInput(forms.TextInput):
             }
         )
 
-    def format_value(self, value):
-        return value.isoformat() if isinstance(value, dt.date) else super().format_value(value)
-
 
 class IsoDateField(forms.DateField):
     """A day typed as YYYY-MM-DD; a well-formed day the calendar lacks (2027-02-29) is
