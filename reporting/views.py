@@ -26,7 +26,7 @@ from scheduling.display import short_day
 from scheduling.models import GlobalRules
 
 from . import charts, export, selectors
-from .forms import FILTERS, ReportFilterForm
+from .forms import ReportFilterForm, filter_query
 from .selectors import DayMeasures, Measures, ReportTotals
 from .templatetags.reporting_format import duration, percent
 
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if not form.is_valid():
         context |= {
-            "query": {name: request.GET[name] for name in FILTERS if request.GET.get(name)},
+            "query": filter_query(request.GET),
             "csv_form": ReportFilterForm(request.GET, today=today, auto_id=CSV_FORM_IDS),
         }
         return TemplateResponse(request, "reporting/dashboard.html", context, status=400)
@@ -89,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         filter=dataclasses.replace(month, start=today, end=today)
     )
     days = selectors.report_by_day(filter=month)
-    query = form.query()
+    query = filter_query(request.GET)
     context |= _chart_context(days, totals)
     context |= {
         "start": month.start,
