@@ -16,12 +16,29 @@ DEFAULT_DAYS = 30  # without a start: the 30 days up to the end (default today)
 FILTERS = ("campaign", "skill", "agent")  # what the dashboard and the export share
 
 
-class ReportFilterForm(forms.Form):
+class ExportDaysForm(forms.Form):
+    """start and end (YYYY-MM-DD), both optional: the dashboard's export form shows
+    these two alone (without ReportFilterForm's agent list, a query of its own)."""
+
+    start = IsoDateField(
+        required=False,
+        label=_("First day"),
+        help_text=_("First promised day (YYYY-MM-DD)."),
+    )
+    end = IsoDateField(
+        required=False,
+        label=_("Last day"),
+        help_text=_("Last promised day (YYYY-MM-DD), included."),
+    )
+
+
+class ReportFilterForm(ExportDaysForm):
     """campaign, skill (ids), agent (Finesse id), start and end (YYYY-MM-DD): all optional.
 
     end defaults to `today`, start to 29 days before end.
     """
 
+    field_order = ("campaign", "skill", "agent", "start", "end")
     campaign = forms.ModelChoiceField(
         queryset=CallbackCampaign.objects.order_by("name"),
         required=False,
@@ -35,16 +52,6 @@ class ReportFilterForm(forms.Form):
         label=_("Skill"),
     )
     agent = forms.ChoiceField(required=False, label=_("Agent"))
-    start = IsoDateField(
-        required=False,
-        label=_("First day"),
-        help_text=_("First promised day (YYYY-MM-DD)."),
-    )
-    end = IsoDateField(
-        required=False,
-        label=_("Last day"),
-        help_text=_("Last promised day (YYYY-MM-DD), included."),
-    )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from scheduling.display import short_day
 from scheduling.models import GlobalRules
 
 from . import charts, export, selectors
-from .forms import ReportFilterForm, filter_query
+from .forms import ExportDaysForm, ReportFilterForm, filter_query
 from .selectors import DayMeasures, Measures, ReportTotals
 from .templatetags.reporting_format import duration, percent
 
@@ -77,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context |= {
             "query": filter_query(request.GET),
-            "csv_form": ReportFilterForm(request.GET, today=today, auto_id=CSV_FORM_IDS),
+            "csv_form": ExportDaysForm(request.GET, auto_id=CSV_FORM_IDS),
         }
         return TemplateResponse(request, "reporting/dashboard.html", context, status=400)
     chosen = form.report_filter()
@@ -100,8 +100,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "skills": selectors.broken_promises_by_skill(filter=month),
         "query": query,
         "csv_url": _url("reporting:callbacks_csv", query),
-        "csv_form": ReportFilterForm(
-            initial={"start": chosen.start, "end": chosen.end}, today=today, auto_id=CSV_FORM_IDS
+        "csv_form": ExportDaysForm(
+            initial={"start": chosen.start, "end": chosen.end}, auto_id=CSV_FORM_IDS
         ),
     }
     return TemplateResponse(request, "reporting/dashboard.html", context)
